@@ -1,0 +1,118 @@
+/* bench_engine.c: speed and memory of the engine (make bench).
+ *
+ *   bench_engine [CUSTOMERS] [WEEKS] [REPEATS] [SCENARIO.cfg]
+ *
+ * Runs WEEKS recorded weeks (no warm-up) of CUSTOMERS customers at 1 and 2
+ * threads, REPEATS times each, and prints the median rate in customer-weeks
+ * per second per core, the speed-up from 1 to 2 threads, the world's bytes
+ * per customer and the process's peak resident memory per customer. It also
+ * prints a checksum of every observable, which must be the same for both
+ * thread counts. Rates, not assertions: the machine is shared and noisy.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "aandacht.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void default_market(ad_config *cfg, int64_t customers, int64_t weeks)
+{
+    ad_config_defaults(cfg);
+    snprintf(cfg->name, sizeof cfg->name, "bench");
+    cfg->customers = customers;
+    cfg->weeks = weeks;
+    cfg->warmup = 0;
+    cfg->n_brands = 4;
+    const char *names[] = {"A", "B", "C", "D"};
+    for (int b = 0; b < 4; b++) {
+        snprintf(cfg->brands[b].name, sizeof cfg->brands[b].name, "%s", names[b]);
+        cfg->brands[b].share = 0.25;
+        cfg->brands[b].auto_start = 0.1 + 0.2 * b;
+    }
+    cfg->tip_on = 1;
+}
+
+int main(int argc, char **argv)
+{
+    int64_t customers = argc > 1 ? atoll(argv[1]) : 1000000;
+    int64_t weeks = argc > 2 ? atoll(argv[2]) : 52;
+    int repeats = argc > 3 ? atoi(argv[3]) : 3;
+    static ad_config cfg;
+    if (argc > 4) {
+        ad_error err;
+        char sets[2][64];
+        snprintf(sets[0], sizeof sets[0], "population.customers=%lld", (long long)customers);
+        snprintf(sets[1], sizeof sets[1], "scenario.weeks=%lld", (long long)weeks);
+        const char *s[] = {sets[0], sets[1], "scenario.warmup=0"};
+        if (cfg_load(&cfg, argv[4], s, 3, &err)) {
+            fprintf(stderr, "bench_engine: %s:%d: %s\n", err.file, err.line, err.msg);
+            return 2;
+        }
+    } else {
+        default_market(&cfg, customers, weeks);
+    }
+    printf("bench_engine: %lld customers, %lld weeks, %d repeats, %d brands\n", (long long)customers,
+           (long long)weeks, repeats, cfg.n_brands);
+    double med[3] = {0};
+    uint64_t sum[3] = {0};
+    size_t bytes = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+        double rate[64];
+        for (int r = 0; r < repeats && r < 64; r++) {
+            ad_world *w;
+            ad_error err;
+            if (ad_world_create(&w, &cfg, &err)) {
+                fprintf(stderr, "bench_engine: %s\n", err.msg);
+                return 1;
+            }
+            ad_world_set_threads(w, threads);
+            uint64_t h = 1469598103934665603ULL;
+            double t0 = now_s();
+            for (int64_t t = 0; t < weeks; t++) {
+                ad_world_step(w);
+                h = fnv(h, ad_world_obs(w), sizeof(ad_obs));
+            }
+            double dt = now_s() - t0;
+            rate[r] = (double)customers * (double)weeks / dt / threads;
+            sum[threads] = h;
+            bytes = ad_world_bytes(w);
+            ad_world_free(w);
+        }
+        qsort(rate, (size_t)repeats, sizeof rate[0], cmp);
+        med[threads] = rate[repeats / 2];
+        printf("threads %d: median %.2f million customer-weeks per second per core (runs:", threads,
+               med[threads] / 1e6);
+        for (int r = 0; r < repeats; r++) printf(" %.2f", rate[r] / 1e6);
+        printf(")  checksum %016llx\n", (unsigned long long)sum[threads]);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("speed-up 1 -> 2 threads: %.2f\n", 2 * med[2] / med[1]);
+    printf("world memory: %.1f bytes per customer; peak resident: %.1f bytes per customer\n",
+           (double)bytes / (double)customers, (double)ru.ru_maxrss * 1024.0 / (double)customers);
+    printf("same observables for 1 and 2 threads: %s\n", sum[1] == sum[2] ? "yes" : "NO");
+    return sum[1] == sum[2] ? 0 : 1;
+}

@@ -1,0 +1,53 @@
+/* aandacht.h: the public face of the aandacht engine.
+ *
+ * An embedding program (a sweep runner, a Python binding) loads a scenario,
+ * creates a world, steps it and reads each week's observables, then frees
+ * the world. Nothing is global: two worlds can run side by side in one
+ * process. The caller owns the config; the world keeps its own copy.
+ *
+ *   ad_config cfg; ad_error err;
+ *   if (cfg_load(&cfg, "scenarios/baseline.cfg", NULL, 0, &err)) ...;
+ *   ad_world *w;
+ *   if (ad_world_create(&w, &cfg, &err)) ...;
+ *   ad_world_warmup(w);
+ *   for (int t = 0; t < cfg.weeks; t++) {
+ *       ad_world_step(w);
+ *       const ad_obs *o = ad_world_obs(w);   // this week's observables
+ *   }
+ *   ad_world_free(w);
+ */
+#ifndef AANDACHT_H
+#define AANDACHT_H
+
+#include "error.h"
+#include "params.h"
+#include "observables.h"
+#include "config.h"
+
+typedef struct ad_world ad_world;
+
+/* Allocates and initialises a world for cfg (customers, employees, network,
+ * first brand choice). Returns AD_OK or AD_ERR_NOMEM. */
+int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
+/* Sets the number of threads the world's loops use (0: OpenMP's default).
+ * Results do not depend on it. */
+void ad_world_set_threads(ad_world *w, int threads);
+/* Runs the warm-up weeks (scenario.warmup), recording nothing. */
+void ad_world_warmup(ad_world *w);
+/* Runs one recorded week and fills its observables. */
+void ad_world_step(ad_world *w);
+/* The observables of the last recorded week. */
+const ad_obs *ad_world_obs(const ad_world *w);
+/* Recorded week of the last step (-1 before the first). */
+int64_t ad_world_week(const ad_world *w);
+/* Fills snap with this week's distributions (call after ad_world_step). */
+void ad_world_snapshot(const ad_world *w, ad_snapshot *snap);
+/* Read-only view of the customer arrays (valid until the next step). */
+void ad_world_agents(const ad_world *w, ad_agent_view *view);
+/* Bytes the world holds (agents, network, pools). */
+size_t ad_world_bytes(const ad_world *w);
+void ad_world_free(ad_world *w);
+
+const char *ad_version(void);
+
+#endif

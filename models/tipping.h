@@ -1,0 +1,38 @@
+/* tipping.h: the tip of one human contact (MODEL.md step 5).
+ *
+ * The server performs each behaviour of the tipping table (tip_behaviours.def)
+ * with probability prob (times attention A for the attention behaviours).
+ * The tip, as a share of the bill, is base_rate * propensity * M^damping,
+ * M the product of (1 + effect) over the behaviours performed, plus a small
+ * bonus after a successful service: attention drives the tip, satisfaction
+ * only weakly. Pure function of its inputs and rng(seed, i, step, RNG_TIP).
+ */
+#ifndef AD_TIPPING_H
+#define AD_TIPPING_H
+
+#include <math.h>
+#include "params.h"
+#include "rng.h"
+
+static inline double tip_multiplier(const ad_config *c, uint64_t seed, int64_t i, uint32_t step, double att)
+{
+    double m = 1.0;
+    for (int g = 0; g < AD_TIP_N / 4; g++) {
+        rng4 r = rng_draw(seed, (uint64_t)i, step, rng_purpose(RNG_TIP, (uint32_t)g));
+        for (int k = 0; k < 4; k++) {
+            int idx = 4 * g + k;
+            double p = c->tip_prob[idx] * (ad_tip_attention[idx] ? att : 1.0);
+            if (rng_u01(r.v[k]) < p) m *= 1.0 + c->tip_effect[idx];
+        }
+    }
+    return m;
+}
+
+static inline double tip_rate_draw(const ad_config *c, uint64_t seed, int64_t i, uint32_t step,
+                                   double att, int success, double propensity)
+{
+    double m = tip_multiplier(c, seed, i, step, att);
+    return c->tip_base * propensity * pow(m, c->tip_damp) + (success ? c->tip_success : 0.0);
+}
+
+#endif

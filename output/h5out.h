@@ -1,0 +1,37 @@
+/* h5out.h: one run's results as an HDF5 file in netCDF-4 conventions.
+ *
+ * The file is written to OUT.partial and renamed to OUT only by a successful
+ * h5out_close(..., complete=1); a run that stops early leaves OUT.partial
+ * with every week it finished (flushed as the run goes) and the root
+ * attribute complete = 0. Layout: docs/output.md. The writer owns its HDF5
+ * handles; the caller owns the config and observables it passes in.
+ */
+#ifndef AD_H5OUT_H
+#define AD_H5OUT_H
+
+#include "error.h"
+#include "params.h"
+#include "observables.h"
+
+typedef struct h5out h5out;
+
+/* Creates PATH.partial (PATH must not exist unless force) and writes the
+ * dimensions, the /parameters group (every parameter as an attribute and
+ * the resolved configuration text) and the root attributes. n_weeks is the
+ * planned number of weeks (a hint for chunking; the week dimension grows as
+ * weeks are written). */
+int h5out_open(h5out **out, const char *path, const ad_config *cfg,
+               const char *resolved_text, int force, ad_error *err);
+/* Appends one week of observables (weeks must come in order 0, 1, ...). */
+int h5out_write_week(h5out *o, int64_t week, const ad_obs *obs, ad_error *err);
+/* Appends one distribution snapshot. */
+int h5out_write_snapshot(h5out *o, const ad_snapshot *s, ad_error *err);
+/* Writes the raw customer arrays of one snapshot week. */
+int h5out_write_agents(h5out *o, int64_t week, const ad_agent_view *v, ad_error *err);
+/* Flushes everything written so far to disk. */
+int h5out_flush(h5out *o, ad_error *err);
+/* Sets root attribute complete, closes, and (complete) renames PATH.partial
+ * to PATH. With complete = 0 the partial file stays. Frees o. */
+int h5out_close(h5out *o, int complete, ad_error *err);
+
+#endif

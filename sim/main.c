@@ -1,0 +1,305 @@
+/* main.c: the aandacht command line (run, check, params).
+ *
+ * Parses arguments, loads the scenario, runs the world week by week writing
+ * each week to HDF5, shows progress on a terminal and prints a summary. Exit
+ * status: 0 success, 1 runtime failure (I/O, memory, interrupted), 2 bad
+ * usage or bad configuration. SIGINT/SIGTERM stop the run after the current
+ * week; the weeks already written stay in OUT.partial.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aandacht.h"
+#include "h5out.h"
+
+static volatile sig_atomic_t stop_requested;
+static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+
+static const char *USAGE =
+    "usage: aandacht <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run FILE.cfg     run a scenario and write its observables to HDF5\n"
+    "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
+    "  params           list every parameter: type, default, range, unit, meaning\n"
+    "\n"
+    "aandacht <command> --help shows the options of a command; --version the version.\n";
+
+static const char *RUN_USAGE =
+    "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
+    "                    [--threads N] [--force] [--quiet]\n"
+    "\n"
+    "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
+    "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
+    "when the run completes.\n"
+    "\n"
+    "  -o, --output OUT.h5   output file\n"
+    "  --set KEY=VALUE       override a parameter (repeatable), e.g.\n"
+    "                        --set population.customers=20000\n"
+    "                        --set brands.[1].automation.target=0.8\n"
+    "  --seed N              same as --set scenario.seed=N\n"
+    "  --weeks N             same as --set scenario.weeks=N\n"
+    "  --threads N           OpenMP threads (results do not depend on it)\n"
+    "  --force               overwrite OUT.h5 if it exists\n"
+    "  --quiet               no progress line and no summary\n";
+
+static const char *CHECK_USAGE =
+    "usage: aandacht check FILE.cfg [--set KEY=VALUE]...\n"
+    "\n"
+    "Validates the scenario and prints the resolved configuration (every\n"
+    "parameter; values not given in the file are marked '# default').\n"
+    "Exit status 0 when valid, 2 when not.\n";
+
+static const char *PARAMS_USAGE =
+    "usage: aandacht params [--markdown]\n"
+    "\n"
+    "Lists every parameter with its type, default, range, unit and meaning.\n";
+
+static int fail(const ad_error *err)
+{
+    char msg[2048];
+    ad_error_format(err, msg, sizeof msg);
+    fprintf(stderr, "aandacht: %s\n", msg);
+    return ad_exit_status(err->code);
+}
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "aandacht: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n\n%s", usage);
+    return 2;
+}
+
+typedef struct run_opts {
+    const char *file, *out;
+    const char *sets[256];
+    int n_sets;
+    char owned[2][64];
+    int threads, force, quiet;
+} run_opts;
+
+/* parses options shared by run and check; returns 0, or an exit status */
+static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char *usage)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage, stdout); return -1; }
+        if (!strcmp(a, "--set")) {
+            if (!val) return usage_error(usage, "%s needs KEY=VALUE", a);
+            if (o->n_sets >= 250) return usage_error(usage, "too many %s options", a);
+            o->sets[o->n_sets++] = val;
+            i++;
+        } else if (!strncmp(a, "--set=", 6)) {
+            if (o->n_sets >= 250) return usage_error(usage, "too many %s options", "--set");
+            o->sets[o->n_sets++] = a + 6;
+        } else if (is_run && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
+            if (!val) return usage_error(usage, "%s needs a file name", a);
+            o->out = val;
+            i++;
+        } else if (is_run && (!strcmp(a, "--seed") || !strcmp(a, "--weeks"))) {
+            if (!val) return usage_error(usage, "%s needs a whole number", a);
+            int k = !strcmp(a, "--seed") ? 0 : 1;
+            snprintf(o->owned[k], sizeof o->owned[k], "%s=%s", k ? "scenario.weeks" : "scenario.seed", val);
+            o->sets[o->n_sets++] = o->owned[k];
+            i++;
+        } else if (is_run && !strcmp(a, "--threads")) {
+            char *end;
+            errno = 0;
+            long t = val ? strtol(val, &end, 10) : 0;
+            if (!val || errno || *end || t < 1 || t > 1024)
+                return usage_error(usage, "--threads needs a whole number from 1 to 1024, not '%s'", val ? val : "");
+            o->threads = (int)t;
+            i++;
+        } else if (is_run && !strcmp(a, "--force")) {
+            o->force = 1;
+        } else if (is_run && !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error(usage, "unknown option '%s'", a);
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            return usage_error(usage, "unexpected argument '%s'", a);
+        }
+    }
+    if (!o->file) return usage_error(usage, "%s", "no scenario file given");
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_summary(const ad_config *cfg, const ad_obs *first, const ad_obs *last, int64_t wk)
+{
+    printf("\n%-16s %17s %17s %17s %17s %23s\n", "brand", "market share", "loyalty", "NPS",
+           "tip rate", "profit/week");
+    printf("%-16s %17s %17s %17s %17s %23s\n", "", "wk 0 -> last", "wk 0 -> last", "wk 0 -> last",
+           "wk 0 -> last", "wk 0 -> last");
+    for (int b = 0; b < cfg->n_brands; b++) {
+        printf("%-16s  %6.1f%% -> %5.1f%%   %6.3f -> %5.3f   %+6.1f -> %+5.1f   %5.1f%% -> %5.1f%%  %10.0f -> %10.0f\n",
+               cfg->brands[b].name, 100 * first->brand[AD_B_market_share][b],
+               100 * last->brand[AD_B_market_share][b], first->brand[AD_B_mean_loyalty][b],
+               last->brand[AD_B_mean_loyalty][b], first->brand[AD_B_nps][b], last->brand[AD_B_nps][b],
+               100 * first->brand[AD_B_tip_rate][b], 100 * last->brand[AD_B_tip_rate][b],
+               first->brand[AD_B_profit][b], last->brand[AD_B_profit][b]);
+    }
+    printf("\nmarket, week 0 -> week %lld: automation %.0f%% -> %.0f%%, attention scarcity %.2f -> %.2f, "
+           "engaged staff %.0f%% -> %.0f%%, jobs %.0f -> %.0f\n",
+           (long long)wk, 100 * first->market[AD_M_automation_share], 100 * last->market[AD_M_automation_share],
+           first->market[AD_M_attention_scarcity], last->market[AD_M_attention_scarcity],
+           100 * first->market[AD_M_engaged_share], 100 * last->market[AD_M_engaged_share],
+           first->market[AD_M_jobs], last->market[AD_M_jobs]);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_opts(argc, argv, &o, 1, RUN_USAGE);
+    if (rc) return rc < 0 ? 0 : rc;
+    ad_error err;
+    ad_error_clear(&err);
+    static ad_config cfg;
+    if (cfg_load(&cfg, o.file, o.sets, o.n_sets, &err)) return fail(&err);
+
+    char outpath[1024];
+    if (o.out) snprintf(outpath, sizeof outpath, "%s", o.out);
+    else snprintf(outpath, sizeof outpath, "out/%s.h5", cfg.name);
+
+    char *resolved = cfg_format_resolved(&cfg, 0);
+    if (!resolved) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
+    h5out *out = NULL;
+    ad_world *w = NULL;
+    static ad_obs first;
+    ad_snapshot *snap = NULL;
+    if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
+    if ((rc = ad_world_create(&w, &cfg, &err))) goto done;
+    if (o.threads) ad_world_set_threads(w, o.threads);
+    snap = malloc(sizeof *snap);
+    if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int tty = isatty(STDERR_FILENO) && !o.quiet;
+    double t0 = now_s(), last_draw = 0;
+    if (tty) fprintf(stderr, "warm-up: %lld weeks...", (long long)cfg.warmup);
+    ad_world_warmup(w);
+    double t1 = now_s();
+    for (int64_t t = 0; t < cfg.weeks; t++) {
+        if (stop_requested) {
+            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, outpath, 0, NULL,
+                              "interrupted at week %lld of %lld; the weeks finished are kept in %s.partial "
+                              "(marked incomplete)", (long long)t, (long long)cfg.weeks, outpath);
+            goto done;
+        }
+        ad_world_step(w);
+        const ad_obs *obs = ad_world_obs(w);
+        if (t == 0) first = *obs;
+        if ((rc = h5out_write_week(out, t, obs, &err))) goto done;
+        if (cfg.snapshot_every > 0 && t % cfg.snapshot_every == 0) {
+            ad_world_snapshot(w, snap);
+            if ((rc = h5out_write_snapshot(out, snap, &err))) goto done;
+            if (cfg.raw_agents) {
+                ad_agent_view v;
+                ad_world_agents(w, &v);
+                if ((rc = h5out_write_agents(out, t, &v, &err))) goto done;
+            }
+        }
+        double now = now_s();
+        if (tty && (now - last_draw > 0.25 || t + 1 == cfg.weeks)) {
+            double rate = (double)(t + 1) / (now - t1 + 1e-9);
+            fprintf(stderr, "\rweek %lld/%lld  %.1f weeks/s  ETA %.0f s      ", (long long)(t + 1),
+                    (long long)cfg.weeks, rate, (double)(cfg.weeks - t - 1) / rate);
+            last_draw = now;
+        }
+    }
+    if (tty) fprintf(stderr, "\n");
+    {
+        ad_obs lastobs = *ad_world_obs(w);
+        rc = h5out_close(out, 1, &err);
+        out = NULL;
+        if (rc) goto done;
+        if (!o.quiet) {
+            printf("%s: %lld customers, %lld weeks after %lld weeks of warm-up, seed %lld, %.1f s\n",
+                   cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
+                   (long long)cfg.seed, now_s() - t0);
+            print_summary(&cfg, &first, &lastobs, cfg.weeks - 1);
+            printf("\noutput: %s\n", outpath);
+        }
+    }
+done:
+    if (out) {
+        ad_error e2;
+        h5out_close(out, 0, &e2);
+    }
+    ad_world_free(w);
+    free(snap);
+    free(resolved);
+    if (rc) return fail(&err);
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_opts(argc, argv, &o, 0, CHECK_USAGE);
+    if (rc) return rc < 0 ? 0 : rc;
+    ad_error err;
+    static ad_config cfg;
+    if (cfg_load(&cfg, o.file, o.sets, o.n_sets, &err)) return fail(&err);
+    char *text = cfg_format_resolved(&cfg, 1);
+    if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
+    fputs(text, stdout);
+    free(text);
+    fprintf(stderr, "%s: valid\n", o.file);
+    return 0;
+}
+
+static int cmd_params(int argc, char **argv)
+{
+    const char *fmt = "text";
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PARAMS_USAGE, stdout); return 0; }
+        if (!strcmp(argv[i], "--markdown")) fmt = "markdown";
+        else return usage_error(PARAMS_USAGE, "unknown option '%s'", argv[i]);
+    }
+    char *text = cfg_format_params(fmt);
+    if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { fputs(USAGE, stderr); return 2; }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("aandacht %s (git %s)\n", ad_version(),
+#ifdef AANDACHT_GIT
+               AANDACHT_GIT
+#else
+               "unknown"
+#endif
+        );
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(USAGE, stdout); return 0; }
+    if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+    if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
+    if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
+    fprintf(stderr, "aandacht: unknown command '%s'\n\n%s", cmd, USAGE);
+    return 2;
+}

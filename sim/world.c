@@ -1,0 +1,167 @@
+/* world.c: creating, stepping and freeing a world (aandacht.h).
+ *
+ * ad_world_create allocates every array once (the employee pool may grow
+ * later), draws customer traits and the network, and makes the first brand
+ * choices; it frees everything it made on its single error path. A step is
+ * step_run (step.c). The world owns all memory; callers get read-only views.
+ */
+#include "world.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brand.h"
+#include "customer.h"
+#include "employee.h"
+#include "network.h"
+
+const char *ad_version(void)
+{
+#ifdef AANDACHT_VERSION
+    return AANDACHT_VERSION;
+#else
+    return "unknown";
+#endif
+}
+
+int world_threads(const ad_world *w)
+{
+    return w->threads > 0 ? w->threads : omp_get_max_threads();
+}
+
+static int make_acc(ad_world *w)
+{
+    int n = world_threads(w);
+    if (w->acc && w->acc_n >= n) return AD_OK;
+    free(w->acc);
+    w->acc = aligned_alloc(64, ((size_t)n * sizeof(ad_acc) + 63) / 64 * 64);
+    if (!w->acc) { w->acc_n = 0; return AD_ERR_NOMEM; }
+    w->acc_n = n;
+    return AD_OK;
+}
+
+void ad_world_set_threads(ad_world *w, int threads)
+{
+    w->threads = threads > 0 ? threads : 0;
+    if (w->threads) omp_set_num_threads(w->threads);
+    if (make_acc(w)) w->acc_n = 0;
+}
+
+void world_sum_acc(ad_world *w)
+{
+    memset(&w->total.v, 0, sizeof w->total.v);
+    for (int k = 0; k < w->acc_n; k++)
+        for (int b = 0; b < w->nb; b++)
+            for (int f = 0; f < AC_N; f++) w->total.v[b][f] += w->acc[k].v[b][f];
+    if (w->recording) {
+        memset(&w->total.hist, 0, sizeof w->total.hist);
+        for (int k = 0; k < w->acc_n; k++)
+            for (int s = 0; s < AD_N_SNAP; s++)
+                for (int b = 0; b < w->nb; b++)
+                    for (int h = 0; h < AD_HIST_BINS; h++) w->total.hist[s][b][h] += w->acc[k].hist[s][b][h];
+    }
+}
+
+int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
+{
+    *out = NULL;
+    ad_world *w = calloc(1, sizeof *w);
+    if (!w) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory creating the world");
+    w->cfg = *cfg;
+    w->n = cfg->customers;
+    w->nb = cfg->n_brands;
+    w->deg = (int)cfg->degree;
+    w->week = -1;
+    size_t n = (size_t)w->n;
+    w->brand = malloc(n);
+    w->brand_next = malloc(n);
+    w->exper = malloc(n);
+    w->exper_next = malloc(n);
+    w->code = malloc(n);
+    w->loyalty = malloc(n * sizeof(float));
+    w->expect = malloc(n * sizeof(float));
+    w->deficit = malloc(n * sizeof(float));
+    w->need = malloc(n * sizeof(float));
+    w->open = malloc(n * sizeof(float));
+    w->rate = malloc(n * sizeof(float));
+    w->tipprop = malloc(n * sizeof(float));
+    w->nbr = w->deg > 0 ? malloc(n * (size_t)w->deg * sizeof(uint32_t)) : NULL;
+    if (!w->brand || !w->brand_next || !w->exper || !w->exper_next || !w->code || !w->loyalty ||
+        !w->expect || !w->deficit || !w->need || !w->open || !w->rate || !w->tipprop ||
+        (w->deg > 0 && !w->nbr) || make_acc(w))
+        goto nomem;
+    memset(w->acc, 0, (size_t)w->acc_n * sizeof(ad_acc));
+
+    cust_init(w);
+    net_build(w->nbr, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed);
+    brand_init(w);
+    brand_begin(w, -cfg->warmup);
+    w->br[0].a_n = 0; /* the ring starts with the first step */
+    for (int b = 0; b < w->nb; b++) w->br[b].a_n = 0;
+    cust_choose_all(w, 1);
+    if (brand_staff_from_customers(w)) goto nomem;
+    *out = w;
+    return AD_OK;
+
+nomem:
+    ad_world_free(w);
+    return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL,
+                        "out of memory for %lld customers (about %.1f GB needed)",
+                        (long long)cfg->customers, (double)cfg->customers * (70.0 + 4.0 * (double)cfg->degree) / 1e9);
+}
+
+void ad_world_warmup(ad_world *w)
+{
+    while (w->steps < w->cfg.warmup) step_run(w);
+}
+
+void ad_world_step(ad_world *w)
+{
+    if (w->steps < w->cfg.warmup) ad_world_warmup(w);
+    step_run(w);
+}
+
+const ad_obs *ad_world_obs(const ad_world *w) { return &w->obs; }
+int64_t ad_world_week(const ad_world *w) { return w->week; }
+
+void ad_world_snapshot(const ad_world *w, ad_snapshot *snap)
+{
+    memset(snap, 0, sizeof *snap);
+    snap->week = w->week;
+    for (int s = 0; s < AD_N_SNAP; s++)
+        for (int b = 0; b < w->nb; b++)
+            for (int h = 0; h < AD_HIST_BINS; h++) {
+                snap->brand_hist[s][b][h] = w->total.hist[s][b][h];
+                snap->hist[s][h] += w->total.hist[s][b][h];
+            }
+}
+
+void ad_world_agents(const ad_world *w, ad_agent_view *v)
+{
+    v->n = w->n;
+    v->brand = w->brand;
+    v->loyalty = w->loyalty;
+    v->deficit = w->deficit;
+    v->expectation = w->expect;
+    v->need = w->need;
+    v->openness = w->open;
+}
+
+size_t ad_world_bytes(const ad_world *w)
+{
+    size_t n = (size_t)w->n;
+    size_t cust = n * (5 * sizeof(uint8_t) + 7 * sizeof(float)) + n * (size_t)w->deg * sizeof(uint32_t);
+    size_t emp = (size_t)w->ne_cap * (3 + 2 * sizeof(float) + sizeof(int64_t) + 2 * sizeof(int32_t));
+    return sizeof *w + cust + emp + (size_t)w->acc_n * sizeof(ad_acc);
+}
+
+void ad_world_free(ad_world *w)
+{
+    if (!w) return;
+    free(w->brand); free(w->brand_next); free(w->exper); free(w->exper_next); free(w->code);
+    free(w->loyalty); free(w->expect); free(w->deficit); free(w->need); free(w->open);
+    free(w->rate); free(w->tipprop); free(w->nbr); free(w->acc);
+    emp_free(w);
+    free(w);
+}
