@@ -52,7 +52,7 @@ static void default_market(ad_config *cfg, int64_t customers, int64_t weeks)
         cfg->brands[b].share = 0.25;
         cfg->brands[b].auto_start = 0.1 + 0.2 * b;
     }
-    cfg->tip_on = 1;
+    cfg->tip_on = getenv("BENCH_TIPS") != NULL;
 }
 
 int main(int argc, char **argv)
@@ -92,7 +92,10 @@ int main(int argc, char **argv)
             uint64_t h = 1469598103934665603ULL;
             double t0 = now_s();
             for (int64_t t = 0; t < weeks; t++) {
-                ad_world_step(w);
+                if (ad_world_step(w, &err)) {
+                    fprintf(stderr, "bench_engine: %s\n", err.msg);
+                    return 1;
+                }
                 h = fnv(h, ad_world_obs(w), sizeof(ad_obs));
             }
             double dt = now_s() - t0;

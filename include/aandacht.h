@@ -9,9 +9,9 @@
  *   if (cfg_load(&cfg, "scenarios/baseline.cfg", NULL, 0, &err)) ...;
  *   ad_world *w;
  *   if (ad_world_create(&w, &cfg, &err)) ...;
- *   ad_world_warmup(w);
+ *   if (ad_world_warmup(w, &err)) ...;
  *   for (int t = 0; t < cfg.weeks; t++) {
- *       ad_world_step(w);
+ *       if (ad_world_step(w, &err)) ...;
  *       const ad_obs *o = ad_world_obs(w);   // this week's observables
  *   }
  *   ad_world_free(w);
@@ -32,10 +32,12 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
 /* Sets the number of threads the world's loops use (0: OpenMP's default).
  * Results do not depend on it. */
 void ad_world_set_threads(ad_world *w, int threads);
-/* Runs the warm-up weeks (scenario.warmup), recording nothing. */
-void ad_world_warmup(ad_world *w);
-/* Runs one recorded week and fills its observables. */
-void ad_world_step(ad_world *w);
+/* Runs the warm-up weeks (scenario.warmup), recording nothing. Returns AD_OK
+ * or AD_ERR_NOMEM (a brand could not hire). */
+int ad_world_warmup(ad_world *w, ad_error *err);
+/* Runs one recorded week (after the warm-up, which it runs first if needed)
+ * and fills its observables. Returns AD_OK or AD_ERR_NOMEM. */
+int ad_world_step(ad_world *w, ad_error *err);
 /* The observables of the last recorded week. */
 const ad_obs *ad_world_obs(const ad_world *w);
 /* Recorded week of the last step (-1 before the first). */

@@ -151,6 +151,7 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
         *B[AD_B_human_contacts] = (double)(v[AC_HUMAN] - v[AC_NOSTAFF]);
         *B[AD_B_automated_contacts] = (double)v[AC_AUTO];
         *B[AD_B_escalations] = (double)v[AC_ESC];
+        *B[AD_B_relational_human_share] = ratio((double)v[AC_REL_HUMAN], (double)v[AC_REL]);
         *B[AD_B_frustrated_contacts] = (double)v[AC_FRUST];
         *B[AD_B_mean_attention] = ratio(v[AC_ATT] / AD_FX, visits);
         *B[AD_B_mean_satisfaction] = ratio(v[AC_SAT] / AD_FX, visits);

@@ -111,6 +111,7 @@ void cust_contacts(ad_world *w)
         pr[b] = (float)w->br[b].p_auto_rel;
     }
     const float kv = (float)c->k_visits, qat = (float)c->q_at, qar = (float)c->q_ar;
+    const double forget = c->loyalty_forget;
     int esc_on[AD_MAX_BRANDS];
     for (int b = 0; b < w->nb; b++) esc_on[b] = w->cfg.brands[b].escalation;
     const float inv32 = 1.0f / 4294967296.0f;
@@ -125,7 +126,12 @@ void cust_contacts(ad_world *w)
             float p = lam > 0.0f ? 1.0f - expf(-lam) : 0.0f;
             rng4 r = rng_draw(seed, (uint64_t)i, step, RNG_CONTACT);
             if ((float)r.v[0] * inv32 >= p) {
-                w->code[i] = AD_C_NONE;
+                /* no contact: loyalty drifts towards 0.5 and the customer may
+                 * reconsider, decided here with the draw's spare word */
+                double l = w->loyalty[i];
+                l += forget * (0.5 - l);
+                w->loyalty[i] = (float)l;
+                w->code[i] = rng_u01(r.v[1]) < ad_psw(w, w->loyalty[i]) ? AD_C_SWITCH : AD_C_NONE;
                 continue;
             }
             int rel = (float)r.v[1] * inv32 < w->need[i];
@@ -171,8 +177,9 @@ void cust_serve(ad_world *w)
         avoid_key[b] = (uint32_t)(s->shock_event + 1);
     }
     const double noise_w = c->s_noise * 3.4641016151377544; /* sd s_noise: width sqrt(12) s */
-    const double sw_scale = 1.0 / c->switch_s;
     const int soc_on = deg > 0 && c->k_soc != 0;
+    double tipf[AD_TIP_N];
+    tip_factors(c, tipf);
 
     #pragma omp parallel
     {
@@ -184,7 +191,8 @@ void cust_serve(ad_world *w)
             double l = w->loyalty[i];
             double d = w->deficit[i];
             int64_t *acc = A->v[b];
-            if (cd != AD_C_NONE) {
+            int reconsider;
+            if ((cd & 7) != AD_C_NONE) {
                 const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
                 rng4 r = rng_draw(seed, (uint64_t)i, step, RNG_SERVICE);
                 int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
@@ -222,7 +230,7 @@ void cust_serve(ad_world *w)
                 int ex = S >= c->promoter_min ? 1 : (S < c->detractor_max ? -1 : 0);
                 w->exper_next[i] = (int8_t)ex;
                 if (human && c->tip_on) {
-                    double tr = tip_rate_draw(c, seed, i, step, att, succ, w->tipprop[i]);
+                    double tr = tip_rate_draw(c, tipf, seed, i, step, att, succ, w->tipprop[i]);
                     int64_t fy = ad_fx(tr);
                     acc[AC_TIPRATE] += fy;
                     acc[AC_TIPPED]++;
@@ -231,22 +239,23 @@ void cust_serve(ad_world *w)
                     acc[AC_TIP_XY] += ad_fx(att * tr);
                 }
                 acc[AC_FRUST] += frus;
+                acc[AC_REL_HUMAN] += rel && human;
                 acc[AC_ATT] += ad_fx(att);
                 if (rel) acc[AC_ATT_REL] += ad_fx(att);
                 acc[AC_SAT] += ad_fx(S);
                 acc[AC_PROM] += ex > 0;
                 acc[AC_DET] += ex < 0;
                 if (recording) A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
+                l = clamp01f((float)l);
+                reconsider = rng_u01(r.v[3]) < ad_psw(w, l);
             } else {
-                l += c->loyalty_forget * (0.5 - l);
+                /* loyalty already drifted in cust_contacts */
                 w->exper_next[i] = w->exper[i];
+                reconsider = (cd & AD_C_SWITCH) != 0;
             }
-            l = clamp01f((float)l);
             /* step 8: reconsider with probability nu sigmoid((l_crit - l) / s) */
             int nb_i = b;
-            rng4 rs = rng_draw(seed, (uint64_t)i, step, RNG_SWITCH);
-            double psw = c->nu * logistic((c->l_crit - l) * sw_scale);
-            if (rng_u01(rs.v[0]) < psw) {
+            if (reconsider) {
                 nb_i = choose(w, i, b, step, RNG_OCCASION, NULL);
                 if (nb_i != b) {
                     l = 0.5;
@@ -261,7 +270,7 @@ void cust_serve(ad_world *w)
             an[AC_CUST]++;
             an[AC_LOY] += ad_fx(l);
             an[AC_DEFICIT] += ad_fx(d);
-            if (cd != AD_C_NONE) {
+            if ((cd & 7) != AD_C_NONE) {
                 int kind = cd & 7;
                 if (kind == AD_C_HUMAN) { an[AC_HUMAN_ONLY]++; an[AC_HUMAN_ONLY_LOY] += ad_fx(l); }
                 if (kind == AD_C_AUTO_OK || kind == AD_C_AUTO_FRUST) {

@@ -3,7 +3,8 @@
  * The server performs each behaviour of the tipping table (tip_behaviours.def)
  * with probability prob (times attention A for the attention behaviours).
  * The tip, as a share of the bill, is base_rate * propensity * M^damping,
- * M the product of (1 + effect) over the behaviours performed, plus a small
+ * M the product of (1 + effect) over the behaviours performed (computed as
+ * the product of the damped factors), plus a small
  * bonus after a successful service: attention drives the tip, satisfaction
  * only weakly. Pure function of its inputs and rng(seed, i, step, RNG_TIP).
  */
@@ -14,7 +15,16 @@
 #include "params.h"
 #include "rng.h"
 
-static inline double tip_multiplier(const ad_config *c, uint64_t seed, int64_t i, uint32_t step, double att)
+/* (1 + effect_k)^damping of each behaviour: the damped product of the
+ * behaviours performed is the product of these factors (no pow per tip) */
+static inline void tip_factors(const ad_config *c, double *factor)
+{
+    for (int k = 0; k < AD_TIP_N; k++) factor[k] = pow(1.0 + c->tip_effect[k], c->tip_damp);
+}
+
+/* Tip as a share of the bill. factor from tip_factors. */
+static inline double tip_rate_draw(const ad_config *c, const double *factor, uint64_t seed, int64_t i,
+                                   uint32_t step, double att, int success, double propensity)
 {
     double m = 1.0;
     for (int g = 0; g < AD_TIP_N / 4; g++) {
@@ -22,17 +32,10 @@ static inline double tip_multiplier(const ad_config *c, uint64_t seed, int64_t i
         for (int k = 0; k < 4; k++) {
             int idx = 4 * g + k;
             double p = c->tip_prob[idx] * (ad_tip_attention[idx] ? att : 1.0);
-            if (rng_u01(r.v[k]) < p) m *= 1.0 + c->tip_effect[idx];
+            if (rng_u01(r.v[k]) < p) m *= factor[idx];
         }
     }
-    return m;
-}
-
-static inline double tip_rate_draw(const ad_config *c, uint64_t seed, int64_t i, uint32_t step,
-                                   double att, int success, double propensity)
-{
-    double m = tip_multiplier(c, seed, i, step, att);
-    return c->tip_base * propensity * pow(m, c->tip_damp) + (success ? c->tip_success : 0.0);
+    return c->tip_base * propensity * m + (success ? c->tip_success : 0.0);
 }
 
 #endif

@@ -195,7 +195,7 @@ static int cmd_run(int argc, char **argv)
     int tty = isatty(STDERR_FILENO) && !o.quiet;
     double t0 = now_s(), last_draw = 0;
     if (tty) fprintf(stderr, "warm-up: %lld weeks...", (long long)cfg.warmup);
-    ad_world_warmup(w);
+    if ((rc = ad_world_warmup(w, &err))) goto done;
     double t1 = now_s();
     for (int64_t t = 0; t < cfg.weeks; t++) {
         if (stop_requested) {
@@ -204,7 +204,7 @@ static int cmd_run(int argc, char **argv)
                               "(marked incomplete)", (long long)t, (long long)cfg.weeks, outpath);
             goto done;
         }
-        ad_world_step(w);
+        if ((rc = ad_world_step(w, &err))) goto done;
         const ad_obs *obs = ad_world_obs(w);
         if (t == 0) first = *obs;
         if ((rc = h5out_write_week(out, t, obs, &err))) goto done;

@@ -43,6 +43,7 @@
     X(human_contacts, "human_contacts", "contact/week", "contacts served by a person, escalations included") \
     X(automated_contacts, "automated_contacts", "contact/week", "contacts first handled by the automated channel") \
     X(escalations, "escalations", "contact/week", "failed automated contacts passed to a person") \
+    X(relational_human_share, "relational_human_share", "1", "share of relational contacts served by a person") \
     X(frustrated_contacts, "frustrated_contacts", "contact/week", "contacts that ended in frustration") \
     X(mean_attention, "mean_attention", "1", "mean attention per contact")                   \
     X(mean_satisfaction, "mean_satisfaction", "1", "mean satisfaction per contact")          \

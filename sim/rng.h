@@ -22,7 +22,6 @@ enum rng_purpose {
     RNG_CONTACT,        /* contact, class, routing, automated success */
     RNG_SERVICE,        /* employee, human success, satisfaction noise */
     RNG_TIP,            /* server behaviours performed */
-    RNG_SWITCH,         /* reconsidering the brand */
     RNG_TASTE,          /* fixed taste per (customer, brand); step 0 always */
     RNG_OCCASION,       /* noise of one reconsideration */
     RNG_AVOID,          /* who states avoidance after a shock (per event) */
@@ -38,7 +37,7 @@ static inline uint32_t rng_purpose(uint32_t purpose, uint32_t sub)
     return purpose | (sub << 8);
 }
 
-static inline rng4 rng_draw(uint64_t seed, uint64_t agent, uint32_t step, uint32_t purpose)
+static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64_t agent, uint32_t step, uint32_t purpose)
 {
     philox4x32_ctr_t c = {{(uint32_t)agent, (uint32_t)(agent >> 32), step, purpose}};
     philox4x32_key_t k = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};

@@ -17,13 +17,13 @@
 #include "employee.h"
 #include "world.h"
 
-void step_run(ad_world *w)
+int step_run(ad_world *w)
 {
     const ad_config *c = &w->cfg;
     int64_t t = w->steps - c->warmup;
     if (w->steps == 52 && c->warmup > 52) {
         cust_choose_all(w, 0);
-        brand_staff_from_customers(w);
+        if (brand_staff_from_customers(w)) return AD_ERR_NOMEM;
     }
     w->recording = t >= 0 && c->snapshot_every > 0 && t % c->snapshot_every == 0;
     for (int k = 0; k < w->acc_n; k++) {
@@ -37,7 +37,7 @@ void step_run(ad_world *w)
     cust_serve(w);
     emp_update(w);
     world_sum_acc(w);
-    brand_end(w, t);
+    int rc = brand_end(w, t);
 
     uint8_t *pb = w->brand;
     w->brand = w->brand_next;
@@ -47,4 +47,5 @@ void step_run(ad_world *w)
     w->exper_next = pe;
     w->steps++;
     if (t >= 0) w->week = t;
+    return rc;
 }

@@ -7,6 +7,7 @@
  */
 #include "world.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,10 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
         goto nomem;
     memset(w->acc, 0, (size_t)w->acc_n * sizeof(ad_acc));
 
+    for (int k = 0; k <= AD_PSW_N + 1; k++) {
+        double l = (double)k / AD_PSW_N;
+        w->psw[k] = cfg->nu / (1.0 + exp(-(cfg->l_crit - l) / cfg->switch_s));
+    }
     cust_init(w);
     net_build(w->nbr, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed);
     brand_init(w);
@@ -111,15 +116,22 @@ nomem:
                         (long long)cfg->customers, (double)cfg->customers * (70.0 + 4.0 * (double)cfg->degree) / 1e9);
 }
 
-void ad_world_warmup(ad_world *w)
+static int step_failed(ad_error *err)
 {
-    while (w->steps < w->cfg.warmup) step_run(w);
+    return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory growing the employee pool");
 }
 
-void ad_world_step(ad_world *w)
+int ad_world_warmup(ad_world *w, ad_error *err)
 {
-    if (w->steps < w->cfg.warmup) ad_world_warmup(w);
-    step_run(w);
+    while (w->steps < w->cfg.warmup)
+        if (step_run(w)) return step_failed(err);
+    return AD_OK;
+}
+
+int ad_world_step(ad_world *w, ad_error *err)
+{
+    if (ad_world_warmup(w, err)) return AD_ERR_NOMEM;
+    return step_run(w) ? step_failed(err) : AD_OK;
 }
 
 const ad_obs *ad_world_obs(const ad_world *w) { return &w->obs; }

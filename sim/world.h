@@ -29,12 +29,17 @@ enum {
     AD_C_AUTO_OK = 2,   /* automated, solved */
     AD_C_AUTO_ESC = 3,  /* automated, failed, escalated to a person */
     AD_C_AUTO_FRUST = 4,/* automated, failed, ended in frustration */
-    AD_C_REL = 8        /* flag: the contact was relational */
+    AD_C_REL = 8,       /* flag: the contact was relational */
+    AD_C_SWITCH = 16    /* flag (no contact): the customer reconsiders */
 };
+
+/* reconsidering probability nu sigmoid((l_crit - l) / s), tabulated over
+ * loyalty in [0, 1] and interpolated linearly */
+#define AD_PSW_N 1024
 
 /* per-brand integer accumulators of one step */
 enum {
-    AC_VISITS, AC_HUMAN, AC_AUTO, AC_ESC, AC_FRUST, AC_REL, AC_NOSTAFF,
+    AC_VISITS, AC_HUMAN, AC_AUTO, AC_ESC, AC_FRUST, AC_REL, AC_REL_HUMAN, AC_NOSTAFF,
     AC_ATT, AC_ATT_REL, AC_SAT, AC_PROM, AC_DET,
     AC_CUST, AC_LOY, AC_DEFICIT, AC_OUT, AC_IN, AC_AVOID,
     AC_TIPRATE, AC_TIPPED, AC_TIP_X, AC_TIP_XX, AC_TIP_XY,
@@ -107,6 +112,7 @@ struct ad_world {
     double sigma;                   /* last week's attention scarcity */
     double mean_price;              /* customer-weighted mean price */
     double need_mean;               /* mean relational need of customers */
+    double psw[AD_PSW_N + 2];       /* reconsidering probability by loyalty */
     int64_t displaced;              /* employees displaced since week 0 */
 
     ad_acc *acc;                    /* one per thread (owned) */
@@ -115,8 +121,18 @@ struct ad_world {
     ad_obs obs;                     /* last recorded week */
 };
 
+static inline double ad_psw(const ad_world *w, double l)
+{
+    double x = l * AD_PSW_N;
+    int k = (int)x;
+    if (k < 0) k = 0;
+    if (k >= AD_PSW_N) k = AD_PSW_N - 1;
+    double f = x - k;
+    return w->psw[k] + f * (w->psw[k + 1] - w->psw[k]);
+}
+
 /* step.c */
-void step_run(ad_world *w);
+int step_run(ad_world *w);
 /* world.c */
 void world_sum_acc(ad_world *w);
 int world_threads(const ad_world *w);

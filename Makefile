@@ -1,0 +1,51 @@
+# Conveniences around the CMake build. The two commands of the quick start:
+#   make demo   install what is missing, build, run the baseline scenario
+#   make test   install what is missing, build, run every test
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test test-c test-python test-long bench asan tsan install clean docs
+
+all: build
+
+deps:
+	@sh tools/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/aandacht run scenarios/baseline.cfg --force
+
+test: build
+	@cd $(BUILD) && ctest -L c --output-on-failure -j 1
+	@$(MAKE) --no-print-directory test-python
+
+test-python: build
+	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
+	 if [ -z "$$py" ]; then echo "no Python with h5py, numpy and pytest found" >&2; exit 1; fi; \
+	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
+	 $$py -m pytest -q -p no:cacheprovider tests/python
+
+test-long: build
+	@cd $(BUILD) && AANDACHT_LONG=1 ctest -L c --output-on-failure -j 1
+
+bench: build
+	$(BUILD)/bench/bench_engine 1000000 52 3
+
+asan:
+	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DAANDACHT_ASAN=ON"
+
+tsan:
+	@$(MAKE) --no-print-directory build BUILD=build-tsan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DAANDACHT_TSAN=ON"
+
+docs: build
+	$(BUILD)/aandacht params --markdown > docs/parameters.md
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan
