@@ -187,6 +187,8 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     M[AD_M_mean_attention_deficit] = tot[AC_DEFICIT] / AD_FX / (double)w->n;
     M[AD_M_attention_value] = 1.0 + c->theta * M[AD_M_attention_scarcity];
     M[AD_M_customer_nps] = 100.0 * ratio(tot[AC_PROM] - tot[AC_DET], visits);
+    M[AD_M_promoter_share] = ratio(tot[AC_PROM], visits);
+    M[AD_M_detractor_share] = ratio(tot[AC_DET], visits);
     M[AD_M_employee_nps] = 100.0 * ratio(tot[AC_ENGAGED] - tot[AC_DISENGAGED], tot[AC_ACTIVE]);
     M[AD_M_engaged_share] = ratio(tot[AC_ENGAGED], tot[AC_ACTIVE]);
     M[AD_M_tips_total] = tips_all;

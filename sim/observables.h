@@ -21,6 +21,8 @@
     X(mean_attention_deficit, "1", "mean attention deficit of customers")                  \
     X(attention_value, "1", "market value of attention, 1 + theta Sigma")                  \
     X(customer_nps, "percent", "net promoter score of this week's contacts")               \
+    X(promoter_share, "1", "share of this week's contacts that made a promoter")            \
+    X(detractor_share, "1", "share of this week's contacts that made a detractor")          \
     X(employee_nps, "percent", "net promoter score of active employees")                   \
     X(engaged_share, "1", "share of active employees who are engaged")                     \
     X(tips_total, "money/week", "tips paid this week")                                     \

@@ -70,6 +70,7 @@ typedef struct ad_config {
     char name[64];
     char description[2048];
     int64_t seed, weeks, warmup;
+    double warmup_speedup;
     /* population */
     int64_t customers;
     double need_median, need_spread, openness_median, openness_spread;

@@ -8,7 +8,9 @@
  *   brand_end      9, 11, 12 reputation, economics, staffing, observables
  * then the double buffers swap: what customers chose this week is what their
  * neighbours see next week. After the first warm-up year every customer
- * chooses again from the settled market.
+ * chooses again from the settled market; until the last warm-up year they
+ * reconsider warmup_speedup times as often (a burn-in), so that recorded
+ * weeks start at the steady state.
  */
 #include <string.h>
 
@@ -25,6 +27,9 @@ int step_run(ad_world *w)
         cust_choose_all(w, 0);
         if (brand_staff_from_customers(w)) return AD_ERR_NOMEM;
     }
+    /* burn-in: between the redraw and the last warm-up year customers
+     * reconsider faster, so shares settle before week 0 */
+    w->psw_mult = w->steps >= 52 && t < -52 ? c->warmup_speedup : 1.0;
     w->recording = t >= 0 && c->snapshot_every > 0 && t % c->snapshot_every == 0;
     for (int k = 0; k < w->acc_n; k++) {
         memset(w->acc[k].v, 0, sizeof w->acc[k].v);

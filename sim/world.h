@@ -113,6 +113,7 @@ struct ad_world {
     double mean_price;              /* customer-weighted mean price */
     double need_mean;               /* mean relational need of customers */
     double psw[AD_PSW_N + 2];       /* reconsidering probability by loyalty */
+    double psw_mult;                /* warm-up speed-up of reconsidering (1 when recording) */
     int64_t displaced;              /* employees displaced since week 0 */
 
     ad_acc *acc;                    /* one per thread (owned) */
@@ -128,7 +129,7 @@ static inline double ad_psw(const ad_world *w, double l)
     if (k < 0) k = 0;
     if (k >= AD_PSW_N) k = AD_PSW_N - 1;
     double f = x - k;
-    return w->psw[k] + f * (w->psw[k + 1] - w->psw[k]);
+    return w->psw_mult * (w->psw[k] + f * (w->psw[k + 1] - w->psw[k]));
 }
 
 /* step.c */

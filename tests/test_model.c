@@ -1,0 +1,250 @@
+/* test_model.c: the model's mechanisms, each shown to act and shown to
+ * vanish when its switch is off; reproducibility across thread counts.
+ *
+ * Worlds are small (8,000 customers) so that each test takes a second or
+ * two; effects are tested with margins well outside the noise seen across
+ * seeds at this size.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_support.h"
+
+#define SETS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define RAMP_ALL                                                         \
+    "brands.[0].automation.target=0.8", "brands.[1].automation.target=0.8", \
+    "brands.[2].automation.target=0.8", "brands.[3].automation.target=0.8", \
+    "brands.[0].automation.ramp_weeks=52", "brands.[1].automation.ramp_weeks=52", \
+    "brands.[2].automation.ramp_weeks=52", "brands.[3].automation.ramp_weeks=52"
+
+Test(determinism, same_bytes_for_1_2_4_8_threads, .timeout = 120)
+{
+    const char *const *sets = SETS("scenario.weeks=30", "scenario.warmup=60", RAMP_ALL, "tipping.enabled=true");
+    int64_t n;
+    ad_obs *ref = ms_run(MS_MARKET, sets, 1, &n);
+    int threads[] = {2, 4, 8};
+    for (int k = 0; k < 3; k++) {
+        int64_t m;
+        ad_obs *o = ms_run(MS_MARKET, sets, threads[k], &m);
+        cr_assert_eq(m, n);
+        for (int64_t t = 0; t < n; t++)
+            cr_assert(memcmp(&ref[t], &o[t], sizeof *o) == 0, "week %lld differs with %d threads",
+                      (long long)t, threads[k]);
+        free(o);
+    }
+    free(ref);
+}
+
+Test(determinism, different_seeds_differ)
+{
+    int64_t n;
+    ad_obs *a = ms_run(MS_MARKET, SETS("scenario.weeks=10", "scenario.seed=1"), 0, &n);
+    ad_obs *b = ms_run(MS_MARKET, SETS("scenario.weeks=10", "scenario.seed=2"), 0, &n);
+    cr_assert(memcmp(a, b, (size_t)n * sizeof *a) != 0);
+    cr_assert_neq(a[n - 1].brand[AD_B_visits][0], b[n - 1].brand[AD_B_visits][0]);
+    free(a);
+    free(b);
+}
+
+Test(scarcity, automation_raises_scarcity_and_theta_zero_leaves_attention_value_flat)
+{
+    int64_t n;
+    ad_obs *on = ms_run(MS_MARKET, SETS(RAMP_ALL), 0, &n);
+    double s0 = ms_mean_m(on, AD_M_attention_scarcity, 0, 4), s1 = ms_mean_m(on, AD_M_attention_scarcity, n - 10, n);
+    double v0 = ms_mean_m(on, AD_M_attention_value, 0, 4), v1 = ms_mean_m(on, AD_M_attention_value, n - 10, n);
+    cr_assert_gt(s1 - s0, 0.05, "automation to 80%% must make attention scarcer: %.3f -> %.3f", s0, s1);
+    cr_assert_gt(v1 - v0, 0.05, "attention value must rise with scarcity: %.3f -> %.3f", v0, v1);
+    ad_obs *off = ms_run(MS_MARKET, SETS(RAMP_ALL, "satisfaction.theta=0"), 0, &n);
+    for (int64_t t = 0; t < n; t++) cr_assert_eq(off[t].market[AD_M_attention_value], 1.0);
+    free(on);
+    free(off);
+}
+
+Test(escalation, without_it_failed_automated_contacts_frustrate)
+{
+    int64_t n;
+    ad_obs *on = ms_run(MS_MARKET, SETS("scenario.weeks=20"), 0, &n);
+    ad_obs *off = ms_run(MS_MARKET, SETS("scenario.weeks=20", "brands.[3].escalation=false"), 0, &n);
+    /* per visit: without escalation the brand also shrinks during warm-up */
+    double f_on = ms_mean_b(on, AD_B_frustrated_contacts, 3, 0, n) / ms_mean_b(on, AD_B_visits, 3, 0, n);
+    double f_off = ms_mean_b(off, AD_B_frustrated_contacts, 3, 0, n) / ms_mean_b(off, AD_B_visits, 3, 0, n);
+    double esc_on = ms_mean_b(on, AD_B_escalations, 3, 0, n) / ms_mean_b(on, AD_B_visits, 3, 0, n);
+    cr_assert_eq(f_on, 0.0);
+    cr_assert_gt(esc_on, 0.05);
+    cr_assert_gt(f_off, 0.7 * esc_on, "failed contacts must frustrate without escalation: %.3f frustrated, "
+                 "%.3f escalated with it (per visit)", f_off, esc_on);
+    cr_assert_eq(ms_mean_b(off, AD_B_escalations, 3, 0, n), 0.0);
+    cr_assert_lt(ms_mean_b(off, AD_B_mean_satisfaction, 3, 0, n), ms_mean_b(on, AD_B_mean_satisfaction, 3, 0, n));
+    free(on);
+    free(off);
+}
+
+Test(routing, by_need_keeps_relational_contacts_human_at_equal_automation)
+{
+    int64_t n;
+    const char *const *base = SETS("scenario.weeks=30", "brands.[1].automation.start=0.5");
+    ad_obs *uni = ms_run(MS_MARKET, base, 0, &n);
+    ad_obs *need = ms_run(MS_MARKET, SETS("scenario.weeks=30", "brands.[1].automation.start=0.5",
+                                          "brands.[1].routing=by_need"), 0, &n);
+    double au = ms_mean_b(uni, AD_B_automated_contacts, 1, 0, n) / ms_mean_b(uni, AD_B_visits, 1, 0, n);
+    double an = ms_mean_b(need, AD_B_automated_contacts, 1, 0, n) / ms_mean_b(need, AD_B_visits, 1, 0, n);
+    cr_assert_lt(fabs(au - an), 0.03, "same automation share: uniform %.3f, by need %.3f", au, an);
+    double hu = ms_mean_b(uni, AD_B_relational_human_share, 1, 0, n);
+    double hn = ms_mean_b(need, AD_B_relational_human_share, 1, 0, n);
+    cr_assert_gt(hn, 0.95, "by need: relational contacts go to people (%.3f)", hn);
+    cr_assert_lt(hu, 0.8, "uniform: relational contacts go to robots too (%.3f)", hu);
+    cr_assert_gt(ms_mean_b(need, AD_B_mean_loyalty, 1, 10, n), ms_mean_b(uni, AD_B_mean_loyalty, 1, 10, n) + 0.01);
+    free(uni);
+    free(need);
+}
+
+Test(reciprocity, rho_zero_makes_engagement_blind_to_customer_openness)
+{
+    int64_t n;
+    ad_obs *lo = ms_run(MS_MARKET, SETS("scenario.weeks=30", "population.openness_median=0.2"), 0, &n);
+    ad_obs *hi = ms_run(MS_MARKET, SETS("scenario.weeks=30", "population.openness_median=0.8"), 0, &n);
+    cr_assert_gt(ms_mean_m(hi, AD_M_engaged_share, 0, n), ms_mean_m(lo, AD_M_engaged_share, 0, n) + 0.03,
+                 "open customers return warmth that engages staff");
+    free(lo);
+    free(hi);
+    lo = ms_run(MS_MARKET, SETS("scenario.weeks=30", "population.openness_median=0.2", "employee.reciprocity=0"), 0, &n);
+    hi = ms_run(MS_MARKET, SETS("scenario.weeks=30", "population.openness_median=0.8", "employee.reciprocity=0"), 0, &n);
+    for (int64_t t = 0; t < n; t++)
+        for (int b = 0; b < 4; b++)
+            cr_assert_eq(lo[t].brand[AD_B_engagement][b], hi[t].brand[AD_B_engagement][b]);
+    free(lo);
+    free(hi);
+}
+
+Test(commoditisation, pulls_quality_promotion_and_place_together)
+{
+    int64_t n;
+    ad_obs *off = ms_run(MS_MARKET, SETS("market.commoditisation=0"), 0, &n);
+    for (int b = 0; b < 4; b++)
+        cr_assert_eq(off[0].brand[AD_B_functional_value][b], off[n - 1].brand[AD_B_functional_value][b]);
+    ad_obs *on = ms_run(MS_MARKET, SETS("market.commoditisation=0.5"), 0, &n);
+    double spread0 = fabs(on[0].brand[AD_B_functional_value][0] - on[0].brand[AD_B_functional_value][2]);
+    double spread1 = fabs(on[n - 1].brand[AD_B_functional_value][0] - on[n - 1].brand[AD_B_functional_value][2]);
+    cr_assert_lt(spread1, 0.7 * spread0, "functional values converge: %.3f -> %.3f", spread0, spread1);
+    free(off);
+    free(on);
+}
+
+#define SHOCK "events = ( { brand = \"A\"; week = 30; stated = 0.13; visits = 0.07; half_life = 6.0; stated_half_life = 60.0; } );\n"
+
+Test(shock, intentions_fall_further_than_visits_and_visits_recover)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET SHOCK, NULL, 0, &n);
+    double pre = ms_mean_b(o, AD_B_visits, 0, 10, 30) / ms_mean_b(o, AD_B_customers, 0, 10, 30);
+    double at = ms_mean_b(o, AD_B_visits, 0, 30, 34) / ms_mean_b(o, AD_B_customers, 0, 30, 34);
+    double later = ms_mean_b(o, AD_B_visits, 0, 80, 104) / ms_mean_b(o, AD_B_customers, 0, 80, 104);
+    double stated = ms_mean_b(o, AD_B_stated_avoidance, 0, 30, 34);
+    double drop = 1 - at / pre;
+    cr_assert(drop > 0.03 && drop < 0.10, "visits per customer fall a few percent at the shock: %.3f", drop);
+    cr_assert(stated > 0.10 && stated < 0.16, "about 13%% say they avoid the brand: %.3f", stated);
+    cr_assert_gt(stated, drop, "intentions fall further than visits");
+    cr_assert_lt(fabs(1 - later / pre), 0.03, "visits recover within months: %.3f", 1 - later / pre);
+    cr_assert_gt(ms_mean_b(o, AD_B_stated_avoidance, 0, 50, 54), 0.08, "stated avoidance lingers");
+    free(o);
+    /* switched off: the same bytes as a run without the event */
+    ad_obs *none = ms_run(MS_MARKET, NULL, 0, &n);
+    ad_obs *zero = ms_run(MS_MARKET "events = ( { brand = \"A\"; week = 30; stated = 0.0; visits = 0.0; } );\n",
+                          NULL, 0, &n);
+    cr_assert(memcmp(none, zero, (size_t)n * sizeof *none) == 0);
+    free(none);
+    free(zero);
+}
+
+Test(tipping, tips_follow_attention_and_vanish_without_attention_behaviours)
+{
+    int64_t n;
+    ad_obs *off = ms_run(MS_MARKET, SETS("scenario.weeks=20"), 0, &n);
+    cr_assert_eq(ms_mean_m(off, AD_M_tips_total, 0, n), 0.0);
+    ad_obs *on = ms_run(MS_MARKET, SETS("scenario.weeks=20", "tipping.enabled=true"), 0, &n);
+    double rate = ms_mean_m(on, AD_M_tip_rate, 0, n);
+    cr_assert(rate > 0.13 && rate < 0.22, "tip rate %.3f of the bill", rate);
+    cr_assert_gt(ms_mean_m(on, AD_M_tip_attention_slope, 0, n), 0.05);
+    ad_obs *blind = ms_run(MS_MARKET, SETS("scenario.weeks=20", "tipping.enabled=true", "tipping.introduce.prob=0",
+                                           "tipping.squat.prob=0", "tipping.touch.prob=0", "tipping.smile.prob=0",
+                                           "tipping.repeat_order.prob=0", "tipping.customer_name.prob=0"),
+                           0, &n);
+    cr_assert_lt(fabs(ms_mean_m(blind, AD_M_tip_attention_slope, 0, n)), 0.02);
+    free(off);
+    free(on);
+    free(blind);
+}
+
+Test(staffing, following_automation_overloads_staff_following_demand_does_not)
+{
+    int64_t n;
+    const char *ramp = "brands.[0].automation.target=0.8";
+    ad_obs *fa = ms_run(MS_MARKET, SETS(ramp, "brands.[0].automation.ramp_weeks=26", "brands.[0].staffing=follow_automation"), 0, &n);
+    ad_obs *fd = ms_run(MS_MARKET, SETS(ramp, "brands.[0].automation.ramp_weeks=26", "brands.[0].staffing=follow_demand"), 0, &n);
+    cr_assert_lt(ms_mean_b(fa, AD_B_employees, 0, 60, n), ms_mean_b(fd, AD_B_employees, 0, 60, n),
+                 "escalations need more people than automation alone suggests");
+    cr_assert_lt(ms_mean_b(fa, AD_B_engagement, 0, 60, n), ms_mean_b(fd, AD_B_engagement, 0, 60, n) - 0.02,
+                 "overload lowers engagement");
+    free(fa);
+    free(fd);
+    /* fixed staff while automation falls from 0.45: people with little to do */
+    ad_obs *fx = ms_run(MS_MARKET, SETS("brands.[3].staffing=fixed"), 0, &n);
+    cr_assert_eq(fx[0].brand[AD_B_employees][3], fx[n - 1].brand[AD_B_employees][3]);
+    free(fx);
+}
+
+Test(ambassadors, engaged_ambassadors_lift_reputation_and_the_switch_removes_it)
+{
+    int64_t n;
+    ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=40"), 0, &n);
+    ad_obs *amb = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[1].ambassadors=0.5"), 0, &n);
+    cr_assert_gt(ms_mean_b(amb, AD_B_reputation, 1, 20, n), ms_mean_b(none, AD_B_reputation, 1, 20, n) + 0.05);
+    ad_obs *amb0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[1].ambassadors=0.5", "employee.ambassador_effect=0"), 0, &n);
+    cr_assert(memcmp(none, amb0, (size_t)n * sizeof *none) == 0);
+    free(none);
+    free(amb);
+    free(amb0);
+}
+
+Test(engagement, hr_investment_raises_it_and_dh_zero_removes_the_effect)
+{
+    int64_t n;
+    ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=40"), 0, &n);
+    ad_obs *hr = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[2].hr_investment=0.8"), 0, &n);
+    cr_assert_gt(ms_mean_b(hr, AD_B_engagement, 2, 0, n), ms_mean_b(none, AD_B_engagement, 2, 0, n) + 0.1);
+    ad_obs *hr0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[2].hr_investment=0.8", "employee.hr_effect=0"), 0, &n);
+    ad_obs *none0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "employee.hr_effect=0"), 0, &n);
+    for (int64_t t = 0; t < n; t++) cr_assert_eq(hr0[t].brand[AD_B_engagement][2], none0[t].brand[AD_B_engagement][2]);
+    free(none);
+    free(hr);
+    free(hr0);
+    free(none0);
+}
+
+Test(engagement, stays_bounded_in_the_steady_state_over_five_years, .timeout = 120)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET, SETS("scenario.weeks=260"), 0, &n);
+    for (int64_t y = 0; y < 5; y++) {
+        double e = ms_mean_m(o, AD_M_engaged_share, 52 * y, 52 * y + 52);
+        cr_assert(e > 0.08 && e < 0.30, "year %lld: engaged share %.3f", (long long)y, e);
+    }
+    free(o);
+}
+
+Test(social, without_social_weights_the_network_does_not_matter)
+{
+    int64_t n;
+    ad_obs *a = ms_run(MS_MARKET, SETS("scenario.weeks=20", "customer.k_social=0", "choice.beta_social=0", "network.rewire=0.1"), 0, &n);
+    ad_obs *b = ms_run(MS_MARKET, SETS("scenario.weeks=20", "customer.k_social=0", "choice.beta_social=0", "network.rewire=0.9"), 0, &n);
+    cr_assert(memcmp(a, b, (size_t)n * sizeof *a) == 0);
+    ad_obs *c = ms_run(MS_MARKET, SETS("scenario.weeks=20", "network.rewire=0.9"), 0, &n);
+    ad_obs *d = ms_run(MS_MARKET, SETS("scenario.weeks=20", "network.rewire=0.1"), 0, &n);
+    cr_assert(memcmp(c, d, (size_t)n * sizeof *c) != 0);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+}
