@@ -157,6 +157,7 @@ void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *b
             snprintf(buf, n, "%.*g", prec, v);
             if (strtod(buf, NULL) == v) break;
         }
+        if (strpbrk(buf, "eE") && v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%.0f", v);
         if (!strpbrk(buf, ".eEni")) strncat(buf, ".0", n - strlen(buf) - 1);
         break;
     }

@@ -115,8 +115,8 @@ typedef struct ad_config {
 
     /* provenance: which values were given (1) rather than defaulted (0),
      * by table index; for brand parameters per brand. */
-    unsigned char given[256];
-    unsigned char brand_given[AD_MAX_BRANDS][64];
+    unsigned char given[256];                       /* by table index */
+    unsigned char brand_given[AD_MAX_BRANDS][64];   /* by table index minus that of the first brand parameter */
     char source[512];       /* scenario file the config came from */
 } ad_config;
 
