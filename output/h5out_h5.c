@@ -1,0 +1,290 @@
+/* h5out_h5.c: the HDF5 building blocks of the output writer: groups,
+ * attributes, chunked extendible datasets, dimension scales, and the
+ * translation of the HDF5 error stack into an ad_error.
+ *
+ * Every helper closes what it opens before it returns, on success and on
+ * failure alike (one cleanup path each), and returns 0 or -1; it never
+ * prints. Objects are made the way netCDF-4 makes them (creation order of
+ * links and attributes tracked and indexed) so that netCDF, h5netcdf and
+ * xarray list attributes in the order they were written.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "h5out_priv.h"
+
+#include <hdf5_hl.h>
+#include <time.h>
+#include <stdio.h>
+#include <string.h>
+
+static const unsigned CRT_ORDER = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+hid_t h5out__err_keep(int failed)
+{
+    return failed ? H5Eget_current_stack() : H5I_INVALID_HID;
+}
+
+void h5out__err_restore(hid_t kept)
+{
+    if (kept >= 0) H5Eset_current_stack(kept);
+}
+
+hid_t h5out__group(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE), g = H5I_INVALID_HID;
+    if (gcpl < 0) return H5I_INVALID_HID;
+    if (H5Pset_link_creation_order(gcpl, CRT_ORDER) >= 0 &&
+        H5Pset_attr_creation_order(gcpl, CRT_ORDER) >= 0)
+        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    hid_t kept = h5out__err_keep(g < 0);
+    H5Pclose(gcpl);
+    h5out__err_restore(kept);
+    return g;
+}
+
+/* Writes attribute `name` (replacing one of that name) of the given type
+ * and dataspace from buf. */
+static int attr_write(hid_t loc, const char *name, hid_t type, hid_t space, const void *buf)
+{
+    int rc = -1;
+    hid_t a = H5I_INVALID_HID;
+    htri_t there = H5Aexists(loc, name);
+    if (there < 0 || (there > 0 && H5Adelete(loc, name) < 0)) goto done;
+    a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (a < 0 || H5Awrite(a, type, buf) < 0) goto done;
+    rc = 0;
+done:;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (h5out__close_id(&a, &kept) < 0) rc = -1;
+    h5out__err_restore(kept);
+    return rc;
+}
+
+static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *buf)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0) return -1;
+    int rc = attr_write(loc, name, type, space, buf);
+    hid_t kept = h5out__err_keep(rc < 0);
+    H5Sclose(space);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+static int attr_vector(hid_t loc, const char *name, hid_t type, const void *buf, size_t n)
+{
+    hsize_t dim = n;
+    hid_t space = H5Screate_simple(1, &dim, NULL);
+    if (space < 0) return -1;
+    int rc = attr_write(loc, name, type, space, buf);
+    hid_t kept = h5out__err_keep(rc < 0);
+    H5Sclose(space);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+int h5out__attr_str(hid_t loc, const char *name, const char *value)
+{
+    size_t len = strlen(value);
+    char empty[1] = {0};
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return -1;
+    int rc = -1;
+    /* HDF5 has no zero-size string: "" is one NUL byte, read back as "" */
+    if (H5Tset_size(t, len ? len : 1) >= 0 && H5Tset_strpad(t, H5T_STR_NULLPAD) >= 0 &&
+        H5Tset_cset(t, H5T_CSET_UTF8) >= 0)
+        rc = attr_scalar(loc, name, t, len ? value : empty);
+    hid_t kept = h5out__err_keep(rc < 0);
+    H5Tclose(t);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+int h5out__attr_i64(hid_t loc, const char *name, int64_t value)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_INT64, &value);
+}
+
+int h5out__attr_i8(hid_t loc, const char *name, int8_t value)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_INT8, &value);
+}
+
+int h5out__attr_f64(hid_t loc, const char *name, double value)
+{
+    return attr_scalar(loc, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+int h5out__attr_i64v(hid_t loc, const char *name, const int64_t *v, size_t n)
+{
+    return attr_vector(loc, name, H5T_NATIVE_INT64, v, n);
+}
+
+int h5out__attr_f64v(hid_t loc, const char *name, const double *v, size_t n)
+{
+    return attr_vector(loc, name, H5T_NATIVE_DOUBLE, v, n);
+}
+
+hid_t h5out__vstr_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0) return H5I_INVALID_HID;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+int h5out__attr_strv(hid_t loc, const char *name, const char *const *v, size_t n)
+{
+    hid_t t = h5out__vstr_type();
+    if (t < 0) return -1;
+    int rc = attr_vector(loc, name, t, v, n);
+    hid_t kept = h5out__err_keep(rc < 0);
+    H5Tclose(t);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+int h5out__attr_set_i8(hid_t loc, const char *name, int8_t value)
+{
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    int rc = H5Awrite(a, H5T_NATIVE_INT8, &value) < 0 ? -1 : 0;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (h5out__close_id(&a, &kept) < 0) rc = -1;
+    h5out__err_restore(kept);
+    return rc;
+}
+
+hid_t h5out__dataset(hid_t loc, const char *name, hid_t type, int rank,
+                     const hsize_t *dims, int extendible, const hsize_t *chunk,
+                     int compress)
+{
+    hsize_t maxdims[H5S_MAX_RANK];
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
+    for (int i = 0; i < rank; i++) maxdims[i] = dims[i];
+    if (extendible && chunk) maxdims[0] = H5S_UNLIMITED;
+    space = H5Screate_simple(rank, dims, maxdims);
+    dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (space < 0 || dcpl < 0) goto done;
+    if (H5Pset_attr_creation_order(dcpl, CRT_ORDER) < 0) goto done;
+    if (chunk && H5Pset_chunk(dcpl, rank, chunk) < 0) goto done;
+    if (chunk && compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, H5OUT_DEFLATE) < 0))
+        goto done;
+    ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+done:;
+    hid_t kept = h5out__err_keep(ds < 0);
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    h5out__err_restore(kept);
+    return ds;
+}
+
+int h5out__describe(hid_t ds, const char *units, const char *long_name)
+{
+    if (h5out__attr_str(ds, "units", units) < 0) return -1;
+    return h5out__attr_str(ds, "long_name", long_name);
+}
+
+int h5out__append(hid_t ds, hid_t memtype, hsize_t row, const void *buf)
+{
+    int rc = -1;
+    hsize_t dims[H5S_MAX_RANK], start[H5S_MAX_RANK] = {0};
+    hid_t fspace = H5Dget_space(ds), mspace = H5I_INVALID_HID;
+    if (fspace < 0) return -1;
+    int rank = H5Sget_simple_extent_dims(fspace, dims, NULL);
+    H5Sclose(fspace);
+    fspace = H5I_INVALID_HID;
+    if (rank < 1) goto done;
+    if (dims[0] < row + 1) {
+        dims[0] = row + 1;
+        if (H5Dset_extent(ds, dims) < 0) goto done;
+    }
+    fspace = H5Dget_space(ds);
+    start[0] = row;
+    dims[0] = 1;
+    mspace = H5Screate_simple(rank, dims, NULL);
+    if (fspace < 0 || mspace < 0) goto done;
+    if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, dims, NULL) < 0) goto done;
+    if (H5Dwrite(ds, memtype, mspace, fspace, H5P_DEFAULT, buf) < 0) goto done;
+    rc = 0;
+done:;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (mspace >= 0) H5Sclose(mspace);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+int h5out__scale(hid_t ds, const char *name)
+{
+    return H5DSset_scale(ds, name) < 0 ? -1 : 0;
+}
+
+int h5out__attach(hid_t var, int n, const hid_t *scales)
+{
+    for (int i = 0; i < n; i++)
+        if (H5DSattach_scale(var, scales[i], (unsigned)i) < 0) return -1;
+    return 0;
+}
+
+int h5out__close_id(hid_t *id, hid_t *kept)
+{
+    if (*id < 0) return 0;
+    herr_t e = -1;
+    switch (H5Iget_type(*id)) {
+    case H5I_FILE: e = H5Fclose(*id); break;
+    case H5I_GROUP: e = H5Gclose(*id); break;
+    case H5I_DATASET: e = H5Dclose(*id); break;
+    case H5I_ATTR: e = H5Aclose(*id); break;
+    case H5I_DATATYPE: e = H5Tclose(*id); break;
+    case H5I_DATASPACE: e = H5Sclose(*id); break;
+    case H5I_GENPROP_LST: e = H5Pclose(*id); break;
+    default: break;
+    }
+    *id = H5I_INVALID_HID;
+    if (e < 0 && kept && *kept < 0) *kept = H5Eget_current_stack();
+    return e < 0 ? -1 : 0;
+}
+
+/* The innermost entry of the error stack: what actually failed. */
+typedef struct { int seen; char desc[512]; } innermost;
+
+static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    innermost *in = data;
+    if (n == 0 && e->desc) {
+        snprintf(in->desc, sizeof in->desc, "%s", e->desc);
+        in->seen = 1;
+    }
+    return 0;
+}
+
+int h5out__fail(const char *file, ad_error *err, const char *doing)
+{
+    innermost in = {0, ""};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &in);
+    H5Eclear2(H5E_DEFAULT);
+    /* a failed system call: HDF5 quotes errno's text as error message = '...' */
+    const char *sys = strstr(in.desc, "error message = '");
+    if (sys) {
+        char why[256];
+        sys += strlen("error message = '");
+        size_t k = strcspn(sys, "'");
+        if (k >= sizeof why) k = sizeof why - 1;
+        memcpy(why, sys, k);
+        why[k] = '\0';
+        return ad_error_set(err, AD_ERR_IO, file, 0, NULL, "cannot write the output file (%s): %s",
+                            doing, why);
+    }
+    return ad_error_set(err, AD_ERR_HDF5, file, 0, NULL, "HDF5 failed while %s%s%s", doing,
+                        in.seen ? ": " : "", in.desc);
+}
+
+double h5out__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
