@@ -222,7 +222,7 @@ int brand_end(ad_world *w, int64_t t)
         /* step 11: economics of this week */
         revenue[b] = s->price * visits;
         cost[b] = bc->cogs * visits + bc->wage * act + bc->auto_cost * (double)v[AC_AUTO] +
-                  bc->auto_fixed * s->a + bc->empowerment * act;
+                  bc->auto_fixed * s->a + (bc->empowerment + bc->hr_cost * bc->hr_investment) * act;
         tips[b] = s->price * (double)v[AC_TIPRATE] / AD_FX;
         if (visits > 0) s->unit_cost = cost[b] / visits;
         /* step 9: word of mouth (detractors weigh more) and ambassadors */

@@ -38,6 +38,7 @@ typedef struct ad_brand_cfg {
     int staffing;           /* AD_STAFF_* */
     double staff_per_1000;  /* starting staffing level */
     double hr_investment;   /* h_b */
+    double hr_cost;         /* money per employee per week at h_b = 1 */
     double hr_marketing;    /* g_b */
     double empowerment;     /* money per employee per week */
     double ambassadors;     /* share of staff on social media */
