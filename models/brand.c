@@ -261,8 +261,12 @@ int brand_end(ad_world *w, int64_t t)
         /* staffing for next week */
         int64_t H = s->employees;
         if (bc->staffing == AD_STAFF_FOLLOW_DEMAND) {
-            double target = (double)s->demand / ((double)c->capacity * c->utilisation);
-            H += (int64_t)llround(c->adjust_rate * (target - (double)H));
+            /* close a fraction of the gap, at least one person when the gap
+             * is a whole person or more (else small brands never adjust) */
+            double gap = (double)s->demand / ((double)c->capacity * c->utilisation) - (double)H;
+            int64_t move = (int64_t)llround(c->adjust_rate * gap);
+            if (move == 0 && c->adjust_rate > 0 && fabs(gap) >= 1.0) move = gap > 0 ? 1 : -1;
+            H += move;
         } else if (bc->staffing == AD_STAFF_FOLLOW_AUTOMATION && bc->auto_start < 1) {
             H = (int64_t)llround((double)s->H0 * (1.0 - cfg_automation_at(bc, next)) / (1.0 - bc->auto_start));
         }

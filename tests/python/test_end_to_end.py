@@ -252,3 +252,9 @@ def test_shipped_scenarios_are_valid():
     for cfg in sorted((SOURCE / "scenarios").glob("*.cfg")):
         r = run("check", cfg)
         assert r.returncode == 0, f"{cfg.name}: {r.stderr}"
+
+
+def test_docs_parameters_md_is_generated_from_the_table():
+    r = run("params", "--markdown", check=True)
+    doc = (SOURCE / "docs" / "parameters.md").read_text()
+    assert doc == r.stdout, "docs/parameters.md is stale: run `make docs`"
