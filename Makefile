@@ -1,6 +1,7 @@
 # Conveniences around the CMake build. The two commands of the quick start:
 #   make demo   install what is missing, build, run the baseline scenario
 #   make test   install what is missing, build, run every test
+MAKEFLAGS += --no-print-directory
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=

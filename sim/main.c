@@ -149,11 +149,16 @@ static void print_summary(const ad_config *cfg, const ad_obs *first, const ad_ob
     printf("%-16s %17s %17s %17s %17s %23s\n", "", "wk 0 -> last", "wk 0 -> last", "wk 0 -> last",
            "wk 0 -> last", "wk 0 -> last");
     for (int b = 0; b < cfg->n_brands; b++) {
-        printf("%-16s  %6.1f%% -> %5.1f%%   %6.3f -> %5.3f   %+6.1f -> %+5.1f   %5.1f%% -> %5.1f%%  %10.0f -> %10.0f\n",
+        char tips[32];
+        if (cfg->tip_on)
+            snprintf(tips, sizeof tips, "%5.1f%% -> %5.1f%%", 100 * first->brand[AD_B_tip_rate][b],
+                     100 * last->brand[AD_B_tip_rate][b]);
+        else
+            snprintf(tips, sizeof tips, "%15s", "(no tipping)");
+        printf("%-16s  %6.1f%% -> %5.1f%%   %6.3f -> %5.3f   %+6.1f -> %+5.1f   %s  %10.0f -> %10.0f\n",
                cfg->brands[b].name, 100 * first->brand[AD_B_market_share][b],
                100 * last->brand[AD_B_market_share][b], first->brand[AD_B_mean_loyalty][b],
-               last->brand[AD_B_mean_loyalty][b], first->brand[AD_B_nps][b], last->brand[AD_B_nps][b],
-               100 * first->brand[AD_B_tip_rate][b], 100 * last->brand[AD_B_tip_rate][b],
+               last->brand[AD_B_mean_loyalty][b], first->brand[AD_B_nps][b], last->brand[AD_B_nps][b], tips,
                first->brand[AD_B_profit][b], last->brand[AD_B_profit][b]);
     }
     printf("\nmarket, week 0 -> week %lld: automation %.0f%% -> %.0f%%, attention scarcity %.2f -> %.2f, "

@@ -214,7 +214,9 @@ Test(engagement, hr_investment_raises_it_and_dh_zero_removes_the_effect)
     ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=40"), 0, &n);
     ad_obs *hr = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[2].hr_investment=0.8"), 0, &n);
     cr_assert_gt(ms_mean_b(hr, AD_B_engagement, 2, 0, n), ms_mean_b(none, AD_B_engagement, 2, 0, n) + 0.1);
-    ad_obs *hr0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[2].hr_investment=0.8", "employee.hr_effect=0"), 0, &n);
+    /* with no effect on engagement and no cost, HR investment changes nothing */
+    ad_obs *hr0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[2].hr_investment=0.8", "brands.[2].hr_cost=0",
+                                         "employee.hr_effect=0"), 0, &n);
     ad_obs *none0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "employee.hr_effect=0"), 0, &n);
     for (int64_t t = 0; t < n; t++) cr_assert_eq(hr0[t].brand[AD_B_engagement][2], none0[t].brand[AD_B_engagement][2]);
     free(none);
