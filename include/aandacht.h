@@ -35,6 +35,10 @@ void ad_world_set_threads(ad_world *w, int threads);
 /* Runs the warm-up weeks (scenario.warmup), recording nothing. Returns AD_OK
  * or AD_ERR_NOMEM (a brand could not hire). */
 int ad_world_warmup(ad_world *w, ad_error *err);
+/* Warm-up weeks not yet run. */
+int64_t ad_world_warmup_left(const ad_world *w);
+/* Runs one warm-up week (nothing if none is left). */
+int ad_world_warmup_step(ad_world *w, ad_error *err);
 /* Runs one recorded week (after the warm-up, which it runs first if needed)
  * and fills its observables. Returns AD_OK or AD_ERR_NOMEM. */
 int ad_world_step(ad_world *w, ad_error *err);

@@ -199,8 +199,23 @@ static int cmd_run(int argc, char **argv)
     signal(SIGTERM, on_signal);
     int tty = isatty(STDERR_FILENO) && !o.quiet;
     double t0 = now_s(), last_draw = 0;
-    if (tty) fprintf(stderr, "warm-up: %lld weeks...", (long long)cfg.warmup);
-    if ((rc = ad_world_warmup(w, &err))) goto done;
+    while (ad_world_warmup_left(w) > 0) {
+        if (stop_requested) {
+            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, outpath, 0, NULL,
+                              "interrupted during the warm-up; no week was recorded (%s.partial is incomplete)",
+                              outpath);
+            goto done;
+        }
+        if ((rc = ad_world_warmup_step(w, &err))) goto done;
+        double now = now_s();
+        if (tty && now - last_draw > 0.25) {
+            int64_t left = ad_world_warmup_left(w), done_w = cfg.warmup - left;
+            double rate = (double)done_w / (now - t0 + 1e-9);
+            fprintf(stderr, "\rwarm-up week %lld/%lld  %.1f weeks/s  ETA %.0f s      ", (long long)done_w,
+                    (long long)cfg.warmup, rate, (double)(left + cfg.weeks) / rate);
+            last_draw = now;
+        }
+    }
     double t1 = now_s();
     for (int64_t t = 0; t < cfg.weeks; t++) {
         if (stop_requested) {

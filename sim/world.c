@@ -121,6 +121,17 @@ static int step_failed(ad_error *err)
     return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory growing the employee pool");
 }
 
+int64_t ad_world_warmup_left(const ad_world *w)
+{
+    return w->steps < w->cfg.warmup ? w->cfg.warmup - w->steps : 0;
+}
+
+int ad_world_warmup_step(ad_world *w, ad_error *err)
+{
+    if (w->steps >= w->cfg.warmup) return AD_OK;
+    return step_run(w) ? step_failed(err) : AD_OK;
+}
+
 int ad_world_warmup(ad_world *w, ad_error *err)
 {
     while (w->steps < w->cfg.warmup)
