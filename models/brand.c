@@ -33,7 +33,7 @@ void brand_init(ad_world *w)
 
 /* interventions of recorded week t write the brand's configuration; the four
  * P's also live in the state, which commoditisation and pricing move */
-static void apply_interventions(ad_world *w, int64_t t)
+static int apply_interventions(ad_world *w, int64_t t)
 {
     for (int k = 0; k < w->cfg.n_interventions; k++) {
         const ad_intervention *iv = &w->cfg.interventions[k];
@@ -48,13 +48,20 @@ static void apply_interventions(ad_world *w, int64_t t)
         else if (strcmp(p->key, "promotion") == 0) s->m = iv->value;
         else if (strcmp(p->key, "place") == 0) s->v = iv->value;
         else if (strcmp(p->key, "price") == 0) s->price = iv->value;
+        else if (strcmp(p->key, "staff_per_1000") == 0) {
+            /* a staffing decision: headcount to the new ratio now */
+            int64_t H = (int64_t)llround(iv->value * (double)s->customers / 1000.0);
+            if (emp_set_headcount(w, iv->brand, H, 1)) return AD_ERR_NOMEM;
+            s->H0 = H;
+        }
     }
+    return AD_OK;
 }
 
-void brand_begin(ad_world *w, int64_t t)
+int brand_begin(ad_world *w, int64_t t)
 {
     const ad_config *c = &w->cfg;
-    if (t >= 0) apply_interventions(w, t);
+    if (t >= 0 && apply_interventions(w, t)) return AD_ERR_NOMEM;
     double pw = 0;
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_cfg *bc = &c->brands[b];
@@ -99,6 +106,7 @@ void brand_begin(ad_world *w, int64_t t)
         pw += s->share * s->price;
     }
     w->mean_price = pw > 0 ? pw : w->br[0].price;
+    return AD_OK;
 }
 
 void brand_mid(ad_world *w)
@@ -200,7 +208,7 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     double jobs = 0;
     for (int b = 0; b < w->nb; b++) jobs += (double)w->br[b].employees;
     M[AD_M_jobs] = jobs;
-    M[AD_M_jobs_displaced] = (double)w->displaced;
+    M[AD_M_jobs_displaced] = (double)w->displaced; /* up to the start of this week */
     M[AD_M_loyalty_human_served] = ratio(tot[AC_HUMAN_ONLY_LOY] / AD_FX, tot[AC_HUMAN_ONLY]);
     M[AD_M_loyalty_robot_served] = ratio(tot[AC_ROBOT_ONLY_LOY] / AD_FX, tot[AC_ROBOT_ONLY]);
     double n = tot[AC_TIPPED], sx = tot[AC_TIP_X] / AD_FX, sy = tot[AC_TIPRATE] / AD_FX;
@@ -241,12 +249,15 @@ int brand_end(ad_world *w, int64_t t)
         F_mean[2] += s->v / w->nb;
     }
     w->sigma = visits_all > 0 ? 1.0 - att / visits_all : 1.0;
+    for (int b = 0; b < w->nb; b++) w->br[b].R = w->br[b].att_rel * (1.0 + c->theta * w->sigma);
+    /* step 12: observe this week (its prices, headcounts and values) before
+     * the updates below set next week's */
+    if (t >= 0) observe(w, revenue, cost, tips);
     int64_t next = t + 1;
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_cfg *bc = &c->brands[b];
         ad_brand_state *s = &w->br[b];
         const int64_t *v = w->total.v[b];
-        s->R = s->att_rel * (1.0 + c->theta * w->sigma);
         /* commoditisation and cost-following prices, per week */
         double k = c->commod / 52.0;
         s->q += k * (F_mean[0] - s->q);
@@ -272,7 +283,6 @@ int brand_end(ad_world *w, int64_t t)
         }
         if (H != s->employees && emp_set_headcount(w, b, H, t >= 0)) return AD_ERR_NOMEM;
     }
-    if (t >= 0) observe(w, revenue, cost, tips);
     return AD_OK;
 }
 

@@ -17,7 +17,8 @@
 
 /* Starting brand state from the configuration. */
 void brand_init(ad_world *w);
-void brand_begin(ad_world *w, int64_t t);
+/* Returns AD_OK or AD_ERR_NOMEM (a staffing intervention could not hire). */
+int brand_begin(ad_world *w, int64_t t);
 void brand_mid(ad_world *w);
 /* Returns AD_OK or AD_ERR_NOMEM (hiring). */
 int brand_end(ad_world *w, int64_t t);

@@ -35,7 +35,7 @@ int step_run(ad_world *w)
         memset(w->acc[k].v, 0, sizeof w->acc[k].v);
         if (w->recording) memset(w->acc[k].hist, 0, sizeof w->acc[k].hist);
     }
-    brand_begin(w, t);
+    if (brand_begin(w, t)) return AD_ERR_NOMEM;
     emp_rebuild_active(w);
     cust_contacts(w);
     brand_mid(w);

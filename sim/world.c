@@ -101,7 +101,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     cust_init(w);
     net_build(w->nbr, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed);
     brand_init(w);
-    brand_begin(w, -cfg->warmup);
+    (void)brand_begin(w, -cfg->warmup); /* no interventions before week 0 */
     w->br[0].a_n = 0; /* the ring starts with the first step */
     for (int b = 0; b < w->nb; b++) w->br[b].a_n = 0;
     cust_choose_all(w, 1);

@@ -250,3 +250,17 @@ Test(social, without_social_weights_the_network_does_not_matter)
     free(c);
     free(d);
 }
+
+Test(staffing, an_intervention_on_staff_per_1000_changes_headcount_and_counts_the_displaced)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET "interventions = ( { week = 10; brand = \"B\"; key = \"staff_per_1000\"; value = 3.0; } );\n",
+                       SETS("scenario.weeks=20", "brands.[1].staffing=fixed"), 0, &n);
+    double before = o[9].brand[AD_B_employees][1], after = o[10].brand[AD_B_employees][1];
+    double cust = o[9].brand[AD_B_customers][1];
+    cr_assert_gt(before, after + 3);
+    cr_assert_lt(fabs(after - 3.0 * cust / 1000.0), 2.0, "3 per 1,000 of %.0f customers: %.0f", cust, after);
+    cr_assert_eq(o[11].market[AD_M_jobs_displaced] - o[9].market[AD_M_jobs_displaced], before - after);
+    cr_assert_eq(o[19].brand[AD_B_employees][1], after, "fixed staffing keeps the new headcount");
+    free(o);
+}
