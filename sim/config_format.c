@@ -6,17 +6,13 @@
  * malloc'd strings the caller frees; NULL only when out of memory (or, for
  * cfg_format_params, an unknown format). Reads the config, owns nothing.
  */
-#include "config.h"
+#include "config_priv.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* defined in config.c: the keys of one element of the events list */
-extern const ad_param cfg__event_params[];
-extern const int cfg__event_param_count;
 
 /* A growing string; oom latches, and the caller gets NULL at the end. */
 typedef struct sbuf {
