@@ -18,7 +18,7 @@ typedef struct h5out h5out;
 /* Creates PATH.partial (PATH must not exist unless force) and writes the
  * dimensions, the /parameters group (every parameter as an attribute and
  * the resolved configuration text) and the root attributes. The week
- * dimension grows as weeks are written (cfg->weeks is only the plan).
+ * dimension grows as weeks are written (cfg->weeks is only the plan). */
 int h5out_open(h5out **out, const char *path, const ad_config *cfg,
                const char *resolved_text, int force, ad_error *err);
 /* Appends one week of observables (weeks must come in order 0, 1, ...). */
