@@ -52,7 +52,10 @@ static int apply_interventions(ad_world *w, int64_t t)
             /* a staffing decision: headcount to the new ratio now */
             int64_t H = (int64_t)llround(iv->value * (double)s->customers / 1000.0);
             if (emp_set_headcount(w, iv->brand, H, 1)) return AD_ERR_NOMEM;
-            s->H0 = H;
+            /* the follow_automation reference that gives H at today's a */
+            const ad_brand_cfg *bc = &w->cfg.brands[iv->brand];
+            double a = cfg_automation_at(bc, t);
+            s->H0 = a < 1 && bc->auto_start < 1 ? (int64_t)llround((double)H * (1 - bc->auto_start) / (1 - a)) : H;
         }
     }
     return AD_OK;
@@ -119,7 +122,7 @@ void brand_mid(ad_world *w)
         s->demand = D;
         double cap = (double)s->employees * (double)c->capacity;
         s->dil = D > 0 ? (cap < (double)D ? cap / (double)D : 1.0) : 1.0;
-        s->att_factor = s->dil * (0.6 + 0.4 * c->brands[b].hr_marketing);
+        s->att_factor = s->dil * (c->att_floor + (1.0 - c->att_floor) * c->brands[b].hr_marketing);
     }
 }
 

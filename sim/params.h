@@ -83,16 +83,16 @@ typedef struct ad_config {
     double k_visits, mu, beta_x, loyalty_rate, loyalty_forget, k_x, k_rep, k_soc;
     double nu, l_crit, switch_s, promoter_min, detractor_max;
     /* satisfaction */
-    double w_F, w_pv, w_T, w_A, theta, w_X, w_W, s_noise;
+    double w_F, w_pv, w_T, w_A, theta, w_X, w_E, w_W, s_noise;
     /* choice */
     double beta_F, beta_p, beta_R, beta_rep, beta_soc, beta_stay, beta_shock;
     double sigma_taste, sigma_occ;
     /* channel */
-    double q_at, q_ar;
+    double q_at, q_ar, a_bot;
     /* employees */
     int64_t capacity;
     double engaged_min, disengaged_max, e0, e_trait, kappa, dh, rho, iota, omega;
-    double e_noise, q_h, q_emp, amb_effect;
+    double e_noise, q_h, q_emp, amb_effect, att_floor;
     /* staffing */
     double utilisation, adjust_rate;
     /* market */

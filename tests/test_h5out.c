@@ -73,8 +73,9 @@ static const char *join(const char *dir, const char *name)
 {
     static char buf[4][512];
     static int slot;
-    char *p = buf[slot++ % 4];
-    snprintf(p, 512, "%s/%s", dir, name);
+    char *p = buf[slot++ % 4], tmp[512];
+    snprintf(tmp, sizeof tmp, "%s/%s", dir, name); /* dir may be an earlier slot */
+    memcpy(p, tmp, sizeof tmp);
     return p;
 }
 
