@@ -1,15 +1,23 @@
 /* customer.c: the customer phases of customer.h.
  *
  * Invariant: in every loop, iteration i writes only customer i's entries
- * (and, in cust_serve, adds to one employee's integer warmth and load with
- * atomics, which commute), reads other customers only through last week's
- * brand/exper buffers, and draws only rng(seed, i, step, purpose). So the
- * result is the same for any number of threads and any schedule.
+ * (and, in cust_serve, adds to one employee's integer warmth and load in
+ * this thread's own copy, summed after the loop: integers, which commute),
+ * reads other customers only through last week's brand/exper buffers, and
+ * draws only rng(seed, i, step, purpose). So the result is the same for any
+ * number of threads and any schedule.
+ *
+ * Speed: the two hot loops run over blocks of CUST_BLOCK customers. Each
+ * block draws its random words in one flat loop (vectorised Philox), then
+ * decides. The decisions are coin flips (contact, class, route, success)
+ * that no branch predictor learns, so cust_contacts takes them without
+ * branches. Sums go to stack arrays of the thread, not through the world.
  */
 #include "customer.h"
 
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "network.h"
@@ -24,12 +32,49 @@ static inline int hist_bin(double x)
     return k < 0 ? 0 : (k >= AD_HIST_BINS ? AD_HIST_BINS - 1 : k);
 }
 
+/* customers per block of the hot loops: a block's draws and lists live on
+ * the stack (about 8 KB) */
+#define CUST_BLOCK RNG_BLOCK
+/* contacts between prefetching a contact's neighbours and counting them */
+#define SOC_AHEAD 8
+
+/* brand-level inputs of cust_contacts, copied once per step */
+typedef struct contacts_in {
+    uint64_t seed;
+    uint32_t step;
+    float f[AD_MAX_BRANDS];             /* visit-rate factor */
+    float p_auto[AD_MAX_BRANDS][2];     /* routing to the robot: [b][relational] */
+    float q_auto[2];                    /* automated success: [relational] */
+    uint8_t kind[AD_MAX_BRANDS][2][2];  /* contact kind: [b][automated][solved] */
+    float kv;
+    double forget;
+    const double *psw;                  /* w->psw */
+    double psw_mult, psw_max;           /* psw_max: see psw_bound */
+} contacts_in;
+
+/* brand-level inputs and parameters of cust_serve, copied once per step */
+typedef struct serve_in {
+    uint64_t seed;
+    uint32_t step;
+    int deg, soc_on, recording, tip_on;
+    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
+    double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
+    uint32_t avoid_key[AD_MAX_BRANDS];
+    int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
+    double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
+    double a_bot;                       /* attention of an automated contact */
+    double promoter_min, detractor_max, noise_w;
+    const double *psw;                  /* w->psw */
+    double psw_mult, psw_max;           /* psw_max: see psw_bound */
+    double tipf[AD_TIP_N];
+} serve_in;
+
 void cust_init(ad_world *w)
 {
     const ad_config *c = &w->cfg;
     double need_mu = log(c->need_median / (1 - c->need_median));
     double open_mu = log(c->openness_median / (1 - c->openness_median));
-    double sum_need = 0;
+    int64_t sum_need = 0; /* fixed point: the same sum for any thread count */
     #pragma omp parallel for schedule(static) reduction(+ : sum_need)
     for (int64_t i = 0; i < w->n; i++) {
         rng4 a = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TRAITS, 0));
@@ -47,9 +92,9 @@ void cust_init(ad_world *w)
         w->deficit[i] = 0.3f;
         w->exper[i] = w->exper_next[i] = 0;
         w->code[i] = AD_C_NONE;
-        sum_need += w->need[i]; /* only a starting value: order of the sum is not observed */
+        sum_need += ad_fx(w->need[i]);
     }
-    w->need_mean = sum_need / (double)w->n;
+    w->need_mean = (double)sum_need / AD_FX / (double)w->n;
 }
 
 /* Brand choice by random utility (multinomial logit through fixed Gumbel
@@ -59,10 +104,10 @@ static int choose(const ad_world *w, int64_t i, int cur, uint32_t step, uint32_t
                   const double *asc)
 {
     const ad_config *c = &w->cfg;
-    int on[AD_MAX_BRANDS] = {0}, wom[AD_MAX_BRANDS] = {0};
+    int score[AD_MAX_BRANDS] = {0};
     double soc = 0;
     if (cur >= 0 && w->deg > 0 && c->beta_soc != 0) {
-        net_counts(w->nbr, w->deg, i, w->brand, w->exper, on, wom);
+        net_scores(w->nbr, w->deg, i, w->brand, w->exper, w->nb, score);
         soc = c->beta_soc / w->deg;
     }
     int best = 0;
@@ -74,7 +119,7 @@ static int choose(const ad_world *w, int64_t i, int cur, uint32_t step, uint32_t
             occ = rng_draw(c->seed, (uint64_t)i, step, rng_purpose(purpose, (uint32_t)b >> 2));
         }
         const ad_brand_state *s = &w->br[b];
-        double U = s->U_base + c->beta_R * w->need[i] * s->R + soc * (on[b] + wom[b]) +
+        double U = s->U_base + c->beta_R * w->need[i] * s->R + soc * score[b] +
                    (b == cur ? c->beta_stay : 0.0) +
                    c->sigma_taste * rng_gumbel(taste.v[b & 3]) +
                    c->sigma_occ * rng_gumbel(occ.v[b & 3]) + (asc ? asc[b] : 0.0);
@@ -99,58 +144,295 @@ void cust_choose_all(ad_world *w, int with_shares)
     }
 }
 
+/* ---- step 2: contacts ------------------------------------------------ */
+
+/* A number no ad_psw value exceeds: a draw at or above it says "does not
+ * reconsider" (most draws: nu is small) without the interpolation, and the
+ * answer is the one ad_psw gives. The interpolation stays within its two
+ * table entries up to a rounding or two, hence the margin. */
+static double psw_bound(const ad_world *w)
+{
+    double top = 0;
+    for (int k = 0; k <= AD_PSW_N + 1; k++) {
+        if (!(w->psw[k] >= 0)) return HUGE_VAL; /* not the table we know: no shortcut */
+        if (w->psw[k] > top) top = w->psw[k];
+    }
+    return w->psw_mult >= 0 ? w->psw_mult * top * (1 + 1e-9) : HUGE_VAL;
+}
+
+/* c ? a : b through a bit mask: no branch, and a loop of them vectorises */
+static inline float select_f(int c, float a, float b)
+{
+    uint32_t ua, ub;
+    const uint32_t mask = 0u - (uint32_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    ua = (ua & mask) | (ub & ~mask);
+    memcpy(&a, &ua, sizeof a);
+    return a;
+}
+
+/* 1 - exp(-x) within about 2e-6 (x >= 0), with no call: a first look at
+ * the contact probability 1 - expf(-x). A draw within CONTACT_DOUBT of it
+ * (one customer in a few thousand) is decided with expf itself, so every
+ * decision is the one expf gives. exp(-x) = 2^t = 2^e 2^(t - e), the last
+ * factor by its Taylor series to degree 7 (error below 1.3e-6). */
+#define CONTACT_DOUBT (1.0f / 4096)
+static inline float contact_p_near(float x)
+{
+    float t = x * -1.44269504f;
+    t = select_f(t < 0.0f, t, 0.0f);       /* x <= 0 or NaN: p = 0, as the exact form */
+    t = select_f(t > -126.0f, t, -126.0f); /* p = 1 to float precision */
+    const int e = (int)t;           /* toward zero: t - e in (-1, 0] */
+    const float y = (t - (float)e) * 0.693147181f;
+    const float q = 1.0f + y * (1.0f + y * (0.5f + y * (1.0f / 6 + y * (1.0f / 24 + y * (1.0f / 120 +
+                                                     y * (1.0f / 720 + y * (1.0f / 5040)))))));
+    const uint32_t bits = (uint32_t)(e + 127) << 23; /* 2^e as a float */
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return 1.0f - q * scale;
+}
+
+/* One block of customers: the block's draws first (one flat loop), then
+ * each customer's contact probability (approximate, see contact_p_near),
+ * then the decisions. Contact, class, route and success are coin flips no
+ * branch predictor can learn, so the decisions are taken without branches:
+ * flags index small tables and select through masks. */
+static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m,
+                           const uint16_t *seq, int64_t (*count)[32])
+{
+    const uint8_t *restrict brand = w->brand;
+    const float *restrict rate = w->rate, *restrict need = w->need;
+    float *restrict loyalty = w->loyalty;
+    uint8_t *restrict code = w->code;
+    const float inv32 = 1.0f / 4294967296.0f;
+    rng_block r;
+    float lam[CUST_BLOCK], p[CUST_BLOCK];
+    rng_draw_list(in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        lam[k] = rate[i] * in->f[brand[i]] * (1.0f + in->kv * (loyalty[i] - 0.5f));
+    }
+    for (int k = 0; k < m; k++) p[k] = contact_p_near(lam[k]); /* vectorised */
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        const int b = brand[i];
+        const float l = loyalty[i];
+        const float u = (float)r.v[0][k] * inv32;
+        uint32_t contact = u < p[k];
+        if (fabsf(u - p[k]) < CONTACT_DOUBT) /* too close to call: the exact probability */
+            contact = u < (lam[k] > 0.0f ? 1.0f - expf(-lam[k]) : 0.0f);
+        /* without a contact loyalty drifts towards 0.5 and the customer may
+         * reconsider, decided with the spare word */
+        const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
+        const double u1 = rng_u01(r.v[1][k]);
+        const uint32_t sw = u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
+        const uint32_t rel = (float)r.v[1][k] * inv32 < need[i];
+        const uint32_t autom = (float)r.v[2][k] * inv32 < in->p_auto[b][rel];
+        const uint32_t ok = (float)r.v[3][k] * inv32 < in->q_auto[rel];
+        const uint32_t used = in->kind[b][autom][ok] | rel << 3, idle = sw << 4;
+        const uint32_t mask = 0u - contact; /* all ones with a contact */
+        const uint32_t cd = (used & mask) | (idle & ~mask);
+        loyalty[i] = select_f((int)contact, l, drift);
+        code[i] = (uint8_t)cd;
+        count[b][cd]++;
+    }
+}
+
 void cust_contacts(ad_world *w)
 {
     const ad_config *c = &w->cfg;
-    const uint32_t step = (uint32_t)w->steps;
-    const uint64_t seed = (uint64_t)c->seed;
-    float f[AD_MAX_BRANDS], pt[AD_MAX_BRANDS], pr[AD_MAX_BRANDS];
+    contacts_in in = {
+        .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps,
+        .kv = (float)c->k_visits, .q_auto = {(float)c->q_at, (float)c->q_ar},
+        .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+    };
     for (int b = 0; b < w->nb; b++) {
-        f[b] = (float)w->br[b].f;
-        pt[b] = (float)w->br[b].p_auto_trans;
-        pr[b] = (float)w->br[b].p_auto_rel;
+        in.f[b] = (float)w->br[b].f;
+        in.p_auto[b][0] = (float)w->br[b].p_auto_trans;
+        in.p_auto[b][1] = (float)w->br[b].p_auto_rel;
+        in.kind[b][0][0] = in.kind[b][0][1] = AD_C_HUMAN;
+        in.kind[b][1][0] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
+        in.kind[b][1][1] = AD_C_AUTO_OK;
     }
-    const float kv = (float)c->k_visits, qat = (float)c->q_at, qar = (float)c->q_ar;
-    const double forget = c->loyalty_forget;
-    int esc_on[AD_MAX_BRANDS];
-    for (int b = 0; b < w->nb; b++) esc_on[b] = w->cfg.brands[b].escalation;
-    const float inv32 = 1.0f / 4294967296.0f;
+    const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
 
     #pragma omp parallel
     {
-        ad_acc *A = &w->acc[omp_get_thread_num()];
+        int64_t count[AD_MAX_BRANDS][32];
+        memset(count, 0, sizeof count);
+        uint16_t seq[CUST_BLOCK];
+        for (int k = 0; k < CUST_BLOCK; k++) seq[k] = (uint16_t)k;
         #pragma omp for schedule(static)
-        for (int64_t i = 0; i < w->n; i++) {
-            int b = w->brand[i];
-            float lam = w->rate[i] * f[b] * (1.0f + kv * (w->loyalty[i] - 0.5f));
-            float p = lam > 0.0f ? 1.0f - expf(-lam) : 0.0f;
-            rng4 r = rng_draw(seed, (uint64_t)i, step, RNG_CONTACT);
-            if ((float)r.v[0] * inv32 >= p) {
-                /* no contact: loyalty drifts towards 0.5 and the customer may
-                 * reconsider, decided here with the draw's spare word */
-                double l = w->loyalty[i];
-                l += forget * (0.5 - l);
-                w->loyalty[i] = (float)l;
-                w->code[i] = rng_u01(r.v[1]) < ad_psw(w, w->loyalty[i]) ? AD_C_SWITCH : AD_C_NONE;
-                continue;
+        for (int64_t blk = 0; blk < nblocks; blk++) {
+            int64_t i0 = blk * CUST_BLOCK;
+            contacts_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), seq, count);
+        }
+        /* codes to counts: integers, so the sum over threads is exact */
+        int64_t(*acc)[AC_N] = w->acc[omp_get_thread_num()].v;
+        for (int b = 0; b < w->nb; b++)
+            for (int cd = 0; cd < 32; cd++) {
+                int64_t x = count[b][cd];
+                int kind = cd & 7;
+                if (kind == AD_C_NONE || x == 0) continue;
+                acc[b][AC_VISITS] += x;
+                acc[b][AC_REL] += cd & AD_C_REL ? x : 0;
+                acc[b][AC_AUTO] += kind != AD_C_HUMAN ? x : 0;
+                acc[b][AC_ESC] += kind == AD_C_AUTO_ESC ? x : 0;
+                acc[b][AC_HUMAN] += kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC ? x : 0;
             }
-            int rel = (float)r.v[1] * inv32 < w->need[i];
-            int autom = (float)r.v[2] * inv32 < (rel ? pr[b] : pt[b]);
-            int code;
-            if (!autom) {
-                code = AD_C_HUMAN;
-            } else if ((float)r.v[3] * inv32 < (rel ? qar : qat)) {
-                code = AD_C_AUTO_OK;
-            } else {
-                code = esc_on[b] ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
+    }
+}
+
+/* ---- steps 4-8: service, satisfaction, loyalty, switching ------------- */
+
+/* One thread's state in cust_serve: its sums, and the scratch of the block
+ * in hand (the contacts listed, their draws and social counts, and what the
+ * settling pass needs of them). */
+typedef struct serve_scratch {
+    int64_t acc[AD_MAX_BRANDS][AC_N]; /* this thread's sums, added to A once */
+    ad_acc *A;                      /* this thread's accumulators (histograms) */
+    int64_t *warm;                  /* this thread's warmth per employee (owned), */
+    int32_t *load;                  /* and contacts; NULL: add to w's atomically */
+    rng_block r;                    /* RNG_SERVICE words of contact q */
+    uint16_t list[CUST_BLOCK];      /* contacts: offsets in the block */
+    uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
+    double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
+} serve_scratch;
+
+/* Service of contact q (steps 4-7) of the block at i0. */
+static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i0, int q,
+                             serve_scratch *restrict s)
+{
+    int64_t(*acc)[AC_N] = s->acc;
+    const int k = s->list[q];
+    const int64_t i = i0 + k;
+    const int b = w->brand[i], cd = w->code[i];
+    const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
+    const uint32_t r0 = s->r.v[0][q], r1 = s->r.v[1][q], r2 = s->r.v[2][q], r3 = s->r.v[3][q];
+    double l = w->loyalty[i], d = w->deficit[i];
+    int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
+    const int nostaff = human && in->H[b] == 0; /* nobody left: the contact ends unserved */
+    human &= !nostaff;
+    double att = human || nostaff ? 0.0 : in->a_bot; /* an automated contact's attention */
+    int succ = kind == AD_C_AUTO_OK;
+    if (human) {
+        int64_t j = w->active[in->off[b] + (int64_t)(rng_u01(r0) * (double)in->H[b])];
+        att = w->e_eng[j] * in->attf[b];
+        succ = rng_u01(r1) < in->qh[b];
+        int64_t warm = ad_fx(w->open[i] * att);
+        if (s->warm) {
+            s->warm[j] += warm;
+            s->load[j]++;
+        } else {
+            #pragma omp atomic
+            w->e_warm[j] += warm;
+            #pragma omp atomic
+            w->e_load[j] += 1;
+        }
+    }
+    const int frus = !human && !succ;
+    /* an escalated contact failed with the robot first */
+    double S = in->base_S[b] + in->w_T * succ - in->w_X * frus + (human ? -in->wait[b] : 0.0) -
+               (kind == AD_C_AUTO_ESC ? in->w_E : 0.0) +
+               (rel ? in->w_A * att * (1.0 + in->theta * d) : 0.0) + in->noise_w * (rng_u01(r2) - 0.5);
+    S = S < 0 ? 0 : (S > 1 ? 1 : S);
+    d = rel ? (1.0 - in->mu) * d + in->mu * (1.0 - att) : d;
+    double soc = in->soc_on ? (double)net_on_brand(w->nbr, in->deg, i, w->brand, b) / in->deg - in->share[b] : 0.0;
+    double x = w->expect[i];
+    double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
+    l += in->loyalty_rate * (V - l);
+    w->expect[i] = (float)(x + in->beta_x * (S - x));
+    int ex = S >= in->promoter_min ? 1 : (S < in->detractor_max ? -1 : 0);
+    w->exper_next[i] = (int8_t)ex;
+    if (human && in->tip_on) {
+        double tr = tip_rate_draw(&w->cfg, in->tipf, in->seed, i, in->step, att, succ, w->tipprop[i]);
+        acc[b][AC_TIPRATE] += ad_fx(tr);
+        acc[b][AC_TIPPED]++;
+        acc[b][AC_TIP_X] += ad_fx(att);
+        acc[b][AC_TIP_XX] += ad_fx(att * att);
+        acc[b][AC_TIP_XY] += ad_fx(att * tr);
+    }
+    const int64_t fatt = ad_fx(att);
+    acc[b][AC_NOSTAFF] += nostaff;
+    acc[b][AC_FRUST] += frus;
+    acc[b][AC_REL_HUMAN] += rel && human;
+    acc[b][AC_ATT] += fatt;
+    acc[b][AC_ATT_REL] += rel ? fatt : 0;
+    acc[b][AC_SAT] += ad_fx(S);
+    acc[b][AC_PROM] += ex > 0;
+    acc[b][AC_DET] += ex < 0;
+    if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
+    float lf = clamp01f((float)l);
+    w->loyalty[i] = lf;
+    s->d[k] = d;
+    w->deficit[i] = (float)d;
+    const double u3 = rng_u01(r3);
+    s->recon[k] = u3 < in->psw_max && u3 < ad_psw_tab(in->psw, in->psw_mult, lf);
+}
+
+/* One block: list the contacts, draw for them in one flat loop, serve them
+ * (prefetching neighbours a few contacts ahead), then settle every
+ * customer: switching and the per-brand sums. */
+static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, int m,
+                        serve_scratch *restrict s)
+{
+    int64_t(*acc)[AC_N] = s->acc;
+    const uint8_t *restrict code = w->code;
+    int mc = 0;
+    for (int k = 0; k < m; k++) {
+        const int cd = code[i0 + k];
+        s->list[mc] = (uint16_t)k;
+        mc += (cd & 7) != AD_C_NONE;
+        s->recon[k] = (cd & AD_C_SWITCH) != 0;
+        s->d[k] = w->deficit[i0 + k];
+    }
+    memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
+    rng_draw_list(in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    /* a contact's rewired neighbours are anywhere in memory: ask for their
+     * brands SOC_AHEAD contacts early, so the misses overlap with service */
+    for (int q = 0; q < mc; q++) {
+        if (in->soc_on && q + SOC_AHEAD < mc)
+            net_prefetch(w->nbr, in->deg, i0 + s->list[q + SOC_AHEAD], w->brand);
+        serve_one(in, w, i0, q, s);
+    }
+
+    const uint8_t *restrict brand = w->brand;
+    uint8_t *restrict brand_next = w->brand_next;
+    float *restrict loyalty = w->loyalty;
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        const int b = brand[i], kind = code[i] & 7;
+        float l = loyalty[i];
+        int nb_i = b;
+        if (s->recon[k]) { /* step 8: reconsider */
+            nb_i = choose(w, i, b, in->step, RNG_OCCASION, NULL);
+            if (nb_i != b) {
+                l = 0.5f;
+                loyalty[i] = l;
+                w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
+                acc[b][AC_OUT]++;
+                acc[nb_i][AC_IN]++;
             }
-            int64_t *acc = A->v[b];
-            acc[AC_VISITS]++;
-            acc[AC_REL] += rel;
-            acc[AC_AUTO] += autom;
-            acc[AC_ESC] += code == AD_C_AUTO_ESC;
-            acc[AC_HUMAN] += code == AD_C_HUMAN || code == AD_C_AUTO_ESC;
-            w->code[i] = (uint8_t)(code | (rel ? AD_C_REL : 0));
+        }
+        brand_next[i] = (uint8_t)nb_i;
+        const int64_t fl = ad_fx(l);
+        const int human_only = kind == AD_C_HUMAN, robot_only = kind == AD_C_AUTO_OK || kind == AD_C_AUTO_FRUST;
+        int64_t *an = acc[nb_i];
+        an[AC_CUST]++;
+        an[AC_LOY] += fl;
+        an[AC_DEFICIT] += ad_fx(s->d[k]);
+        an[AC_HUMAN_ONLY] += human_only;
+        an[AC_HUMAN_ONLY_LOY] += human_only ? fl : 0;
+        an[AC_ROBOT_ONLY] += robot_only;
+        an[AC_ROBOT_ONLY_LOY] += robot_only ? fl : 0;
+        if (in->stated[nb_i] > 0) {
+            rng4 ra = rng_draw(in->seed, (uint64_t)i, in->avoid_key[nb_i], RNG_AVOID);
+            an[AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
+        }
+        if (in->recording) {
+            s->A->hist[AD_S_loyalty][nb_i][hist_bin(l)]++;
+            s->A->hist[AD_S_deficit][nb_i][hist_bin(s->d[k])]++;
         }
     }
 }
@@ -158,134 +440,67 @@ void cust_contacts(ad_world *w)
 void cust_serve(ad_world *w)
 {
     const ad_config *c = &w->cfg;
-    const uint32_t step = (uint32_t)w->steps;
-    const uint64_t seed = (uint64_t)c->seed;
-    const int nb = w->nb, deg = w->deg, recording = w->recording;
-    /* brand-level inputs, copied to the stack for the hot loop */
-    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
-    double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
-    uint32_t avoid_key[AD_MAX_BRANDS];
-    for (int b = 0; b < nb; b++) {
+    serve_in in = {
+        .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps, .deg = w->deg,
+        .soc_on = w->deg > 0 && c->k_soc != 0, .recording = w->recording, .tip_on = c->tip_on,
+        .w_T = c->w_T, .w_X = c->w_X, .w_E = c->w_E, .a_bot = c->a_bot, .w_A = c->w_A, .theta = c->theta, .mu = c->mu,
+        .k_x = c->k_x, .k_soc = c->k_soc, .loyalty_rate = c->loyalty_rate, .beta_x = c->beta_x,
+        .promoter_min = c->promoter_min, .detractor_max = c->detractor_max,
+        .noise_w = c->s_noise * 3.4641016151377544, /* sd s_noise: width sqrt(12) s */
+        .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+    };
+    for (int b = 0; b < w->nb; b++) {
         const ad_brand_state *s = &w->br[b];
-        base_S[b] = c->w_F * (s->F - c->w_pv * (s->price - w->mean_price) / w->mean_price);
-        attf[b] = s->att_factor;
-        wait[b] = c->w_W * (1.0 - s->dil);
-        qh[b] = s->q_h;
-        loyal_const[b] = c->k_rep * s->rep - c->shock_loyalty * s->stated;
-        share[b] = s->share;
-        stated[b] = s->stated;
-        avoid_key[b] = (uint32_t)(s->shock_event + 1);
+        in.base_S[b] = c->w_F * (s->F - c->w_pv * (s->price - w->mean_price) / w->mean_price);
+        in.attf[b] = s->att_factor;
+        in.wait[b] = c->w_W * (1.0 - s->dil);
+        in.qh[b] = s->q_h;
+        in.loyal_const[b] = c->k_rep * s->rep - c->shock_loyalty * s->stated;
+        in.share[b] = s->share;
+        in.stated[b] = s->stated;
+        in.avoid_key[b] = (uint32_t)(s->shock_event + 1);
+        in.off[b] = w->active_off[b];
+        in.H[b] = w->active_off[b + 1] - w->active_off[b];
     }
-    const double noise_w = c->s_noise * 3.4641016151377544; /* sd s_noise: width sqrt(12) s */
-    const int soc_on = deg > 0 && c->k_soc != 0;
-    double tipf[AD_TIP_N];
-    tip_factors(c, tipf);
+    tip_factors(c, in.tipf);
+    const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
+
+    /* each thread adds warmth and load to its own zeroed copy of the
+     * employees' sums; the copies are added up after the loop (integers, so
+     * in any order). A thread without memory for a copy adds atomically. */
+    const int64_t ne = w->ne;
+    int64_t **warm = calloc((size_t)w->acc_n, sizeof *warm);
+    int32_t **load = calloc((size_t)w->acc_n, sizeof *load);
 
     #pragma omp parallel
     {
-        ad_acc *A = &w->acc[omp_get_thread_num()];
+        const int t = omp_get_thread_num();
+        serve_scratch s; /* about 12 KB */
+        memset(s.acc, 0, sizeof s.acc);
+        s.A = &w->acc[t];
+        s.warm = warm && load && ne > 0 ? calloc((size_t)ne, sizeof *s.warm) : NULL;
+        s.load = s.warm ? calloc((size_t)ne, sizeof *s.load) : NULL;
+        if (!s.load) { free(s.warm); s.warm = NULL; }
+        if (s.warm) { warm[t] = s.warm; load[t] = s.load; }
         #pragma omp for schedule(static)
-        for (int64_t i = 0; i < w->n; i++) {
-            const int b = w->brand[i];
-            const int cd = w->code[i];
-            double l = w->loyalty[i];
-            double d = w->deficit[i];
-            int64_t *acc = A->v[b];
-            int reconsider;
-            if ((cd & 7) != AD_C_NONE) {
-                const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
-                rng4 r = rng_draw(seed, (uint64_t)i, step, RNG_SERVICE);
-                int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
-                int succ, frus = 0;
-                double att = 0;
-                if (human) {
-                    int64_t H = w->active_off[b + 1] - w->active_off[b];
-                    if (H == 0) { /* nobody left to serve: the contact ends unserved */
-                        human = 0; succ = 0; frus = 1;
-                        acc[AC_NOSTAFF]++;
-                    } else {
-                        int64_t j = w->active[w->active_off[b] + (int64_t)(rng_u01(r.v[0]) * (double)H)];
-                        att = w->e_eng[j] * attf[b];
-                        succ = rng_u01(r.v[1]) < qh[b];
-                        int64_t warm = ad_fx(w->open[i] * att);
-                        #pragma omp atomic
-                        w->e_warm[j] += warm;
-                        #pragma omp atomic
-                        w->e_load[j] += 1;
-                    }
-                } else {
-                    succ = kind == AD_C_AUTO_OK;
-                    frus = !succ;
-                }
-                double S = base_S[b] + c->w_T * succ - c->w_X * frus + (human ? -wait[b] : 0.0) +
-                           (rel ? c->w_A * att * (1.0 + c->theta * d) : 0.0) +
-                           noise_w * (rng_u01(r.v[2]) - 0.5);
-                S = S < 0 ? 0 : (S > 1 ? 1 : S);
-                if (rel) d = (1.0 - c->mu) * d + c->mu * (1.0 - att);
-                double soc = soc_on ? (double)net_on_brand(w->nbr, deg, i, w->brand, b) / deg - share[b] : 0.0;
-                double x = w->expect[i];
-                double V = S + c->k_x * (S - x) + loyal_const[b] + c->k_soc * soc;
-                l += c->loyalty_rate * (V - l);
-                w->expect[i] = (float)(x + c->beta_x * (S - x));
-                int ex = S >= c->promoter_min ? 1 : (S < c->detractor_max ? -1 : 0);
-                w->exper_next[i] = (int8_t)ex;
-                if (human && c->tip_on) {
-                    double tr = tip_rate_draw(c, tipf, seed, i, step, att, succ, w->tipprop[i]);
-                    int64_t fy = ad_fx(tr);
-                    acc[AC_TIPRATE] += fy;
-                    acc[AC_TIPPED]++;
-                    acc[AC_TIP_X] += ad_fx(att);
-                    acc[AC_TIP_XX] += ad_fx(att * att);
-                    acc[AC_TIP_XY] += ad_fx(att * tr);
-                }
-                acc[AC_FRUST] += frus;
-                acc[AC_REL_HUMAN] += rel && human;
-                acc[AC_ATT] += ad_fx(att);
-                if (rel) acc[AC_ATT_REL] += ad_fx(att);
-                acc[AC_SAT] += ad_fx(S);
-                acc[AC_PROM] += ex > 0;
-                acc[AC_DET] += ex < 0;
-                if (recording) A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
-                l = clamp01f((float)l);
-                reconsider = rng_u01(r.v[3]) < ad_psw(w, l);
-            } else {
-                /* loyalty already drifted in cust_contacts */
-                w->exper_next[i] = w->exper[i];
-                reconsider = (cd & AD_C_SWITCH) != 0;
-            }
-            /* step 8: reconsider with probability nu sigmoid((l_crit - l) / s) */
-            int nb_i = b;
-            if (reconsider) {
-                nb_i = choose(w, i, b, step, RNG_OCCASION, NULL);
-                if (nb_i != b) {
-                    l = 0.5;
-                    acc[AC_OUT]++;
-                    A->v[nb_i][AC_IN]++;
-                }
-            }
-            w->brand_next[i] = (uint8_t)nb_i;
-            w->loyalty[i] = (float)l;
-            w->deficit[i] = (float)d;
-            int64_t *an = A->v[nb_i];
-            an[AC_CUST]++;
-            an[AC_LOY] += ad_fx(l);
-            an[AC_DEFICIT] += ad_fx(d);
-            if ((cd & 7) != AD_C_NONE) {
-                int kind = cd & 7;
-                if (kind == AD_C_HUMAN) { an[AC_HUMAN_ONLY]++; an[AC_HUMAN_ONLY_LOY] += ad_fx(l); }
-                if (kind == AD_C_AUTO_OK || kind == AD_C_AUTO_FRUST) {
-                    an[AC_ROBOT_ONLY]++;
-                    an[AC_ROBOT_ONLY_LOY] += ad_fx(l);
-                }
-            }
-            if (stated[nb_i] > 0) {
-                rng4 ra = rng_draw(seed, (uint64_t)i, avoid_key[nb_i], RNG_AVOID);
-                an[AC_AVOID] += rng_u01(ra.v[0]) < stated[nb_i];
-            }
-            if (recording) {
-                A->hist[AD_S_loyalty][nb_i][hist_bin(l)]++;
-                A->hist[AD_S_deficit][nb_i][hist_bin(d)]++;
-            }
+        for (int64_t blk = 0; blk < nblocks; blk++) {
+            int64_t i0 = blk * CUST_BLOCK;
+            serve_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), &s);
         }
+        for (int b = 0; b < w->nb; b++)
+            for (int f = 0; f < AC_N; f++) s.A->v[b][f] += s.acc[b][f];
+        if (warm && load) { /* the implied barrier of the loop above has every copy complete */
+            #pragma omp for schedule(static)
+            for (int64_t j = 0; j < ne; j++)
+                for (int u = 0; u < w->acc_n; u++)
+                    if (warm[u]) {
+                        w->e_warm[j] += warm[u][j];
+                        w->e_load[j] += load[u][j];
+                    }
+        }
+        free(s.warm);
+        free(s.load);
     }
+    free(warm);
+    free(load);
 }

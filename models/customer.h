@@ -5,8 +5,8 @@
  *   cust_contacts  step 2: contact or not, its class and route, automated
  *                  success; writes code[i]; counts human demand.
  *   cust_serve     steps 4-8: service by a person (reads last week's
- *                  engagement, adds warmth to the employee atomically, in
- *                  integers), tips, satisfaction, deficit, expectation,
+ *                  engagement, adds warmth to the employee in integers,
+ *                  through a copy per thread), tips, satisfaction, deficit, expectation,
  *                  loyalty, switching; reads brand/exper of neighbours (last
  *                  week), writes brand_next/exper_next.
  * Brand-level inputs (routing probabilities, dilution, values) are set by

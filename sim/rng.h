@@ -46,6 +46,38 @@ static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64
     return out;
 }
 
+/* Draws of many agents with one step and purpose, for the block loops of
+ * customer.c: word k of agent base + idx[j] lands in v[k][j]. The same bits
+ * as rng_draw; written as one flat loop over agents, with no branch, so the
+ * compiler can run several agents per vector register. */
+#define RNG_BLOCK 256
+typedef struct rng_block { uint32_t v[4][RNG_BLOCK]; } rng_block;
+
+static inline void rng_draw_list(uint64_t seed, uint64_t base, const uint16_t *restrict idx, int m,
+                                 uint32_t step, uint32_t purpose, rng_block *restrict out)
+{
+    const uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+    const uint32_t blo = (uint32_t)base, bhi = (uint32_t)(base >> 32);
+    for (int j = 0; j < m; j++) {
+        uint32_t lo = blo + idx[j];
+        uint32_t c0 = lo, c1 = bhi + (lo < blo), c2 = step, c3 = purpose, ka = k0, kb = k1;
+        for (int r = 0; r < 10; r++) { /* Philox4x32 round, then the key's Weyl bump */
+            uint64_t p0 = (uint64_t)PHILOX_M4x32_0 * c0, p1 = (uint64_t)PHILOX_M4x32_1 * c2;
+            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ ka, n2 = (uint32_t)(p0 >> 32) ^ c3 ^ kb;
+            c1 = (uint32_t)p1;
+            c3 = (uint32_t)p0;
+            c0 = n0;
+            c2 = n2;
+            ka += PHILOX_W32_0;
+            kb += PHILOX_W32_1;
+        }
+        out->v[0][j] = c0;
+        out->v[1][j] = c1;
+        out->v[2][j] = c2;
+        out->v[3][j] = c3;
+    }
+}
+
 /* uniform in [0, 1) with 32 bits */
 static inline double rng_u01(uint32_t x) { return (double)x * (1.0 / 4294967296.0); }
 /* uniform in (0, 1): never 0, for logarithms */

@@ -122,15 +122,18 @@ struct ad_world {
     ad_obs obs;                     /* last recorded week */
 };
 
-static inline double ad_psw(const ad_world *w, double l)
+/* the same from a copy of the table pointer and multiplier (hot loops) */
+static inline double ad_psw_tab(const double *psw, double mult, double l)
 {
     double x = l * AD_PSW_N;
     int k = (int)x;
     if (k < 0) k = 0;
     if (k >= AD_PSW_N) k = AD_PSW_N - 1;
     double f = x - k;
-    return w->psw_mult * (w->psw[k] + f * (w->psw[k + 1] - w->psw[k]));
+    return mult * (psw[k] + f * (psw[k + 1] - psw[k]));
 }
+
+static inline double ad_psw(const ad_world *w, double l) { return ad_psw_tab(w->psw, w->psw_mult, l); }
 
 /* step.c */
 int step_run(ad_world *w);

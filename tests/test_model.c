@@ -255,7 +255,8 @@ Test(staffing, an_intervention_on_staff_per_1000_changes_headcount_and_counts_th
 {
     int64_t n;
     ad_obs *o = ms_run(MS_MARKET "interventions = ( { week = 10; brand = \"B\"; key = \"staff_per_1000\"; value = 3.0; } );\n",
-                       SETS("scenario.weeks=20", "brands.[1].staffing=fixed"), 0, &n);
+                       SETS("scenario.weeks=20", "brands.[0].staffing=fixed", "brands.[1].staffing=fixed",
+                            "brands.[2].staffing=fixed", "brands.[3].staffing=fixed"), 0, &n);
     double before = o[9].brand[AD_B_employees][1], after = o[10].brand[AD_B_employees][1];
     double cust = o[9].brand[AD_B_customers][1];
     cr_assert_gt(before, after + 3);
@@ -263,4 +264,38 @@ Test(staffing, an_intervention_on_staff_per_1000_changes_headcount_and_counts_th
     cr_assert_eq(o[11].market[AD_M_jobs_displaced] - o[9].market[AD_M_jobs_displaced], before - after);
     cr_assert_eq(o[19].brand[AD_B_employees][1], after, "fixed staffing keeps the new headcount");
     free(o);
+}
+
+Test(channel, attentive_robots_lower_scarcity_and_zero_attention_is_the_default)
+{
+    int64_t n;
+    ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=20"), 0, &n);
+    ad_obs *zero = ms_run(MS_MARKET, SETS("scenario.weeks=20", "channel.attention=0"), 0, &n);
+    ad_obs *half = ms_run(MS_MARKET, SETS("scenario.weeks=20", "channel.attention=0.5"), 0, &n);
+    cr_assert(memcmp(none, zero, (size_t)n * sizeof *none) == 0);
+    cr_assert_lt(ms_mean_m(half, AD_M_attention_scarcity, 0, n), ms_mean_m(none, AD_M_attention_scarcity, 0, n) - 0.05);
+    free(none);
+    free(zero);
+    free(half);
+}
+
+Test(escalation, a_failed_robot_attempt_costs_satisfaction_only_when_contacts_escalate)
+{
+    int64_t n;
+    ad_obs *a = ms_run(MS_MARKET, SETS("scenario.weeks=20", "satisfaction.w_escalation=0"), 0, &n);
+    ad_obs *b = ms_run(MS_MARKET, SETS("scenario.weeks=20", "satisfaction.w_escalation=0.4"), 0, &n);
+    cr_assert_lt(ms_mean_b(b, AD_B_mean_satisfaction, 3, 0, n), ms_mean_b(a, AD_B_mean_satisfaction, 3, 0, n) - 0.01);
+    free(a);
+    free(b);
+    const char *const *off0 = SETS("scenario.weeks=20", "satisfaction.w_escalation=0", "brands.[0].escalation=false",
+                                   "brands.[1].escalation=false", "brands.[2].escalation=false",
+                                   "brands.[3].escalation=false");
+    const char *const *off4 = SETS("scenario.weeks=20", "satisfaction.w_escalation=0.4", "brands.[0].escalation=false",
+                                   "brands.[1].escalation=false", "brands.[2].escalation=false",
+                                   "brands.[3].escalation=false");
+    a = ms_run(MS_MARKET, off0, 0, &n);
+    b = ms_run(MS_MARKET, off4, 0, &n);
+    cr_assert(memcmp(a, b, (size_t)n * sizeof *a) == 0);
+    free(a);
+    free(b);
 }

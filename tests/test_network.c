@@ -1,0 +1,290 @@
+/* test_network.c: the small-world network of models/network.h.
+ *
+ * Without rewiring every customer hears exactly its deg/2 ring neighbours on
+ * each side; with rewiring p a share p of the links goes elsewhere, never to
+ * the customer itself, uniformly over the others. The network is a function
+ * of the seed alone (not of the thread count). The neighbour scores are
+ * checked against a count made by hand.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "network.h"
+
+static uint32_t *build(int64_t n, int deg, double p, uint64_t seed)
+{
+    uint32_t *nbr = malloc((size_t)n * (size_t)deg * sizeof *nbr);
+    cr_assert_not_null(nbr);
+    net_build(nbr, n, deg, p, seed);
+    return nbr;
+}
+
+/* |i - j| on the ring of n */
+static int64_t ring_dist(int64_t i, int64_t j, int64_t n)
+{
+    int64_t d = i > j ? i - j : j - i;
+    return d < n - d ? d : n - d;
+}
+
+Test(network, rewire_0_gives_exactly_the_ring_neighbours)
+{
+    const int64_t sizes[] = {3, 5, 9, 17, 1000};
+    const int degs[] = {2, 4, 8, 16};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+        for (size_t d = 0; d < sizeof degs / sizeof *degs; d++) {
+            int64_t n = sizes[s];
+            int deg = degs[d], half = deg / 2;
+            if (deg >= n) continue; /* the config loader refuses these */
+            uint32_t *nbr = build(n, deg, 0.0, 1);
+            for (int64_t i = 0; i < n; i++) {
+                /* the multiset of links equals {i-half..i-1, i+1..i+half} mod n */
+                int want[64] = {0}, got[64] = {0}; /* by signed offset + 32 */
+                for (int o = 1; o <= half; o++) {
+                    want[32 + o]++;
+                    want[32 - o]++;
+                }
+                for (int k = 0; k < deg; k++) {
+                    int64_t j = nbr[deg * i + k];
+                    cr_assert(j >= 0 && j < n);
+                    cr_assert_neq(j, i, "n %lld deg %d: customer %lld hears itself", (long long)n, deg, (long long)i);
+                    /* signed offset in -half..half */
+                    int64_t off = ((j - i) % n + n) % n;
+                    if (off > n / 2) off -= n;
+                    cr_assert_leq(ring_dist(i, j, n), half, "n %lld deg %d: %lld -> %lld is not a ring neighbour",
+                                  (long long)n, deg, (long long)i, (long long)j);
+                    got[32 + off]++;
+                }
+                cr_assert(memcmp(want, got, sizeof want) == 0, "n %lld deg %d customer %lld", (long long)n, deg,
+                          (long long)i);
+            }
+            free(nbr);
+        }
+}
+
+Test(network, rewired_share_is_p_and_never_self)
+{
+    /* n = 40k, deg 8: 320k links. A rewired link lands on a ring neighbour
+     * by chance with probability deg/(n-1), so the non-ring share is
+     * p (1 - deg/(n-1)); sd at most 0.00088, tolerance 0.004 */
+    const int64_t n = 40000;
+    const int deg = 8, half = deg / 2;
+    const double ps[] = {0.1, 0.5, 1.0}; /* p = 0: the ring test */
+    for (size_t q = 0; q < sizeof ps / sizeof *ps; q++) {
+        uint32_t *nbr = build(n, deg, ps[q], 20261123);
+        int64_t off_ring = 0, bins[10] = {0}, moved = 0, self = 0, outside = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int k = 0; k < deg; k++) {
+                int64_t j = nbr[deg * i + k];
+                if (j >= n) { outside++; continue; }
+                self += j == i;
+                if (ring_dist(i, j, n) > half) {
+                    off_ring++;
+                    bins[j * 10 / n]++;
+                }
+                moved++;
+            }
+        cr_assert_eq(outside, 0, "p %.1f: %lld links point past the last customer", ps[q], (long long)outside);
+        cr_assert_eq(self, 0, "p %.1f: %lld links point to the customer itself", ps[q], (long long)self);
+        double share = (double)off_ring / (double)moved, want = ps[q] * (1.0 - deg / (double)(n - 1));
+        cr_assert_lt(fabs(share - want), 0.004, "p %.1f: non-ring share %.4f, want %.4f", ps[q], share, want);
+        /* rewired targets spread over the whole ring: each tenth gets 10 %
+         * of them (sd at most 0.0017 at p = 0.1; tolerance 0.01) */
+        if (off_ring > 0)
+            for (int b = 0; b < 10; b++)
+                cr_assert_lt(fabs((double)bins[b] / (double)off_ring - 0.1), 0.01, "p %.1f: tenth %d gets %.4f",
+                             ps[q], b, (double)bins[b] / (double)off_ring);
+        free(nbr);
+    }
+}
+
+Test(network, tiny_rings_fully_rewired_never_hear_themselves)
+{
+    /* n 3..9 with p = 1: every link is drawn from the n - 1 others, each
+     * equally often (over 2000 seeds a customer has 4000 links; the share of
+     * each other customer, 1/(n-1), has sd at most 0.008: tolerance 0.04) */
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(1); /* 14,000 tiny builds: no thread wake-ups */
+    for (int64_t n = 3; n <= 9; n++) {
+        const int deg = 2;
+        int64_t hits[9][9] = {{0}};
+        for (uint64_t seed = 0; seed < 2000; seed++) {
+            uint32_t nbr[9 * 2];
+            net_build(nbr, n, deg, 1.0, seed);
+            for (int64_t i = 0; i < n; i++)
+                for (int k = 0; k < deg; k++) {
+                    cr_assert_neq((int64_t)nbr[deg * i + k], i, "n %lld seed %llu: customer %lld hears itself",
+                                  (long long)n, (unsigned long long)seed, (long long)i);
+                    hits[i][nbr[deg * i + k]]++;
+                }
+        }
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++)
+                if (j != i) {
+                    double share = hits[i][j] / (2000.0 * deg);
+                    cr_assert_lt(fabs(share - 1.0 / (double)(n - 1)), 0.04, "n %lld: %lld hears %lld in %.3f of links",
+                                 (long long)n, (long long)i, (long long)j, share);
+                }
+    }
+    omp_set_num_threads(saved);
+}
+
+Test(network, rewiring_is_independent_per_link_slot)
+{
+    /* each of the deg slots is rewired with the same probability (a slot
+     * reusing another's draw would show as a slot at 0 or at 2p) */
+    const int64_t n = 20000;
+    const int deg = 16, half = deg / 2;
+    uint32_t *nbr = build(n, deg, 0.2, 77);
+    for (int k = 0; k < deg; k++) {
+        int64_t c = 0;
+        for (int64_t i = 0; i < n; i++) c += ring_dist(i, nbr[deg * i + k], n) > half;
+        double share = (double)c / (double)n; /* sd 0.0028; tolerance 0.015 */
+        cr_assert_lt(fabs(share - 0.2), 0.015, "slot %d rewired share %.4f", k, share);
+    }
+    free(nbr);
+}
+
+Test(network, deterministic_for_a_seed_and_any_thread_count_and_different_for_another)
+{
+    const int64_t n = 10000;
+    const int deg = 8;
+    int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    uint32_t *a = build(n, deg, 0.3, 5);
+    omp_set_num_threads(2);
+    uint32_t *b = build(n, deg, 0.3, 5);
+    omp_set_num_threads(saved);
+    uint32_t *c = build(n, deg, 0.3, 6);
+    size_t bytes = (size_t)n * deg * sizeof *a;
+    cr_assert(memcmp(a, b, bytes) == 0, "the same seed must give the same network with 1 and 2 threads");
+    cr_assert(memcmp(a, c, bytes) != 0, "another seed must give another network");
+    /* and not just in one corner: most customers differ somewhere (each of
+     * 8 links is rewired with p 0.3 in one and 0.3 in the other) */
+    int64_t differ = 0;
+    for (int64_t i = 0; i < n; i++) differ += memcmp(a + deg * i, c + deg * i, deg * sizeof *a) != 0;
+    cr_assert_gt(differ, n / 2, "only %lld of %lld customers differ between seeds", (long long)differ, (long long)n);
+    free(a);
+    free(b);
+    free(c);
+}
+
+Test(network, degree_0_writes_nothing)
+{
+    uint32_t guard[16];
+    memset(guard, 0xab, sizeof guard);
+    net_build(guard, 4, 0, 0.5, 1);
+    for (int k = 0; k < 16; k++) cr_assert_eq(guard[k], 0xabababab);
+    net_build(NULL, 1000, 0, 0.5, 1); /* the world passes NULL when deg is 0 */
+}
+
+/* ---- neighbour scores ------------------------------------------------- */
+
+/* a hand-made world of 20 customers; customer 0 hears 1..deg */
+#define NC 20
+
+Test(network, on_brand_counts_the_neighbours_on_each_brand)
+{
+    const int deg = 6;
+    uint32_t nbr[NC * 6] = {0};
+    uint8_t brand[NC] = {0};
+    /* customer 0 hears 3, 5, 7, 9, 11, 13; customer 1 hears 0 six times */
+    for (int k = 0; k < deg; k++) nbr[k] = (uint32_t)(3 + 2 * k);
+    brand[3] = 2; brand[5] = 2; brand[7] = 0; brand[9] = 15; brand[11] = 2; brand[13] = 9;
+    brand[0] = 4;
+    /* brands of customers nobody hears must not count */
+    brand[4] = 2; brand[6] = 2;
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 2), 3);
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 0), 1);
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 15), 1);
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 9), 1);
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 4), 0, "the customer's own brand is not a neighbour's");
+    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 1), 0);
+    cr_assert_eq(net_on_brand(nbr, deg, 1, brand, 4), 6, "row 1 starts at nbr[deg]");
+}
+
+/* score[b] = neighbours on b + promoters on b - detractors on b, counted by
+ * hand over a random neighbourhood */
+static void hand_scores(const uint32_t *my, int deg, const uint8_t *brand, const int8_t *exper, int *score)
+{
+    memset(score, 0, 16 * sizeof *score);
+    for (int k = 0; k < deg; k++) score[brand[my[k]]] += 1 + exper[my[k]];
+}
+
+Test(network, scores_match_a_count_by_hand_on_every_brand)
+{
+    const int deg = 4;
+    uint32_t nbr[2 * 4] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint8_t brand[NC] = {0};
+    int8_t exper[NC] = {0};
+    /* customer 0: brand 1 promoter, brand 1 detractor, brand 9 promoter,
+     * brand 15 passive */
+    brand[1] = 1; exper[1] = 1;
+    brand[2] = 1; exper[2] = -1;
+    brand[3] = 9; exper[3] = 1;
+    brand[4] = 15; exper[4] = 0;
+    int score[16];
+    net_scores(nbr, deg, 0, brand, exper, 16, score);
+    int want[16] = {0};
+    want[1] = 2;  /* 2 on brand 1, +1 -1 */
+    want[9] = 2;  /* 1 on brand 9, +1 */
+    want[15] = 1; /* 1 on brand 15 */
+    for (int b = 0; b < 16; b++) cr_assert_eq(score[b], want[b], "brand %d: %d, want %d", b, score[b], want[b]);
+    /* nb limits what is written */
+    int few[16];
+    for (int b = 0; b < 16; b++) few[b] = -7;
+    net_scores(nbr, deg, 0, brand, exper, 4, few);
+    cr_assert_eq(few[1], 2);
+    cr_assert_eq(few[4], -7, "net_scores must write only score[0..nb)");
+
+    /* random neighbourhoods of the largest degree over all 16 brands */
+    enum { DEG = 16, N = 4096 };
+    static uint32_t big[N * DEG];
+    static uint8_t bb[N];
+    static int8_t ee[N];
+    uint32_t x = 12345;
+    for (int i = 0; i < N; i++) {
+        x = x * 1664525u + 1013904223u;
+        bb[i] = (uint8_t)(x >> 28);
+        ee[i] = (int8_t)((int)((x >> 8) % 3) - 1);
+        for (int k = 0; k < DEG; k++) {
+            x = x * 1664525u + 1013904223u;
+            big[i * DEG + k] = (x >> 8) % N;
+        }
+    }
+    for (int i = 0; i < N; i++) {
+        int got[16], hand[16];
+        net_scores(big, DEG, i, bb, ee, 16, got);
+        hand_scores(big + DEG * i, DEG, bb, ee, hand);
+        for (int b = 0; b < 16; b++) cr_assert_eq(got[b], hand[b], "customer %d brand %d", i, b);
+    }
+}
+
+Test(network, scores_hold_the_extremes_of_degree_16)
+{
+    /* all 16 neighbours promoters of one brand: 32, the largest packed sum;
+     * it must not spill into the next brand's byte. All detractors: 0. */
+    const int deg = 16;
+    uint32_t nbr[16];
+    uint8_t brand[32] = {0};
+    int8_t exper[32] = {0};
+    for (int k = 0; k < deg; k++) nbr[k] = (uint32_t)(k + 1);
+    const int probe[] = {0, 6, 7, 8, 14, 15};
+    for (size_t p = 0; p < sizeof probe / sizeof *probe; p++) {
+        for (int e = -1; e <= 1; e++) {
+            for (int k = 1; k <= deg; k++) {
+                brand[k] = (uint8_t)probe[p];
+                exper[k] = (int8_t)e;
+            }
+            int score[16];
+            net_scores(nbr, deg, 0, brand, exper, 16, score);
+            for (int b = 0; b < 16; b++)
+                cr_assert_eq(score[b], b == probe[p] ? deg * (1 + e) : 0, "brand %d, experience %d: score[%d] = %d",
+                             probe[p], e, b, score[b]);
+            cr_assert_eq(net_on_brand(nbr, deg, 0, brand, probe[p]), deg);
+        }
+    }
+}
