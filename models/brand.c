@@ -277,7 +277,9 @@ int brand_end(ad_world *w, int64_t t)
         if (bc->staffing == AD_STAFF_FOLLOW_DEMAND) {
             /* close a fraction of the gap, at least one person when the gap
              * is a whole person or more (else small brands never adjust) */
-            double gap = (double)s->demand / ((double)c->capacity * c->utilisation) - (double)H;
+            s->demand_plan = s->demand_plan > 0 ? s->demand_plan + c->demand_memory * ((double)s->demand - s->demand_plan)
+                                                : (double)s->demand;
+            double gap = s->demand_plan / ((double)c->capacity * c->utilisation) - (double)H;
             int64_t move = (int64_t)llround(c->adjust_rate * gap);
             if (move == 0 && c->adjust_rate > 0 && fabs(gap) >= 1.0) move = gap > 0 ? 1 : -1;
             H += move;

@@ -94,7 +94,7 @@ typedef struct ad_config {
     double engaged_min, disengaged_max, e0, e_trait, kappa, dh, rho, iota, omega;
     double e_noise, q_h, q_emp, amb_effect, att_floor;
     /* staffing */
-    double utilisation, adjust_rate;
+    double utilisation, adjust_rate, demand_memory;
     /* market */
     double commod, price_adjust, rep_rate, det_weight, rel_memory, wq, wm, wv;
     /* tipping */

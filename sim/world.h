@@ -68,6 +68,7 @@ typedef struct ad_brand_state {
     int64_t H0;                 /* reference headcount for follow_automation */
     int64_t demand;             /* this week's human demand (contacts) */
     int64_t demand_last;        /* last week's */
+    double demand_plan;         /* smoothed human demand that follow_demand staffs for */
     double trans_share;         /* last week's transactional share of contacts */
     double p_auto_trans, p_auto_rel; /* routing probabilities this week */
     double f;                   /* visit-rate factor (1 - running shock) */

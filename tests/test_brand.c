@@ -352,6 +352,7 @@ Test(staffing, follow_demand_closes_a_fraction_of_the_gap)
         cr_assert_eq(emp_set_headcount(w, 0, cs[k].H, 0), AD_OK);
         memset(&w->total, 0, sizeof w->total);
         w->br[0].demand = cs[k].D;
+        w->br[0].demand_plan = 0; /* no forecast yet: staff for this week's demand */
         cr_assert_eq(brand_end(w, 0), AD_OK);
         double gap = (double)cs[k].D / 40.0 - (double)cs[k].H;
         int64_t move = (int64_t)llround(0.1 * gap);

@@ -200,7 +200,9 @@ Test(ambassadors, engaged_ambassadors_lift_reputation_and_the_switch_removes_it)
     int64_t n;
     ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=40"), 0, &n);
     ad_obs *amb = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[1].ambassadors=0.5"), 0, &n);
-    cr_assert_gt(ms_mean_b(amb, AD_B_reputation, 1, 20, n), ms_mean_b(none, AD_B_reputation, 1, 20, n) + 0.05);
+    cr_assert_gt(ms_mean_b(amb, AD_B_reputation, 1, 20, n), ms_mean_b(none, AD_B_reputation, 1, 20, n) + 0.05,
+                 "reputation %.3f with ambassadors, %.3f without", ms_mean_b(amb, AD_B_reputation, 1, 20, n),
+                 ms_mean_b(none, AD_B_reputation, 1, 20, n));
     ad_obs *amb0 = ms_run(MS_MARKET, SETS("scenario.weeks=40", "brands.[1].ambassadors=0.5", "employee.ambassador_effect=0"), 0, &n);
     cr_assert(memcmp(none, amb0, (size_t)n * sizeof *none) == 0);
     free(none);
