@@ -109,7 +109,17 @@ def reputation_shock(r):
     pre = v[wk - 26:wk].mean()
     st = r.b("stated_avoidance", c)
     share = r.b("market_share", c)
-    return [
+    out = []
+    base = Path(r.f.filename).with_name("baseline.h5")
+    if base.exists():  # the same market without the shock (baseline runs it first)
+        b = Run(base)
+        bs = b.b("market_share", c)[:len(share)]
+        bv = (b.b("visits", c) / b.b("customers", c))[:len(share)]
+        out.append(f"against the same market without the shock: visits per customer {100 * (v[wk:wk + 4].mean() / bv[wk:wk + 4].mean() - 1):+.1f} % "
+                   f"in the first month, {100 * (v[wk + 22:wk + 26].mean() / bv[wk + 22:wk + 26].mean() - 1):+.1f} % after five months; "
+                   f"market share {100 * (share[wk + 52] - bs[wk + 52]):+.1f} points a year after, "
+                   f"{100 * (share[-26:].mean() - bs[len(share) - 26:].mean()):+.1f} points at the end")
+    return out + [
         f"stated avoidance peaks at {100 * st[wk:].max():.1f} % and is {100 * st[wk + 22]:.1f} % after five months",
         f"visits per customer fall at most {100 * (1 - v[wk:wk + 13].min() / pre):.1f} %, "
         f"{100 * (1 - v[wk + 22:wk + 26].mean() / pre):.1f} % below the pre-shock level after five months, "
