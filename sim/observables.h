@@ -61,7 +61,7 @@
     X(price, "price", "money/contact", "price (the bill of one contact)")                    \
     X(automation, "automation", "1", "automation share a_b set by the schedule")             \
     X(revenue, "revenue", "money/week", "revenue of this week's contacts")                   \
-    X(cost, "cost", "money/week", "goods, wages, automation and empowerment costs")          \
+    X(cost, "cost", "money/week", "goods, wages, automation, empowerment and HR costs")          \
     X(profit, "profit", "money/week", "revenue minus cost")                                  \
     X(tips, "tips", "money/week", "tips paid to the brand's staff")                          \
     X(tip_rate, "brand_tip_rate", "1", "tips as a share of the bills of human-served contacts") \
