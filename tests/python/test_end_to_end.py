@@ -258,3 +258,13 @@ def test_docs_parameters_md_is_generated_from_the_table():
     r = run("params", "--markdown", check=True)
     doc = (SOURCE / "docs" / "parameters.md").read_text()
     assert doc == r.stdout, "docs/parameters.md is stale: run `make docs`"
+
+
+def test_docs_output_md_documents_every_variable(scenario, tmp_path):
+    out = tmp_path / "o.h5"
+    run("run", scenario(), "-o", out, "--quiet", check=True)
+    doc = (SOURCE / "docs" / "output.md").read_text()
+    with h5py.File(out, "r") as f:
+        names = [n for n, o in f.items() if isinstance(o, h5py.Dataset)]
+    missing = [n for n in names if f"`{n}`" not in doc]
+    assert not missing, f"docs/output.md does not describe {missing}"
