@@ -59,9 +59,9 @@ done:;
     return rc;
 }
 
-static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *buf)
+/* writes the attribute over `space` and closes the space (takes it over) */
+static int attr_in_space(hid_t loc, const char *name, hid_t type, hid_t space, const void *buf)
 {
-    hid_t space = H5Screate(H5S_SCALAR);
     if (space < 0) return -1;
     int rc = attr_write(loc, name, type, space, buf);
     hid_t kept = h5out__err_keep(rc < 0);
@@ -70,16 +70,15 @@ static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *buf)
     return rc;
 }
 
+static int attr_scalar(hid_t loc, const char *name, hid_t type, const void *buf)
+{
+    return attr_in_space(loc, name, type, H5Screate(H5S_SCALAR), buf);
+}
+
 static int attr_vector(hid_t loc, const char *name, hid_t type, const void *buf, size_t n)
 {
     hsize_t dim = n;
-    hid_t space = H5Screate_simple(1, &dim, NULL);
-    if (space < 0) return -1;
-    int rc = attr_write(loc, name, type, space, buf);
-    hid_t kept = h5out__err_keep(rc < 0);
-    H5Sclose(space);
-    h5out__err_restore(kept);
-    return rc;
+    return attr_in_space(loc, name, type, H5Screate_simple(1, &dim, NULL), buf);
 }
 
 int h5out__attr_str(hid_t loc, const char *name, const char *value)

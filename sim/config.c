@@ -52,29 +52,12 @@ static void num_text(double v, char *buf, size_t n)
     else snprintf(buf, n, "%.10g", v);
 }
 
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 1000;
-    int d[64][64];
-    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
 const char *cfg__nearest_of(const char *key, const char *const *names, int *dist)
 {
     const char *best = names[0];
     int bestd = 1 << 30;
     for (int i = 0; names[i]; i++) {
-        int d = edit_distance(key, names[i]);
+        int d = ad_edit_distance(key, names[i]);
         if (d < bestd) { bestd = d; best = names[i]; }
     }
     if (dist) *dist = bestd;

@@ -87,7 +87,7 @@ int ad_param_find(const char *key, ad_scope scope)
     return -1;
 }
 
-static int edit_distance(const char *a, const char *b)
+int ad_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 63 || lb > 63) return 1000;
@@ -111,7 +111,7 @@ const char *ad_param_nearest(const char *key, ad_scope scope)
     for (int i = 0; i < ad_param_count; i++) {
         if (ad_param_table[i].scope != scope) continue;
         const char *k = ad_param_table[i].key;
-        int d = edit_distance(key, k);
+        int d = ad_edit_distance(key, k);
         /* a key given without or with a wrong section still finds its leaf */
         const char *leaf = strrchr(k, '.'), *kleaf = strrchr(key, '.');
         if (leaf && strcmp(leaf + 1, kleaf ? kleaf + 1 : key) == 0 && d > 1) d = 1;

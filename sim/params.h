@@ -144,6 +144,8 @@ extern const int ad_tip_attention[AD_TIP_N];
 void ad_config_defaults(ad_config *cfg);
 /* Index of the parameter with this key and scope, or -1. */
 int ad_param_find(const char *key, ad_scope scope);
+/* Levenshtein distance of two keys (1000 when either is over 63 bytes). */
+int ad_edit_distance(const char *a, const char *b);
 /* The key of any scope closest to `key` (edit distance), for "did you mean". */
 const char *ad_param_nearest(const char *key, ad_scope scope);
 /* Address of a parameter's value in cfg (brand ignored for G). */
