@@ -92,7 +92,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_engine: %s\n", err.msg);
                 return 1;
             }
-            ad_world_set_threads(w, threads);
+            if (ad_world_set_threads(w, threads, &err)) {
+                fprintf(stderr, "bench_engine: %s\n", err.msg);
+                return 1;
+            }
             uint64_t h = 1469598103934665603ULL;
             if (ad_world_warmup(w, &err)) {
                 fprintf(stderr, "bench_engine: %s\n", err.msg);

@@ -29,9 +29,10 @@ typedef struct ad_world ad_world;
 /* Allocates and initialises a world for cfg (customers, employees, network,
  * first brand choice). Returns AD_OK or AD_ERR_NOMEM. */
 int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
-/* Sets the number of threads the world's loops use (0: OpenMP's default).
- * Results do not depend on it. */
-void ad_world_set_threads(ad_world *w, int threads);
+/* Sets the number of threads the world's loops use (0: OpenMP's default at
+ * this call). Each world keeps its own number (no process-wide OpenMP
+ * setting is changed). Results do not depend on it. AD_OK or AD_ERR_NOMEM. */
+int ad_world_set_threads(ad_world *w, int threads, ad_error *err);
 /* Runs the warm-up weeks (scenario.warmup), recording nothing. Returns AD_OK
  * or AD_ERR_NOMEM (a brand could not hire). */
 int ad_world_warmup(ad_world *w, ad_error *err);

@@ -75,7 +75,7 @@ void cust_init(ad_world *w)
     double need_mu = log(c->need_median / (1 - c->need_median));
     double open_mu = log(c->openness_median / (1 - c->openness_median));
     int64_t sum_need = 0; /* fixed point: the same sum for any thread count */
-    #pragma omp parallel for schedule(static) reduction(+ : sum_need)
+    #pragma omp parallel for schedule(static) reduction(+ : sum_need) num_threads(w->threads)
     for (int64_t i = 0; i < w->n; i++) {
         rng4 a = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TRAITS, 0));
         rng4 b = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TRAITS, 1));
@@ -136,7 +136,7 @@ void cust_choose_all(ad_world *w, int with_shares)
         asc[b] = log(s > 1e-9 ? s : 1e-9);
     }
     uint32_t step = (uint32_t)w->steps;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) num_threads(w->threads)
     for (int64_t i = 0; i < w->n; i++) {
         int b = choose(w, i, -1, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
         w->brand[i] = w->brand_next[i] = (uint8_t)b;
@@ -257,7 +257,7 @@ void cust_contacts(ad_world *w)
     }
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
 
-    #pragma omp parallel
+    #pragma omp parallel num_threads(w->threads)
     {
         int64_t count[AD_MAX_BRANDS][32];
         memset(count, 0, sizeof count);
@@ -472,7 +472,7 @@ void cust_serve(ad_world *w)
     int64_t **warm = calloc((size_t)w->acc_n, sizeof *warm);
     int32_t **load = calloc((size_t)w->acc_n, sizeof *load);
 
-    #pragma omp parallel
+    #pragma omp parallel num_threads(w->threads)
     {
         const int t = omp_get_thread_num();
         serve_scratch s; /* about 12 KB */

@@ -104,7 +104,7 @@ void emp_update(ad_world *w)
     const double inv_cap = 1.0 / (double)c->capacity;
     const double noise_w = c->e_noise * 3.4641016151377544;
     const int recording = w->recording;
-    #pragma omp parallel
+    #pragma omp parallel num_threads(w->threads)
     {
         ad_acc *A = &w->acc[omp_get_thread_num()];
         #pragma omp for schedule(static)

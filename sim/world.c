@@ -28,7 +28,7 @@ const char *ad_version(void)
 
 int world_threads(const ad_world *w)
 {
-    return w->threads > 0 ? w->threads : omp_get_max_threads();
+    return w->threads;
 }
 
 static int make_acc(ad_world *w)
@@ -42,11 +42,15 @@ static int make_acc(ad_world *w)
     return AD_OK;
 }
 
-void ad_world_set_threads(ad_world *w, int threads)
+int ad_world_set_threads(ad_world *w, int threads, ad_error *err)
 {
-    w->threads = threads > 0 ? threads : 0;
-    if (w->threads) omp_set_num_threads(w->threads);
-    if (make_acc(w)) w->acc_n = 0;
+    int old = w->threads;
+    w->threads = threads > 0 ? threads : omp_get_max_threads();
+    if (make_acc(w)) {
+        w->threads = old;
+        return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory for %d threads", threads);
+    }
+    return AD_OK;
 }
 
 void world_sum_acc(ad_world *w)
@@ -74,6 +78,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     w->nb = cfg->n_brands;
     w->deg = (int)cfg->degree;
     w->week = -1;
+    w->threads = omp_get_max_threads(); /* fixed per world: parallel regions ask for exactly this many */
     size_t n = (size_t)w->n;
     w->brand = malloc(n);
     w->brand_next = malloc(n);

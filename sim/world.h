@@ -84,7 +84,7 @@ typedef struct ad_brand_state {
 
 struct ad_world {
     ad_config cfg;              /* own copy; interventions write brand fields */
-    int threads;                /* 0: OpenMP default */
+    int threads;                /* threads of every parallel region (>= 1) */
     int64_t n;                  /* customers */
     int nb;                     /* brands */
     int deg;                    /* neighbours per customer */

@@ -199,7 +199,7 @@ static void set_demand(ad_world *w, int b, int64_t D)
 Test(dilution, is_min_of_1_and_capacity_over_demand)
 {
     ad_world *w = make_world(TWO_BRANDS, SETS("employee.capacity=50", "brands.[0].hr_marketing=0.5"));
-    ad_world_set_threads(w, 2); /* demand in two slots, summed */
+    cr_assert_eq(ad_world_set_threads(w, 2, NULL), AD_OK); /* demand in two slots, summed */
     const int64_t H[] = {0, 1, 10, 40};
     const int64_t D[] = {0, 1, 49, 50, 51, 499, 500, 501, 1000, 2000, 100000};
     for (size_t h = 0; h < sizeof H / sizeof *H; h++) {
