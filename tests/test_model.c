@@ -301,3 +301,29 @@ Test(escalation, a_failed_robot_attempt_costs_satisfaction_only_when_contacts_es
     free(a);
     free(b);
 }
+
+Test(worlds, two_worlds_side_by_side_with_their_own_thread_counts_match_solo_runs)
+{
+    static ad_config a, b;
+    ad_error err;
+    cr_assert_eq(cfg_load_string(&a, MS_MARKET, "a", SETS("scenario.weeks=15", "scenario.seed=1"), 2, &err), AD_OK);
+    cr_assert_eq(cfg_load_string(&b, MS_MARKET, "b", SETS("scenario.weeks=15", "scenario.seed=2"), 2, &err), AD_OK);
+    int64_t n;
+    ad_obs *solo_a = ms_run(MS_MARKET, SETS("scenario.weeks=15", "scenario.seed=1"), 1, &n);
+    ad_obs *solo_b = ms_run(MS_MARKET, SETS("scenario.weeks=15", "scenario.seed=2"), 3, &n);
+    ad_world *wa, *wb;
+    cr_assert_eq(ad_world_create(&wa, &a, &err), AD_OK);
+    cr_assert_eq(ad_world_create(&wb, &b, &err), AD_OK);
+    cr_assert_eq(ad_world_set_threads(wa, 2, &err), AD_OK);
+    cr_assert_eq(ad_world_set_threads(wb, 1, &err), AD_OK);
+    for (int64_t t = 0; t < n; t++) {
+        cr_assert_eq(ad_world_step(wa, &err), AD_OK);
+        cr_assert_eq(ad_world_step(wb, &err), AD_OK);
+        cr_assert(memcmp(ad_world_obs(wa), &solo_a[t], sizeof *solo_a) == 0, "world a, week %lld", (long long)t);
+        cr_assert(memcmp(ad_world_obs(wb), &solo_b[t], sizeof *solo_b) == 0, "world b, week %lld", (long long)t);
+    }
+    ad_world_free(wa);
+    ad_world_free(wb);
+    free(solo_a);
+    free(solo_b);
+}
