@@ -6,7 +6,9 @@
  *
  * Invariant: a config this file returns with AD_OK has passed the value
  * checks and the cross-checks of cfg__cross_check (config_check.c, which also
- * reads the events and interventions lists). The libconfig tree is owned by
+ * reads the events and interventions lists). A top-level `sweep` group is
+ * skipped here: sweep.c reads it (sweep_load) once the scenario is loaded.
+ * The libconfig tree is owned by
  * the loader and destroyed on its single exit path; the loader never prints
  * or exits, it fills an ad_error instead. Writing a config back out (and the
  * parameter reference) is config_format.c.
@@ -208,7 +210,7 @@ static int has_prefix(const char *rel, ad_scope scope)
 
 static int unknown_key(const char *rel, ad_scope scope, const char *shown_prefix, const cfg_where *w, ad_error *err)
 {
-    static const char *const lists[] = {"brands", "events", "interventions", NULL};
+    static const char *const lists[] = {"brands", "events", "interventions", "sweep", NULL};
     const char *near = ad_param_nearest(rel, scope), *list;
     int d;
     if (scope == AD_SCOPE_G && !strchr(rel, '.') && (list = cfg__nearest_of(rel, lists, &d), d <= 2)) near = list;
@@ -389,6 +391,7 @@ static int resolve(ad_config *cfg, const config_t *c, const char *file, const ch
         if (!strcmp(name, "brands")) brands = m;
         else if (!strcmp(name, "events")) events = m;
         else if (!strcmp(name, "interventions")) ivs = m;
+        else if (!strcmp(name, "sweep")) continue; /* read and checked by sweep.c (sweep_load) */
         else if ((rc = walk(cfg, ctx, AD_SCOPE_G, 0, m, "", NULL, err))) goto done;
     }
     if (brands && (rc = read_brands(cfg, ctx, brands, err))) goto done;

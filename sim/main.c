@@ -4,7 +4,9 @@
  * each week to HDF5, shows progress on a terminal and prints a summary. Exit
  * status: 0 success, 1 runtime failure (I/O, memory, interrupted), 2 bad
  * usage or bad configuration. SIGINT/SIGTERM stop the run after the current
- * week; the weeks already written stay in OUT.partial.
+ * week; the weeks already written stay in OUT.partial. A scenario's sweep
+ * group (sweep.h) is checked by run and check; run without --sweep-point
+ * runs the base scenario, with --sweep-point K the sweep's run K.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -17,6 +19,7 @@
 
 #include "aandacht.h"
 #include "h5out.h"
+#include "sweep.h"
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) { (void)sig; stop_requested = 1; }
@@ -33,7 +36,7 @@ static const char *USAGE =
 
 static const char *RUN_USAGE =
     "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
-    "                    [--threads N] [--force] [--quiet]\n"
+    "                    [--threads N] [--force] [--quiet] [--sweep-point K]\n"
     "\n"
     "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
     "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
@@ -47,13 +50,21 @@ static const char *RUN_USAGE =
     "  --weeks N             same as --set scenario.weeks=N\n"
     "  --threads N           OpenMP threads (results do not depend on it)\n"
     "  --force               overwrite OUT.h5 if it exists\n"
-    "  --quiet               no progress line and no summary\n";
+    "  --quiet               no progress line and no summary\n"
+    "  --sweep-point K       run K of the file's sweep (0 to runs - 1; aandacht check\n"
+    "                        shows the runs): point K / replications, replication\n"
+    "                        K % replications, applied after the --set options;\n"
+    "                        default output out/<scenario name>_run<K>.h5. Without\n"
+    "                        it, a file with a sweep runs its base scenario.\n";
 
 static const char *CHECK_USAGE =
-    "usage: aandacht check FILE.cfg [--set KEY=VALUE]...\n"
+    "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K]\n"
     "\n"
     "Validates the scenario and prints the resolved configuration (every\n"
     "parameter; values not given in the file are marked '# default').\n"
+    "When the file has a sweep, checks it (every point, up to 10000) and\n"
+    "prints a summary after the configuration; with --sweep-point K the\n"
+    "configuration printed is that of the sweep's run K.\n"
     "Exit status 0 when valid, 2 when not.\n";
 
 static const char *PARAMS_USAGE =
@@ -83,6 +94,8 @@ typedef struct run_opts {
     int n_sets;
     char owned[2][64];
     int threads, force, quiet;
+    int has_point;              /* --sweep-point given */
+    long long point;            /* its K */
 } run_opts;
 
 /* parses options shared by run and check; returns 0, or an exit status */
@@ -118,6 +131,15 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
             if (!val || errno || *end || t < 1 || t > 1024)
                 return usage_error(usage, "--threads needs a whole number from 1 to 1024, not '%s'", val ? val : "");
             o->threads = (int)t;
+            i++;
+        } else if (!strcmp(a, "--sweep-point")) {
+            char *end;
+            errno = 0;
+            o->point = val ? strtoll(val, &end, 10) : 0;
+            if (!val || errno || *end || !*val)
+                return usage_error(usage, "--sweep-point needs a whole number K (a run of the sweep), not '%s'",
+                                   val ? val : "");
+            o->has_point = 1;
             i++;
         } else if (is_run && !strcmp(a, "--force")) {
             o->force = 1;
@@ -177,10 +199,16 @@ static int cmd_run(int argc, char **argv)
     ad_error err;
     ad_error_clear(&err);
     static ad_config cfg;
+    static sweep sw;
     if (cfg_load(&cfg, o.file, o.sets, o.n_sets, &err)) return fail(&err);
+    if (sweep_load(&sw, o.file, &cfg, &err)) return fail(&err);
+    rc = o.has_point ? sweep_apply(&sw, o.point, &cfg, &err) : AD_OK;
+    sweep_free(&sw);
+    if (rc) return fail(&err);
 
     char outpath[1024];
     if (o.out) snprintf(outpath, sizeof outpath, "%s", o.out);
+    else if (o.has_point) snprintf(outpath, sizeof outpath, "out/%s_run%lld.h5", cfg.name, o.point);
     else snprintf(outpath, sizeof outpath, "out/%s.h5", cfg.name);
 
     char *resolved = cfg_format_resolved(&cfg, 0);
@@ -278,11 +306,25 @@ static int cmd_check(int argc, char **argv)
     if (rc) return rc < 0 ? 0 : rc;
     ad_error err;
     static ad_config cfg;
+    static sweep sw;
     if (cfg_load(&cfg, o.file, o.sets, o.n_sets, &err)) return fail(&err);
+    if (sweep_load(&sw, o.file, &cfg, &err)) return fail(&err);
+    if ((rc = sweep_check(&sw, &cfg, &err)) || (o.has_point && (rc = sweep_apply(&sw, o.point, &cfg, &err)))) {
+        sweep_free(&sw);
+        return fail(&err);
+    }
     char *text = cfg_format_resolved(&cfg, 1);
-    if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
+    int has_sweep = sw.present;
+    char *summary = has_sweep ? sweep_format_summary(&sw) : NULL;
+    sweep_free(&sw);
+    if (!text || (has_sweep && !summary)) {
+        free(text);
+        return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
+    }
     fputs(text, stdout);
+    if (summary) fputs(summary, stdout);
     free(text);
+    free(summary);
     fprintf(stderr, "%s: valid\n", o.file);
     return 0;
 }
