@@ -67,6 +67,8 @@ typedef struct serve_in {
     const double *psw;                  /* w->psw */
     double psw_mult, psw_max;           /* psw_max: see psw_bound */
     double tipf[AD_TIP_N];
+    rng_gumbel_bounds gb;               /* for choose */
+    double per_deg[AD_NET_MAX_DEG + 1]; /* (double)c / deg, no division per contact */
 } serve_in;
 
 void cust_init(ad_world *w)
@@ -99,30 +101,59 @@ void cust_init(ad_world *w)
 
 /* Brand choice by random utility (multinomial logit through fixed Gumbel
  * tastes plus occasion noise): the argmax of U_b + eps. cur < 0: no current
- * brand and no neighbours yet (first draws). */
-static int choose(const ad_world *w, int64_t i, int cur, uint32_t step, uint32_t purpose,
-                  const double *asc)
+ * brand and no neighbours yet (first draws).
+ *
+ * First without a logarithm: each Gumbel lies within the bounds gb gives
+ * for its word's top bits, so each utility within an interval (the other
+ * terms are the same numbers added in the same order; `doubt` covers the
+ * roundings). When one brand's interval lies above all others, it is the
+ * exact argmax. Otherwise (a few in a hundred, or anything not finite) the
+ * Gumbels are computed: every choice is the one the exact utilities give. */
+static int choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, uint32_t step,
+                  uint32_t purpose, const double *asc)
 {
     const ad_config *c = &w->cfg;
+    const int nb = w->nb;
     int score[AD_MAX_BRANDS] = {0};
     double soc = 0;
     if (cur >= 0 && w->deg > 0 && c->beta_soc != 0) {
-        net_scores(w->nbr, w->deg, i, w->brand, w->exper, w->nb, score);
+        net_scores(w->nbr, w->deg, i, w->brand, w->exper, nb, score);
         soc = c->beta_soc / w->deg;
     }
-    int best = 0;
+    uint32_t taste[AD_MAX_BRANDS], occ[AD_MAX_BRANDS];
+    for (int g = 0; g < (nb + 3) / 4; g++) {
+        rng4 t = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TASTE, (uint32_t)g));
+        rng4 o = rng_draw(c->seed, (uint64_t)i, step, rng_purpose(purpose, (uint32_t)g));
+        memcpy(taste + 4 * g, t.v, sizeof t.v);
+        memcpy(occ + 4 * g, o.v, sizeof o.v);
+    }
+    double V[AD_MAX_BRANDS];
+    const double rel = c->beta_R * w->need[i], st = c->sigma_taste, so = c->sigma_occ;
+    for (int b = 0; b < nb; b++) /* everything but the Gumbels */
+        V[b] = w->br[b].U_base + rel * w->br[b].R + soc * score[b] + (b == cur ? c->beta_stay : 0.0);
+    int best = 0, finite = st >= 0 && so >= 0;
+    double lo[AD_MAX_BRANDS], hi[AD_MAX_BRANDS], bestlo = -HUGE_VAL, size = 1.0;
+    for (int b = 0; b < nb; b++) {
+        const int kt = (int)(taste[b] >> 24), ko = (int)(occ[b] >> 24);
+        const double a = asc ? asc[b] : 0.0;
+        lo[b] = V[b] + st * gb->lo[kt] + so * gb->lo[ko] + a;
+        hi[b] = V[b] + st * gb->hi[kt] + so * gb->hi[ko] + a;
+        finite &= isfinite(lo[b]) && isfinite(hi[b]);
+        size = fabs(lo[b]) > size ? fabs(lo[b]) : size;
+        size = fabs(hi[b]) > size ? fabs(hi[b]) : size;
+        if (lo[b] > bestlo) { bestlo = lo[b]; best = b; }
+    }
+    /* roundings: a few, each by 2^-53 of partial sums below size plus the
+     * Gumbel terms (|g| < 23) and asc (|asc| < 21) */
+    const double doubt = 1e-12 * (size + 23.0 * (fabs(st) + fabs(so)) + 21.0);
+    int clear = finite;
+    for (int b = 0; b < nb; b++) clear &= b == best || hi[b] + 2 * doubt < bestlo;
+    if (clear) return best;
+    /* too close to call (or not finite): the Gumbels themselves */
+    best = 0;
     double bestU = -HUGE_VAL;
-    rng4 taste = {{0}}, occ = {{0}};
-    for (int b = 0; b < w->nb; b++) {
-        if ((b & 3) == 0) {
-            taste = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TASTE, (uint32_t)b >> 2));
-            occ = rng_draw(c->seed, (uint64_t)i, step, rng_purpose(purpose, (uint32_t)b >> 2));
-        }
-        const ad_brand_state *s = &w->br[b];
-        double U = s->U_base + c->beta_R * w->need[i] * s->R + soc * score[b] +
-                   (b == cur ? c->beta_stay : 0.0) +
-                   c->sigma_taste * rng_gumbel(taste.v[b & 3]) +
-                   c->sigma_occ * rng_gumbel(occ.v[b & 3]) + (asc ? asc[b] : 0.0);
+    for (int b = 0; b < nb; b++) {
+        double U = V[b] + st * rng_gumbel(taste[b]) + so * rng_gumbel(occ[b]) + (asc ? asc[b] : 0.0);
         if (U > bestU) { bestU = U; best = b; }
     }
     return best;
@@ -131,6 +162,8 @@ static int choose(const ad_world *w, int64_t i, int cur, uint32_t step, uint32_t
 void cust_choose_all(ad_world *w, int with_shares)
 {
     double asc[AD_MAX_BRANDS];
+    rng_gumbel_bounds gb;
+    rng_gumbel_bounds_fill(&gb);
     for (int b = 0; b < w->nb; b++) {
         double s = w->cfg.brands[b].share;
         asc[b] = log(s > 1e-9 ? s : 1e-9);
@@ -138,7 +171,7 @@ void cust_choose_all(ad_world *w, int with_shares)
     uint32_t step = (uint32_t)w->steps;
     #pragma omp parallel for schedule(static) num_threads(w->threads)
     for (int64_t i = 0; i < w->n; i++) {
-        int b = choose(w, i, -1, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
+        int b = choose(w, &gb, i, -1, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
         w->brand[i] = w->brand_next[i] = (uint8_t)b;
         w->loyalty[i] = 0.5f;
     }
@@ -296,7 +329,13 @@ typedef struct serve_scratch {
     int32_t *load;                  /* and contacts; NULL: add to w's atomically */
     rng_block r;                    /* RNG_SERVICE words of contact q */
     uint16_t list[CUST_BLOCK];      /* contacts: offsets in the block */
+    rng_block tip[AD_TIP_N / 4];    /* RNG_TIP words of the h-th contact served by a person */
+    uint16_t human[CUST_BLOCK];     /* those contacts: offsets in the block */
+    int nh, th;                     /* how many; the next one to serve */
+    int32_t emp[CUST_BLOCK];        /* employee who serves contact q (if a person) */
+    float eng[CUST_BLOCK];          /* and that employee's engagement */
     uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
+    uint8_t pick[CUST_BLOCK];       /* brand customer k chose on reconsidering */
     double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
 } serve_scratch;
 
@@ -309,7 +348,7 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
     const int64_t i = i0 + k;
     const int b = w->brand[i], cd = w->code[i];
     const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
-    const uint32_t r0 = s->r.v[0][q], r1 = s->r.v[1][q], r2 = s->r.v[2][q], r3 = s->r.v[3][q];
+    const uint32_t r1 = s->r.v[1][q], r2 = s->r.v[2][q], r3 = s->r.v[3][q];
     double l = w->loyalty[i], d = w->deficit[i];
     int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
     const int nostaff = human && in->H[b] == 0; /* nobody left: the contact ends unserved */
@@ -317,8 +356,8 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
     double att = human || nostaff ? 0.0 : in->a_bot; /* an automated contact's attention */
     int succ = kind == AD_C_AUTO_OK;
     if (human) {
-        int64_t j = w->active[in->off[b] + (int64_t)(rng_u01(r0) * (double)in->H[b])];
-        att = w->e_eng[j] * in->attf[b];
+        const int64_t j = s->emp[q];
+        att = s->eng[q] * in->attf[b];
         succ = rng_u01(r1) < in->qh[b];
         int64_t warm = ad_fx(w->open[i] * att);
         if (s->warm) {
@@ -338,7 +377,7 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
                (rel ? in->w_A * att * (1.0 + in->theta * d) : 0.0) + in->noise_w * (rng_u01(r2) - 0.5);
     S = S < 0 ? 0 : (S > 1 ? 1 : S);
     d = rel ? (1.0 - in->mu) * d + in->mu * (1.0 - att) : d;
-    double soc = in->soc_on ? (double)net_on_brand(w->nbr, in->deg, i, w->brand, b) / in->deg - in->share[b] : 0.0;
+    double soc = in->soc_on ? in->per_deg[net_on_brand(w->nbr, in->deg, i, w->brand, b)] - in->share[b] : 0.0;
     double x = w->expect[i];
     double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
     l += in->loyalty_rate * (V - l);
@@ -346,7 +385,11 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
     int ex = S >= in->promoter_min ? 1 : (S < in->detractor_max ? -1 : 0);
     w->exper_next[i] = (int8_t)ex;
     if (human && in->tip_on) {
-        double tr = tip_rate_draw(&w->cfg, in->tipf, in->seed, i, in->step, att, succ, w->tipprop[i]);
+        uint32_t word[AD_TIP_N];
+        const int h = s->th++;
+        for (int g = 0; g < AD_TIP_N / 4; g++)
+            for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
+        double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
         acc[b][AC_TIPRATE] += ad_fx(tr);
         acc[b][AC_TIPPED]++;
         acc[b][AC_TIP_X] += ad_fx(att);
@@ -369,6 +412,10 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
     w->deficit[i] = (float)d;
     const double u3 = rng_u01(r3);
     s->recon[k] = u3 < in->psw_max && u3 < ad_psw_tab(in->psw, in->psw_mult, lf);
+    if (s->recon[k]) { /* what choose will read (the neighbours' brands are asked for) */
+        __builtin_prefetch(w->need + i);
+        if (in->deg > 0) net_prefetch_exper(w->nbr, in->deg, i, w->exper);
+    }
 }
 
 /* One block: list the contacts, draw for them in one flat loop, serve them
@@ -388,7 +435,44 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
         s->d[k] = w->deficit[i0 + k];
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
+    /* few customers reconsider (about one in a hundred), each reading its
+     * need and its neighbours' brand and experience from anywhere in memory.
+     * For the next block's customers without a contact, who reconsider
+     * already now, ask for need and neighbour list; their neighbours are
+     * asked for at the end of this block, so choose finds all in cache. */
+    int64_t next[CUST_BLOCK];
+    int nn = 0;
+    const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
+    for (int64_t i = i0 + m; i < n1; i++) {
+        if (code[i] & AD_C_SWITCH) {
+            next[nn++] = i;
+            __builtin_prefetch(w->need + i);
+            if (in->deg > 0) __builtin_prefetch(w->nbr + (int64_t)in->deg * i);
+        }
+    }
     rng_draw_list(in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    /* who serves each contact routed to a person, and how engaged: one
+     * flat loop of independent loads (a contact not served by a person
+     * reads active[0], unused) */
+    s->nh = s->th = 0;
+    if (in->off[w->nb - 1] + in->H[w->nb - 1] > 0) {
+        const uint8_t *restrict brand = w->brand;
+        for (int q = 0; q < mc; q++) {
+            const int64_t i = i0 + s->list[q];
+            const int b = brand[i], kind = code[i] & 7;
+            const int human = (kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC) && in->H[b] > 0;
+            const int64_t pos = human ? in->off[b] + (int64_t)(rng_u01(s->r.v[0][q]) * (double)in->H[b]) : 0;
+            const int32_t j = w->active[pos];
+            s->emp[q] = j;
+            s->eng[q] = w->e_eng[j];
+            s->human[s->nh] = s->list[q];
+            s->nh += human;
+        }
+    }
+    if (in->tip_on) /* the tips' words of those served by a person, in the order served */
+        for (int g = 0; g < AD_TIP_N / 4; g++)
+            rng_draw_list(in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
+                          &s->tip[g]);
     /* a contact's rewired neighbours are anywhere in memory: ask for their
      * brands SOC_AHEAD contacts early, so the misses overlap with service */
     for (int q = 0; q < mc; q++) {
@@ -396,8 +480,15 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
             net_prefetch(w->nbr, in->deg, i0 + s->list[q + SOC_AHEAD], w->brand);
         serve_one(in, w, i0, q, s);
     }
-
+    /* step 8: those who reconsider choose (their scattered reads were asked
+     * for ahead: see above and serve_one) */
     const uint8_t *restrict brand = w->brand;
+    for (int k = 0; k < m; k++)
+        if (s->recon[k]) s->pick[k] = (uint8_t)choose(w, &in->gb, i0 + k, brand[i0 + k], in->step, RNG_OCCASION, NULL);
+    /* the next block's customers without a contact who reconsider: their
+     * neighbours (their lists were asked for at the start of this block) */
+    if (in->deg > 0)
+        for (int q = 0; q < nn; q++) net_prefetch2(w->nbr, in->deg, next[q], w->brand, w->exper);
     uint8_t *restrict brand_next = w->brand_next;
     float *restrict loyalty = w->loyalty;
     for (int k = 0; k < m; k++) {
@@ -405,8 +496,8 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
         const int b = brand[i], kind = code[i] & 7;
         float l = loyalty[i];
         int nb_i = b;
-        if (s->recon[k]) { /* step 8: reconsider */
-            nb_i = choose(w, i, b, in->step, RNG_OCCASION, NULL);
+        if (s->recon[k]) {
+            nb_i = s->pick[k];
             if (nb_i != b) {
                 l = 0.5f;
                 loyalty[i] = l;
@@ -463,6 +554,8 @@ void cust_serve(ad_world *w)
         in.H[b] = w->active_off[b + 1] - w->active_off[b];
     }
     tip_factors(c, in.tipf);
+    rng_gumbel_bounds_fill(&in.gb);
+    for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
 
     /* each thread adds warmth and load to its own zeroed copy of the
@@ -475,7 +568,7 @@ void cust_serve(ad_world *w)
     #pragma omp parallel num_threads(w->threads)
     {
         const int t = omp_get_thread_num();
-        serve_scratch s; /* about 12 KB */
+        serve_scratch s; /* about 26 KB */
         memset(s.acc, 0, sizeof s.acc);
         s.A = &w->acc[t];
         s.warm = warm && load && ne > 0 ? calloc((size_t)ne, sizeof *s.warm) : NULL;

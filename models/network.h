@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 
+/* most neighbours per customer (net_scores packs 2 deg <= 32 per byte) */
+#define AD_NET_MAX_DEG 16
+
 /* Fills nbr[i*deg + k] for all n customers (parallel, deterministic). */
 void net_build(uint32_t *nbr, int64_t n, int deg, double rewire, uint64_t seed);
 
@@ -40,6 +43,24 @@ static inline void net_prefetch(const uint32_t *nbr, int deg, int64_t i, const u
 {
     const uint32_t *my = nbr + (int64_t)deg * i;
     for (int k = 0; k < deg; k++) __builtin_prefetch(brand + my[k]);
+}
+
+/* The same for the brands and last experiences (before net_scores). */
+static inline void net_prefetch2(const uint32_t *nbr, int deg, int64_t i, const uint8_t *brand,
+                                 const int8_t *exper)
+{
+    const uint32_t *my = nbr + (int64_t)deg * i;
+    for (int k = 0; k < deg; k++) {
+        __builtin_prefetch(brand + my[k]);
+        __builtin_prefetch(exper + my[k]);
+    }
+}
+
+/* The same for the last experiences only. */
+static inline void net_prefetch_exper(const uint32_t *nbr, int deg, int64_t i, const int8_t *exper)
+{
+    const uint32_t *my = nbr + (int64_t)deg * i;
+    for (int k = 0; k < deg; k++) __builtin_prefetch(exper + my[k]);
 }
 
 /* Number of customer i's neighbours on brand b. */
