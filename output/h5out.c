@@ -1,10 +1,13 @@
 /* h5out.c: life cycle of the output file and the weekly variables.
  *
  * Invariant: while a run writes, its results live only in OUT.partial, whose
- * root attribute complete is 0; every variable along `week` has exactly
- * o->weeks rows once h5out_write_week returns, and the file on disk holds
- * every week up to the last flush (at most H5OUT_FLUSH_WEEKS weeks or one
- * second old, and at every snapshot). Only h5out_close(o, 1) sets complete =
+ * root attribute complete is 0. Weeks are kept in memory (o->pending) and
+ * written to the file together, immediately followed by a flush, every
+ * H5OUT_FLUSH_WEEKS weeks, after one second, at every snapshot and at close:
+ * so the file is being changed only for the moment of that write, and a run
+ * killed at any other time leaves a file that holds every week up to the
+ * last flush and reads cleanly. o->weeks counts weeks accepted; the file
+ * holds o->weeks - o->n_pending of them. Only h5out_close(o, 1) sets complete =
  * 1, after everything else is on disk, and then renames OUT.partial to OUT.
  * The writer owns every HDF5 handle in struct h5out; it reads the caller's
  * config and observables and keeps no pointer into them. Layout and the
@@ -132,7 +135,10 @@ static int create_weekly(h5out *o)
     if (vstr < 0) return -1;
     for (int b = 0; b < o->n_brands; b++) names[b] = o->brand_names[b];
     herr_t w = -1;
-    if ((o->week = h5out__dataset(o->file, "week", H5T_STD_I32LE, 1, &zero, 1, &chunk1, 1)) >= 0 &&
+    /* weekly variables are chunked but not compressed: a chunk is rewritten
+     * in place, so a run killed while writing cannot leave an undecodable
+     * chunk behind (and they are small: a few MB for ten years) */
+    if ((o->week = h5out__dataset(o->file, "week", H5T_STD_I32LE, 1, &zero, 1, &chunk1, 0)) >= 0 &&
         (o->brand = h5out__dataset(o->file, "brand", vstr, 1, &nb, 0, NULL, 0)) >= 0)
         w = H5Dwrite(o->brand, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, names);
     hid_t kept = h5out__err_keep(w < 0);
@@ -144,7 +150,7 @@ static int create_weekly(h5out *o)
         return -1;
     for (int k = 0; k < AD_N_MARKET; k++) {
         o->market[k] = h5out__dataset(o->file, ad_market_names[k], H5T_IEEE_F64LE, 1, &zero, 1,
-                                      &chunk1, 1);
+                                      &chunk1, 0);
         if (o->market[k] < 0 || h5out__attach(o->market[k], 1, &o->week) < 0 ||
             h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0)
             return -1;
@@ -152,7 +158,7 @@ static int create_weekly(h5out *o)
     hid_t scales[2] = {o->week, o->brand};
     for (int k = 0; k < AD_N_BRAND; k++) {
         o->brandv[k] = h5out__dataset(o->file, ad_brand_h5names[k], H5T_IEEE_F64LE, 2, dims2, 1,
-                                      chunk2, 1);
+                                      chunk2, 0);
         if (o->brandv[k] < 0 || h5out__attach(o->brandv[k], 2, scales) < 0 ||
             h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0)
             return -1;
@@ -218,34 +224,48 @@ fail:
 
 int h5out_write_week(h5out *o, int64_t week, const ad_obs *obs, ad_error *err)
 {
-    char doing[64];
     if (week != o->weeks || week > INT32_MAX)
         return ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
                             "week %lld written out of order (expected week %lld)",
                             (long long)week, (long long)o->weeks);
-    snprintf(doing, sizeof doing, "writing week %lld", (long long)week);
-    hsize_t row = (hsize_t)o->weeks;
-    int32_t w = (int32_t)week;
-    if (h5out__append(o->week, H5T_NATIVE_INT32, row, &w) < 0)
-        return h5out__fail(o->partial, err, doing);
-    for (int k = 0; k < AD_N_MARKET; k++)
-        if (h5out__append(o->market[k], H5T_NATIVE_DOUBLE, row, &obs->market[k]) < 0)
-            return h5out__fail(o->partial, err, doing);
-    /* the first n_brands entries of each row of obs->brand are contiguous */
-    for (int k = 0; k < AD_N_BRAND; k++)
-        if (h5out__append(o->brandv[k], H5T_NATIVE_DOUBLE, row, obs->brand[k]) < 0)
-            return h5out__fail(o->partial, err, doing);
+    o->pending[o->n_pending++] = *obs;
     o->weeks++;
-    o->unflushed++;
-    if (o->unflushed >= H5OUT_FLUSH_WEEKS || h5out__now() - o->flushed_at >= 1.0)
+    if (o->n_pending >= H5OUT_FLUSH_WEEKS || h5out__now() - o->flushed_at >= 1.0)
         return h5out_flush(o, err);
+    return AD_OK;
+}
+
+/* writes the pending weeks, in order */
+static int write_pending(h5out *o, ad_error *err)
+{
+    char doing[64];
+    for (int64_t p = 0; p < o->n_pending; p++) {
+        const ad_obs *obs = &o->pending[p];
+        hsize_t row = (hsize_t)(o->weeks - o->n_pending + p);
+        int32_t w = (int32_t)row;
+        snprintf(doing, sizeof doing, "writing week %lld", (long long)row);
+        if (h5out__append(o->week, H5T_NATIVE_INT32, row, &w) < 0) return h5out__fail(o->partial, err, doing);
+        for (int k = 0; k < AD_N_MARKET; k++)
+            if (h5out__append(o->market[k], H5T_NATIVE_DOUBLE, row, &obs->market[k]) < 0)
+                return h5out__fail(o->partial, err, doing);
+        /* the first n_brands entries of each row of obs->brand are contiguous */
+        for (int k = 0; k < AD_N_BRAND; k++)
+            if (h5out__append(o->brandv[k], H5T_NATIVE_DOUBLE, row, obs->brand[k]) < 0)
+                return h5out__fail(o->partial, err, doing);
+    }
+    o->n_pending = 0;
     return AD_OK;
 }
 
 int h5out_flush(h5out *o, ad_error *err)
 {
+    int rc = write_pending(o, err);
+    if (rc) return rc;
     if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0) return h5out__fail(o->partial, err, "flushing");
-    o->unflushed = 0;
+    /* only now, with the weeks on disk, does weeks_written count them: a
+     * reader of a killed run's file trusts the first weeks_written rows */
+    if (h5out__attr_set_i64(o->file, "weeks_written", o->weeks) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5out__fail(o->partial, err, "flushing");
     o->flushed_at = h5out__now();
     return AD_OK;
 }
@@ -256,8 +276,7 @@ int h5out_close(h5out *o, int complete, ad_error *err)
     struct stat st;
     if (!o) return AD_OK;
     /* complete = 1 only reaches the disk after everything else has */
-    if (o->file >= 0 && H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
-        rc = h5out__fail(o->partial, err, "flushing before close");
+    if (o->file >= 0) rc = h5out_flush(o, err);
     if (rc == AD_OK && o->file >= 0 &&
         h5out__attr_set_i8(o->file, "complete", (int8_t)(complete ? 1 : 0)) < 0)
         rc = h5out__fail(o->partial, err, "marking the file complete");

@@ -145,15 +145,26 @@ int h5out__attr_strv(hid_t loc, const char *name, const char *const *v, size_t n
     return rc;
 }
 
-int h5out__attr_set_i8(hid_t loc, const char *name, int8_t value)
+/* rewrites an existing attribute of memory type `type` */
+static int attr_set(hid_t loc, const char *name, hid_t type, const void *value)
 {
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     if (a < 0) return -1;
-    int rc = H5Awrite(a, H5T_NATIVE_INT8, &value) < 0 ? -1 : 0;
+    int rc = H5Awrite(a, type, value) < 0 ? -1 : 0;
     hid_t kept = h5out__err_keep(rc < 0);
     if (h5out__close_id(&a, &kept) < 0) rc = -1;
     h5out__err_restore(kept);
     return rc;
+}
+
+int h5out__attr_set_i8(hid_t loc, const char *name, int8_t value)
+{
+    return attr_set(loc, name, H5T_NATIVE_INT8, &value);
+}
+
+int h5out__attr_set_i64(hid_t loc, const char *name, int64_t value)
+{
+    return attr_set(loc, name, H5T_NATIVE_INT64, &value);
 }
 
 hid_t h5out__dataset(hid_t loc, const char *name, hid_t type, int rank,

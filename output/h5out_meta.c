@@ -49,7 +49,8 @@ int h5out__root_attrs(h5out *o, const ad_config *cfg)
         h5out__attr_i64(f, "customers", cfg->customers) < 0 ||
         h5out__attr_i64(f, "n_brands", cfg->n_brands) < 0 ||
         h5out__attr_str(f, "created", created) < 0 ||
-        h5out__attr_i8(f, "complete", 0) < 0)
+        h5out__attr_i8(f, "complete", 0) < 0 ||
+        h5out__attr_i64(f, "weeks_written", 0) < 0)
         return -1;
     return 0;
 }

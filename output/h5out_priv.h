@@ -19,7 +19,7 @@
 #define H5OUT_WEEK_CHUNK 52        /* weeks per chunk of the weekly variables */
 #define H5OUT_SNAP_CHUNK 8         /* snapshots per chunk */
 #define H5OUT_AGENT_CHUNK 262144   /* customers per chunk of the raw arrays */
-#define H5OUT_FLUSH_WEEKS 4        /* flush at least every this many weeks */
+#define H5OUT_FLUSH_WEEKS 64       /* write and flush at least every this many weeks (and every second) */
 #define H5OUT_DEFLATE 4            /* gzip level */
 
 struct h5out {
@@ -41,7 +41,8 @@ struct h5out {
     int64_t agents_n;              /* customers in /agents/customer */
     int64_t weeks;                 /* rows written along week */
     int64_t snapshots;             /* rows written along snapshot */
-    int64_t unflushed;             /* weeks written since the last flush */
+    ad_obs pending[H5OUT_FLUSH_WEEKS]; /* weeks accepted but not yet in the file */
+    int64_t n_pending;             /* how many of pending[] are used */
     double flushed_at;             /* monotonic seconds of the last flush */
     char brand_names[AD_MAX_BRANDS][32]; /* copied from the config at open */
 };
@@ -64,6 +65,7 @@ int h5out__attr_f64v(hid_t loc, const char *name, const double *v, size_t n);
 int h5out__attr_strv(hid_t loc, const char *name, const char *const *v, size_t n);
 /* Sets the value of an existing scalar int8 attribute. */
 int h5out__attr_set_i8(hid_t loc, const char *name, int8_t value);
+int h5out__attr_set_i64(hid_t loc, const char *name, int64_t value);
 /* Variable-length UTF-8 string type (caller closes). */
 hid_t h5out__vstr_type(void);
 /* Dataset of the given shape. With chunk: chunked, the first dimension
