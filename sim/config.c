@@ -405,40 +405,38 @@ done:
     return rc;
 }
 
+int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
+{
+    if (text) {
+        if (config_read_string(c, text)) return AD_OK;
+    } else {
+        FILE *f = fopen(path, "r");
+        if (!f) return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s", path);
+        if (strrchr(dir, '/')) { /* @include is relative to the scenario file */
+            *strrchr(dir, '/') = '\0';
+            config_set_include_dir(c, dir[0] ? dir : "/");
+        }
+        int ok = config_read(c, f);
+        fclose(f);
+        if (ok) return AD_OK;
+    }
+    return ad_error_set(err, AD_ERR_CONFIG, config_error_file(c) ? config_error_file(c) : path,
+                        config_error_line(c), NULL, "syntax error: %s", config_error_text(c));
+}
+
 /* Reads the file at path, or text when it is not NULL (path names it). */
 static int load(ad_config *cfg, const char *path, const char *text, const char *const *sets, int n_sets,
                 ad_error *err)
 {
     config_t c;
-    char dir[512];
-    int rc = AD_OK, ok;
-    FILE *f = NULL;
+    int rc;
     ad_error_clear(err);
     config_init(&c);
     ad_config_defaults(cfg);
     snprintf(cfg->source, sizeof cfg->source, "%s", path);
-    if (text) {
-        ok = config_read_string(&c, text);
-    } else {
-        if (!(f = fopen(path, "r"))) {
-            rc = ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
-            goto done;
-        }
-        snprintf(dir, sizeof dir, "%s", path);
-        if (strrchr(dir, '/')) { /* @include is relative to the scenario file */
-            *strrchr(dir, '/') = '\0';
-            config_set_include_dir(&c, dir[0] ? dir : "/");
-        }
-        ok = config_read(&c, f);
-    }
-    if (!ok) {
-        rc = ad_error_set(err, AD_ERR_CONFIG, config_error_file(&c) ? config_error_file(&c) : path,
-                          config_error_line(&c), NULL, "syntax error: %s", config_error_text(&c));
-        goto done;
-    }
-    rc = resolve(cfg, &c, path, sets, n_sets, err);
-done:
-    if (f) fclose(f);
+    if ((rc = cfg__read(&c, path, text, err)) == AD_OK) rc = resolve(cfg, &c, path, sets, n_sets, err);
     config_destroy(&c);
     return rc;
 }

@@ -92,4 +92,9 @@ int cfg__read_interventions(ad_config *cfg, cfg_ctx *ctx, const config_setting_t
  * and brands of events and interventions. May fill in equal shares. */
 int cfg__cross_check(ad_config *cfg, const cfg_ctx *ctx, ad_error *err);
 
+/* Reads the libconfig file at path, or text when it is not NULL (path names
+ * it in messages); @include is relative to the file. Syntax and read errors
+ * become AD_ERR_CONFIG with file and line. The caller inits and destroys c. */
+int cfg__read(config_t *c, const char *path, const char *text, ad_error *err);
+
 #endif

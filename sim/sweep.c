@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_priv.h"
 
 #define SEED_MAX 9007199254740991.0     /* scenario.seed's maximum, 2^53 - 1 */
 
@@ -383,40 +384,19 @@ static int read_sweep(const rd *r, const config_setting_t *g)
 static int load(sweep *sw, const char *path, const char *text, const ad_config *cfg, ad_error *err)
 {
     config_t c;
-    char dir[512];
-    FILE *f = NULL;
-    int rc = AD_OK, ok;
+    int rc;
     rd r = {sw, cfg, err};
     ad_error_clear(err);
     memset(sw, 0, sizeof *sw);
     snprintf(sw->file, sizeof sw->file, "%s", path);
     config_init(&c);
-    if (text) {
-        ok = config_read_string(&c, text);
-    } else {
-        if (!(f = fopen(path, "r"))) {
-            rc = ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
-            goto done;
-        }
-        snprintf(dir, sizeof dir, "%s", path);
-        if (strrchr(dir, '/')) { /* @include is relative to the scenario file, as in config.c */
-            *strrchr(dir, '/') = '\0';
-            config_set_include_dir(&c, dir[0] ? dir : "/");
-        }
-        ok = config_read(&c, f);
-    }
-    if (!ok) {
-        rc = ad_error_set(err, AD_ERR_CONFIG, config_error_file(&c) ? config_error_file(&c) : path,
-                          config_error_line(&c), NULL, "syntax error: %s", config_error_text(&c));
-        goto done;
-    }
+    if ((rc = cfg__read(&c, path, text, err))) goto done;
     const config_setting_t *g = config_setting_get_member(config_root_setting(&c), "sweep");
     if (!g) goto done;
     sw->present = 1;
     sw->line = (int)config_setting_source_line(g);
     rc = read_sweep(&r, g);
 done:
-    if (f) fclose(f);
     config_destroy(&c);
     if (rc) sweep_free(sw);
     return rc;
