@@ -243,3 +243,19 @@ Test(rng, purpose_sub_indices_give_distinct_uncorrelated_streams)
         }
     cr_assert_lt(worst, 0.025, "largest correlation between sub-index streams %.4f", worst);
 }
+
+Test(rng, gumbel_bounds_enclose_every_word_of_their_range)
+{
+    static rng_gumbel_bounds g;
+    rng_gumbel_bounds_fill(&g);
+    for (uint32_t k = 0; k < RNG_GUMBEL_RANGES; k++) {
+        uint32_t ends[2] = {k << 24, (k << 24) | 0xffffffu};
+        for (int e = 0; e < 2; e++)
+            cr_assert(g.lo[k] < rng_gumbel(ends[e]) && rng_gumbel(ends[e]) < g.hi[k], "range %u end %d", k, e);
+        if (k + 1 < RNG_GUMBEL_RANGES) cr_assert_leq(g.hi[k], g.lo[k + 1] + 2.1e-9, "ranges rise with the word");
+    }
+    for (uint32_t i = 0; i < 200000; i++) {
+        uint32_t x = rng_draw(99, i, 1, 2).v[0];
+        cr_assert(g.lo[x >> 24] < rng_gumbel(x) && rng_gumbel(x) < g.hi[x >> 24], "word %08x", x);
+    }
+}
