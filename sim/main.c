@@ -6,7 +6,8 @@
  * usage or bad configuration. SIGINT/SIGTERM stop the run after the current
  * week; the weeks already written stay in OUT.partial. A scenario's sweep
  * group (sweep.h) is checked by run and check; run without --sweep-point
- * runs the base scenario, with --sweep-point K the sweep's run K.
+ * runs the base scenario, with --sweep-point K the sweep's run K; sweep
+ * runs them all into one file (sweep_run.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "aandacht.h"
 #include "h5out.h"
 #include "sweep.h"
+#include "sweep_run.h"
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) { (void)sig; stop_requested = 1; }
@@ -29,6 +31,7 @@ static const char *USAGE =
     "\n"
     "commands:\n"
     "  run FILE.cfg     run a scenario and write its observables to HDF5\n"
+    "  sweep FILE.cfg   run every run of the file's sweep into one HDF5 file\n"
     "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
     "  params           list every parameter: type, default, range, unit, meaning\n"
     "\n"
@@ -56,6 +59,24 @@ static const char *RUN_USAGE =
     "                        K % replications, applied after the --set options;\n"
     "                        default output out/<scenario name>_run<K>.h5. Without\n"
     "                        it, a file with a sweep runs its base scenario.\n";
+
+static const char *SWEEP_USAGE =
+    "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
+    "                      [--force] [--quiet]\n"
+    "\n"
+    "Runs every run of the file's sweep (aandacht check shows them) and writes\n"
+    "them to one file, OUT.h5 (default out/<scenario name>_sweep.h5), with a run\n"
+    "dimension before week and brand (docs/output.md, Sweep files). Run K is the\n"
+    "same as aandacht run FILE.cfg --sweep-point K. Written as OUT.h5.partial and\n"
+    "renamed when every run is done; a run that fails is recorded and the\n"
+    "others go on.\n"
+    "\n"
+    "  -o, --output OUT.h5   output file\n"
+    "  --set KEY=VALUE       override a parameter of the base scenario (repeatable)\n"
+    "  --jobs N              runs side by side (default 1)\n"
+    "  --threads N           OpenMP threads in all, shared by the jobs\n"
+    "  --force               overwrite OUT.h5 if it exists\n"
+    "  --quiet               no progress line and no summary\n";
 
 static const char *CHECK_USAGE =
     "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K]\n"
@@ -299,6 +320,55 @@ done:
     return 0;
 }
 
+static int whole(const char *val, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = val ? strtol(val, &end, 10) : 0;
+    if (!val || !*val || errno || *end || v < lo || v > hi) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+    static const char *sets[256];
+    sweep_run_opts o = {.sets = sets, .jobs = 1};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(SWEEP_USAGE, stdout); return 0; }
+        if (!strcmp(a, "--set") || !strncmp(a, "--set=", 6)) {
+            const char *v = a[5] == '=' ? a + 6 : val;
+            if (!v) return usage_error(SWEEP_USAGE, "%s needs KEY=VALUE", a);
+            if (o.n_sets >= 250) return usage_error(SWEEP_USAGE, "too many %s options", "--set");
+            sets[o.n_sets++] = v;
+            i += a[5] != '=';
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!val) return usage_error(SWEEP_USAGE, "%s needs a file name", a);
+            o.out = val;
+            i++;
+        } else if (!strcmp(a, "--jobs") || !strcmp(a, "--threads")) {
+            if (whole(val, 1, 1024, !strcmp(a, "--jobs") ? &o.jobs : &o.threads))
+                return usage_error(SWEEP_USAGE, "%s needs a whole number from 1 to 1024", a);
+            i++;
+        } else if (!strcmp(a, "--force")) {
+            o.force = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            o.quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error(SWEEP_USAGE, "unknown option '%s'", a);
+        } else if (!o.file) {
+            o.file = a;
+        } else {
+            return usage_error(SWEEP_USAGE, "unexpected argument '%s'", a);
+        }
+    }
+    if (!o.file) return usage_error(SWEEP_USAGE, "%s", "no scenario file given");
+    ad_error err;
+    if (sweep_run_all(&o, &err)) return fail(&err);
+    return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     run_opts o;
@@ -360,6 +430,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(USAGE, stdout); return 0; }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+    if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
     fprintf(stderr, "aandacht: unknown command '%s'\n\n%s", cmd, USAGE);

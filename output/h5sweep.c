@@ -1,0 +1,424 @@
+/* h5sweep.c: the sweep file: every run of a sweep over (run, week, brand).
+ *
+ * Invariant: while the sweep writes, its results live only in OUT.partial,
+ * whose root attribute complete is 0. The file's shape is fixed at open
+ * (runs x weeks x brands, all known then); each observable is chunked one
+ * run per chunk, so a run's row is one chunk written whole, and a chunk
+ * never written reads as the fill value NaN. h5sweep_write_run writes a
+ * whole row, its status and wall time, then flushes and only after that
+ * counts the run in runs_written: a reader of a killed sweep trusts the runs
+ * with status 1. Only h5sweep_close(o, 1) sets complete = 1, last, and then
+ * renames. Uses the HDF5 helpers of h5out_h5.c (h5out_priv.h); owns every
+ * handle in struct h5sweep.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "h5sweep.h"
+#include "h5out_priv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef AANDACHT_VERSION
+#define AANDACHT_VERSION "unknown"
+#endif
+#ifndef AANDACHT_GIT
+#define AANDACHT_GIT "unknown"
+#endif
+
+struct h5sweep {
+    char path[H5OUT_PATH_MAX];     /* final name, OUT */
+    char partial[H5OUT_PATH_MAX];  /* name while writing, OUT.partial */
+    int force;                     /* replace an existing OUT on close */
+    int n_brands;                  /* length of the brand dimension */
+    int64_t runs, weeks;           /* lengths of the run and week dimensions */
+    int64_t written, failed;       /* runs written with status 1 / -1 */
+    hid_t file;                    /* the open OUT.partial */
+    hid_t run, week, brand;        /* dimension scales */
+    hid_t status, wall, message;   /* per-run variables written as runs finish */
+    hid_t market[AD_N_MARKET];     /* (run, week) */
+    hid_t brandv[AD_N_BRAND];      /* (run, week, brand) */
+};
+
+static const double NAN_FILL = NAN;
+
+static int close_all(h5sweep *o)
+{
+    hid_t kept = H5I_INVALID_HID;
+    int rc = 0;
+    for (int k = 0; k < AD_N_MARKET; k++) rc |= h5out__close_id(&o->market[k], &kept);
+    for (int k = 0; k < AD_N_BRAND; k++) rc |= h5out__close_id(&o->brandv[k], &kept);
+    hid_t *ids[] = {&o->status, &o->wall, &o->message, &o->run, &o->week, &o->brand, &o->file};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) rc |= h5out__close_id(ids[i], &kept);
+    h5out__err_restore(kept);
+    return rc ? -1 : 0;
+}
+
+/* OUT must not exist (unless force); its directory must, or be one level
+ * that can be made (out/). */
+static int check_paths(h5sweep *o, ad_error *err)
+{
+    struct stat st;
+    if (stat(o->path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "the output path is a directory; choose a file name with -o");
+        if (!o->force)
+            return ad_error_set(err, AD_ERR_EXISTS, o->path, 0, NULL,
+                                "output file exists; pass --force to replace it, or choose another file with -o");
+    }
+    char dir[H5OUT_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", o->path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (stat(dir, &st) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "cannot create the output directory '%s': %s", dir,
+                                strerror(errno));
+    }
+    return AD_OK;
+}
+
+static hid_t create_file(const char *name)
+{
+    const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID;
+    if (fcpl >= 0 && fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 && H5Pset_link_creation_order(fcpl, order) >= 0 &&
+        H5Pset_attr_creation_order(fcpl, order) >= 0)
+        f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+    hid_t kept = h5out__err_keep(f < 0);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+    h5out__err_restore(kept);
+    return f;
+}
+
+/* A fixed-size variable, chunked one run per chunk (chunk = dims with the
+ * first set to 1) when chunked; float64 ones filled with NaN (and say so in
+ * _FillValue, as netCDF does). */
+static hid_t variable(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims, int chunked)
+{
+    hsize_t chunk[3];
+    hid_t space = H5Screate_simple(rank, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), ds = H5I_INVALID_HID;
+    int is_f64 = H5Tequal(type, H5T_IEEE_F64LE) > 0;
+    for (int i = 0; i < rank; i++) chunk[i] = i ? dims[i] : 1;
+    if (space < 0 || dcpl < 0) goto done;
+    if (H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) goto done;
+    if (chunked && dims[0] > 0 && H5Pset_chunk(dcpl, rank, chunk) < 0) goto done;
+    if (is_f64 && H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &NAN_FILL) < 0) goto done;
+    ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds >= 0 && is_f64 && h5out__attr_f64(ds, "_FillValue", NAN_FILL) < 0) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+done:;
+    hid_t kept = h5out__err_keep(ds < 0);
+    if (space >= 0) H5Sclose(space);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    h5out__err_restore(kept);
+    return ds;
+}
+
+/* Writes count[] values at start[] of ds from buf. */
+static int write_slab(hid_t ds, hid_t memtype, int rank, const hsize_t *start, const hsize_t *count, const void *buf)
+{
+    int rc = -1;
+    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(rank, count, NULL);
+    if (fspace >= 0 && mspace >= 0 && H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+        H5Dwrite(ds, memtype, mspace, fspace, H5P_DEFAULT, buf) >= 0)
+        rc = 0;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (fspace >= 0) H5Sclose(fspace);
+    if (mspace >= 0) H5Sclose(mspace);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+/* A per-run variable written whole now (buf NULL: left to the fill), with
+ * the run scale, units and long_name; closed unless keep. */
+static int run_var(h5sweep *o, const char *name, hid_t type, hid_t memtype, const void *buf, const char *units,
+                   const char *long_name, hid_t *keep)
+{
+    hsize_t n = (hsize_t)o->runs;
+    hid_t ds = variable(o->file, name, type, 1, &n, 0);
+    int rc = ds < 0 || (buf && H5Dwrite(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) ||
+                     h5out__attach(ds, 1, &o->run) < 0 || h5out__describe(ds, units, long_name) < 0
+                 ? -1 : 0;
+    if (keep && rc == 0) *keep = ds;
+    else h5out__close_id(&ds, NULL);
+    return rc;
+}
+
+/* netCDF name of a config key: letters, digits and '_' only, runs of '_'
+ * squeezed, no '_' at the ends; "sweep_" in front if it would clash with a
+ * variable already made. */
+static void var_name(hid_t file, const char *key, char *out, size_t n)
+{
+    size_t u = 0;
+    for (const char *c = key; *c && u + 1 < n; c++) {
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9');
+        if (ok) out[u++] = *c;
+        else if (u && out[u - 1] != '_') out[u++] = '_';
+    }
+    while (u && out[u - 1] == '_') u--;
+    out[u] = '\0';
+    if (!u || !((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z')) ||
+        H5Lexists(file, out, H5P_DEFAULT) != 0) {
+        size_t len = strlen(out) + 7 > n ? n - 7 : strlen(out);
+        memmove(out + 6, out, len);
+        memcpy(out, "sweep_", 6);
+        out[len + 6] = '\0';
+    }
+}
+
+static int root_attrs(h5sweep *o, const ad_config *cfg, const sweep *sw)
+{
+    char created[32], title[128];
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    snprintf(title, sizeof title, "aandacht sweep of scenario %s", cfg->name);
+    const char *keys[DESIGN_MAX_K];
+    for (int j = 0; j < sw->spec.k; j++) keys[j] = sw->key[j];
+    hid_t f = o->file;
+    return h5out__attr_str(f, "Conventions", "CF-1.8") < 0 || h5out__attr_str(f, "title", title) < 0 ||
+                   h5out__attr_str(f, "engine_version", AANDACHT_VERSION) < 0 ||
+                   h5out__attr_str(f, "git_commit", AANDACHT_GIT) < 0 ||
+                   h5out__attr_str(f, "scenario", cfg->name) < 0 ||
+                   h5out__attr_str(f, "description", cfg->description) < 0 ||
+                   h5out__attr_str(f, "scenario_file", cfg->source) < 0 ||
+                   h5out__attr_i64(f, "weeks_planned", o->weeks) < 0 ||
+                   h5out__attr_i64(f, "warmup", cfg->warmup) < 0 ||
+                   h5out__attr_i64(f, "customers", cfg->customers) < 0 ||
+                   h5out__attr_i64(f, "n_brands", cfg->n_brands) < 0 ||
+                   h5out__attr_str(f, "sweep_design", design_kind_name(sw->spec.kind)) < 0 ||
+                   h5out__attr_i64(f, "sweep_seed", (int64_t)sw->seed) < 0 ||
+                   h5out__attr_i64(f, "sweep_points", sw->d.n) < 0 ||
+                   h5out__attr_i64(f, "sweep_replications", sw->replications) < 0 ||
+                   h5out__attr_i64(f, "sweep_k", sw->spec.k) < 0 ||
+                   h5out__attr_strv(f, "sweep_keys", keys, (size_t)sw->spec.k) < 0 ||
+                   h5out__attr_f64v(f, "sweep_min", sw->spec.min, (size_t)sw->spec.k) < 0 ||
+                   h5out__attr_f64v(f, "sweep_max", sw->spec.max, (size_t)sw->spec.k) < 0 ||
+                   h5out__attr_str(f, "created", created) < 0 || h5out__attr_i8(f, "complete", 0) < 0 ||
+                   h5out__attr_i64(f, "runs", o->runs) < 0 || h5out__attr_i64(f, "runs_written", 0) < 0 ||
+                   h5out__attr_i64(f, "runs_failed", 0) < 0
+               ? -1 : 0;
+}
+
+/* Dimension scales run, week, brand and the observables over them. */
+static int create_dims_and_obs(h5sweep *o, const ad_config *cfg)
+{
+    hsize_t nr = (hsize_t)o->runs, nw = (hsize_t)o->weeks, nb = (hsize_t)o->n_brands;
+    int32_t *idx = malloc(sizeof *idx * (size_t)(o->runs > o->weeks ? o->runs : o->weeks) + 1);
+    const char *names[AD_MAX_BRANDS];
+    for (int b = 0; b < o->n_brands; b++) names[b] = cfg->brands[b].name;
+    hid_t vstr = h5out__vstr_type();
+    int rc = -1;
+    if (!idx || vstr < 0) goto done;
+    for (int64_t i = 0; i < o->runs; i++) idx[i] = (int32_t)i;
+    if ((o->run = variable(o->file, "run", H5T_STD_I32LE, 1, &nr, 0)) < 0 ||
+        H5Dwrite(o->run, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx) < 0 ||
+        h5out__scale(o->run, "run") < 0 ||
+        h5out__describe(o->run, "1", "run of the sweep: point run / replications, replication run % replications") < 0)
+        goto done;
+    for (int64_t i = 0; i < o->weeks; i++) idx[i] = (int32_t)i;
+    if ((o->week = variable(o->file, "week", H5T_STD_I32LE, 1, &nw, 0)) < 0 ||
+        (o->weeks && H5Dwrite(o->week, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, idx) < 0) ||
+        h5out__scale(o->week, "week") < 0 ||
+        h5out__describe(o->week, "week", "recorded week (0 is the first week after the warm-up)") < 0)
+        goto done;
+    if ((o->brand = variable(o->file, "brand", vstr, 1, &nb, 0)) < 0 ||
+        H5Dwrite(o->brand, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0 || h5out__scale(o->brand, "brand") < 0 ||
+        h5out__attr_str(o->brand, "long_name", "brand name") < 0)
+        goto done;
+    hsize_t d2[2] = {nr, nw}, d3[3] = {nr, nw, nb};
+    hid_t s2[2] = {o->run, o->week}, s3[3] = {o->run, o->week, o->brand};
+    for (int k = 0; k < AD_N_MARKET; k++)
+        if ((o->market[k] = variable(o->file, ad_market_names[k], H5T_IEEE_F64LE, 2, d2, nw > 0)) < 0 ||
+            h5out__attach(o->market[k], 2, s2) < 0 || h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0)
+            goto done;
+    for (int k = 0; k < AD_N_BRAND; k++)
+        if ((o->brandv[k] = variable(o->file, ad_brand_h5names[k], H5T_IEEE_F64LE, 3, d3, nw > 0)) < 0 ||
+            h5out__attach(o->brandv[k], 3, s3) < 0 || h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0)
+            goto done;
+    rc = 0;
+done:;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (vstr >= 0) H5Tclose(vstr);
+    h5out__err_restore(kept);
+    free(idx);
+    return rc;
+}
+
+/* point, replication, seed, the swept values (all known now), and status,
+ * wall_time, message (written as runs finish). */
+static int create_per_run(h5sweep *o, const sweep *sw)
+{
+    size_t n = (size_t)o->runs ? (size_t)o->runs : 1;
+    int32_t *point = malloc(n * sizeof *point), *rep = malloc(n * sizeof *rep);
+    int64_t *seed = malloc(n * sizeof *seed);
+    double *val = malloc(n * sizeof *val);
+    int8_t *status = calloc(n, 1);
+    const char **msg = malloc(n * sizeof *msg);
+    hid_t vstr = h5out__vstr_type();
+    int rc = -1;
+    if (!point || !rep || !seed || !val || !status || !msg || vstr < 0) goto done;
+    for (int64_t r = 0; r < o->runs; r++) {
+        point[r] = (int32_t)(r / sw->replications);
+        rep[r] = (int32_t)(r % sw->replications);
+        seed[r] = (int64_t)sweep_run_seed(sw, point[r], rep[r]);
+        msg[r] = "";
+    }
+    if (run_var(o, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, point, "1", "design point of the run", NULL) < 0 ||
+        run_var(o, "replication", H5T_STD_I32LE, H5T_NATIVE_INT32, rep, "1", "replication of the run at its point", NULL) < 0 ||
+        run_var(o, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed, "1", "scenario.seed of the run", NULL) < 0)
+        goto done;
+    for (int j = 0; j < sw->spec.k; j++) {
+        char name[256], long_name[SWEEP_KEYLEN + 64];
+        const ad_param *p = &ad_param_table[sw->param[j]];
+        var_name(o->file, sw->key[j], name, sizeof name);
+        snprintf(long_name, sizeof long_name, "swept parameter %s", sw->key[j]);
+        for (int64_t r = 0; r < o->runs; r++) val[r] = sweep_value(sw, point[r], j);
+        hid_t ds = H5I_INVALID_HID;
+        if (run_var(o, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, val, p->unit && *p->unit ? p->unit : "1", long_name,
+                    &ds) < 0)
+            goto done;
+        int bad = h5out__attr_str(ds, "key", sw->key[j]) < 0;
+        if (h5out__close_id(&ds, NULL) < 0 || bad) goto done;
+    }
+    if (run_var(o, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, status, "1", "1 ok, 0 not run, -1 failed", &o->status) < 0 ||
+        run_var(o, "wall_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "s", "wall-clock time of the run", &o->wall) < 0 ||
+        run_var(o, "message", vstr, vstr, msg, "1", "why the run failed (empty when it did not)", &o->message) < 0)
+        goto done;
+    rc = 0;
+done:;
+    hid_t kept = h5out__err_keep(rc < 0);
+    if (vstr >= 0) H5Tclose(vstr);
+    h5out__err_restore(kept);
+    free(point); free(rep); free(seed); free(val); free(status); free(msg);
+    return rc;
+}
+
+/* /parameters of the base scenario, by the single-run writer's code (it
+ * reads only the file handle of the h5out it is given). */
+static int parameters(h5sweep *o, const ad_config *cfg, const char *resolved)
+{
+    h5out *tmp = calloc(1, sizeof *tmp);
+    if (!tmp) return -1;
+    tmp->file = o->file;
+    int rc = h5out__parameters(tmp, cfg, resolved);
+    free(tmp);
+    if (rc == 0) {
+        hid_t g = H5Gopen2(o->file, "parameters", H5P_DEFAULT);
+        rc = g < 0 || h5out__attr_str(g, "note", "the base scenario; each run's swept values and seed are the "
+                                                 "per-run variables of the root") < 0 ? -1 : 0;
+        if (g >= 0) H5Gclose(g);
+    }
+    return rc;
+}
+
+int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
+                 const sweep *sw, int64_t weeks, int force, ad_error *err)
+{
+    const char *doing = "creating the file";
+    *out = NULL;
+    if (!path || !*path) return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "no output file given");
+    if (strlen(path) + sizeof ".partial" > H5OUT_PATH_MAX)
+        return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "output path too long");
+    if (sw->runs > INT32_MAX || weeks > INT32_MAX)
+        return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL, "too many runs or weeks for one sweep file");
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    h5sweep *o = calloc(1, sizeof *o);
+    if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
+    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->partial, sizeof o->partial, "%s.partial", path);
+    o->force = force;
+    o->n_brands = base->n_brands;
+    o->runs = sw->runs;
+    o->weeks = weeks;
+    int rc = check_paths(o, err);
+    if (rc) {
+        free(o);
+        return rc;
+    }
+    if ((o->file = create_file(o->partial)) < 0) goto fail;
+    doing = "writing the attributes";
+    if (root_attrs(o, base, sw) < 0) goto fail;
+    doing = "creating the variables";
+    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw) < 0) goto fail;
+    doing = "writing /parameters";
+    if (parameters(o, base, resolved_text) < 0) goto fail;
+    doing = "flushing";
+    if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0) goto fail;
+    *out = o;
+    return AD_OK;
+fail:
+    rc = h5out__fail(o->partial, err, doing);
+    close_all(o);
+    H5Eclear2(H5E_DEFAULT);
+    unlink(o->partial);
+    free(o);
+    return rc;
+}
+
+int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error *err)
+{
+    char doing[64];
+    snprintf(doing, sizeof doing, "writing run %lld", (long long)run);
+    if (run < 0 || run >= o->runs)
+        return ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL, "run %lld is not in the sweep", (long long)run);
+    hsize_t r = (hsize_t)run, nw = (hsize_t)o->weeks, nb = (hsize_t)o->n_brands, one = 1;
+    hsize_t s2[2] = {r, 0}, c2[2] = {1, nw}, s3[3] = {r, 0, 0}, c3[3] = {1, nw, nb};
+    hid_t vstr = h5out__vstr_type();
+    const char *msg = row->message ? row->message : "";
+    int bad = vstr < 0;
+    for (int k = 0; k < AD_N_MARKET && !bad && nw; k++)
+        bad = write_slab(o->market[k], H5T_NATIVE_DOUBLE, 2, s2, c2, row->market + (size_t)k * nw) < 0;
+    for (int k = 0; k < AD_N_BRAND && !bad && nw; k++)
+        bad = write_slab(o->brandv[k], H5T_NATIVE_DOUBLE, 3, s3, c3, row->brand + (size_t)k * nw * nb) < 0;
+    bad = bad || write_slab(o->wall, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->wall_time) < 0 ||
+          write_slab(o->message, vstr, 1, &r, &one, &msg) < 0 ||
+          write_slab(o->status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0;
+    hid_t kept = h5out__err_keep(bad);
+    if (vstr >= 0) H5Tclose(vstr);
+    h5out__err_restore(kept);
+    if (bad) return h5out__fail(o->partial, err, doing);
+    if (row->status == 1) o->written++;
+    if (row->status == -1) o->failed++;
+    if (h5out__attr_set_i64(o->file, "runs_written", o->written) < 0 ||
+        h5out__attr_set_i64(o->file, "runs_failed", o->failed) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5out__fail(o->partial, err, "flushing");
+    return AD_OK;
+}
+
+int h5sweep_close(h5sweep *o, int complete, ad_error *err)
+{
+    int rc = AD_OK;
+    struct stat st;
+    if (!o) return AD_OK;
+    if (o->file >= 0 && (h5out__attr_set_i8(o->file, "complete", (int8_t)(complete ? 1 : 0)) < 0 ||
+                         H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0))
+        rc = h5out__fail(o->partial, err, "marking the file complete");
+    if (close_all(o) < 0 && rc == AD_OK) rc = h5out__fail(o->partial, err, "closing");
+    H5Eclear2(H5E_DEFAULT);
+    if (rc == AD_OK && complete) {
+        if (!o->force && stat(o->path, &st) == 0)
+            rc = ad_error_set(err, AD_ERR_EXISTS, o->path, 0, NULL,
+                              "output file appeared while the sweep ran; the results are in '%s'", o->partial);
+        else if (rename(o->partial, o->path) != 0)
+            rc = ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "cannot rename '%s' to the output file: %s", o->partial,
+                              strerror(errno));
+    }
+    free(o);
+    return rc;
+}

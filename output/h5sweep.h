@@ -1,0 +1,51 @@
+/* h5sweep.h: every run of a parameter sweep in one HDF5 file (netCDF-4
+ * conventions), with a run dimension in front of week and brand.
+ *
+ * Like a single run's file (h5out.h) it is written to OUT.partial, whose
+ * root attribute complete is 0, and renamed to OUT only by a successful
+ * h5sweep_close(..., complete=1). Everything known before the runs (run,
+ * point, replication, seed, the swept values, /parameters of the base
+ * scenario) is written by h5sweep_open; each run's rows are written whole by
+ * h5sweep_write_run and flushed at once, so a killed sweep leaves a file
+ * whose finished runs read cleanly (status 1) and whose others read as not
+ * run (status 0, observables NaN). Layout: docs/output.md, "Sweep files".
+ *
+ * Not thread-safe (HDF5 is not): one thread at a time calls these. The
+ * writer owns its HDF5 handles; it keeps no pointer into the caller's data.
+ */
+#ifndef AD_H5SWEEP_H
+#define AD_H5SWEEP_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "params.h"
+#include "observables.h"
+#include "sweep.h"
+
+typedef struct h5sweep h5sweep;
+
+/* Creates PATH.partial (PATH must not exist unless force) for the runs of
+ * sw over base (the scenario before any sweep value), weeks being the
+ * length of the week dimension (the most weeks of any run). */
+int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
+                 const sweep *sw, int64_t weeks, int force, ad_error *err);
+
+/* One run's results. market: AD_N_MARKET x weeks (observable k's weeks
+ * contiguous); brand: AD_N_BRAND x weeks x n_brands. Weeks not recorded
+ * hold NaN. */
+typedef struct h5sweep_row {
+    int8_t status;              /* 1 ok, 0 not run, -1 failed */
+    double wall_time;           /* seconds the run took */
+    const char *message;        /* why it failed, or "" */
+    const double *market, *brand;
+} h5sweep_row;
+
+/* Writes run `run`'s row (observables, status, wall time, message) and
+ * flushes, then counts it in the root attributes runs_written/runs_failed. */
+int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error *err);
+/* Sets complete, closes, and (complete) renames PATH.partial to PATH.
+ * Frees o; o may be NULL. */
+int h5sweep_close(h5sweep *o, int complete, ad_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* sweep_run.h: runs every run of a scenario file's sweep into one file.
+ *
+ * Run K is exactly `aandacht run FILE --sweep-point K` (same --set options,
+ * same config, same seed, so the same bytes of every observable); its
+ * weekly observables are kept in memory and written to the sweep file
+ * (h5sweep.h) when it finishes. With jobs > 1, that many runs go side by
+ * side, each world with max(1, threads / jobs) threads. A run that fails is
+ * recorded (status -1, message) and the others go on.
+ */
+#ifndef AD_SWEEP_RUN_H
+#define AD_SWEEP_RUN_H
+
+#include "error.h"
+
+typedef struct sweep_run_opts {
+    const char *file;               /* scenario file with a sweep group */
+    const char *out;                /* output file, NULL: out/<name>_sweep.h5 */
+    const char *const *sets;        /* --set KEY=VALUE, applied before the sweep values */
+    int n_sets;
+    int jobs;                       /* runs side by side, >= 1 */
+    int threads;                    /* threads in all, 0: OpenMP's default */
+    int force, quiet;               /* replace OUT; no progress and no summary */
+} sweep_run_opts;
+
+/* Runs the sweep. AD_OK when every run succeeded. AD_ERR_USAGE/CONFIG for
+ * a file without a sweep or a bad one (nothing written); AD_ERR_EXISTS, I/O
+ * and HDF5 errors; AD_ERR_INTERRUPTED on SIGINT/SIGTERM (the runs finished
+ * stay in OUT.partial). When some runs failed, the file is still complete
+ * and the result is the first failure's code, its message counting the
+ * failures. Progress goes to stderr on a terminal, the summary to stdout. */
+int sweep_run_all(const sweep_run_opts *o, ad_error *err);
+
+#endif

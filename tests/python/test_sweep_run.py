@@ -1,0 +1,121 @@
+"""`aandacht sweep`: every run of a sweep in one file. On a tiny grid sweep
+(2 x 2 points, 2 replications): the file has dimensions run, week and brand
+(netCDF-4 conventions, read by xarray when h5netcdf is there, else checked
+with h5py); run K's observables are the bytes of `aandacht run FILE
+--sweep-point K`; --jobs 1 and --jobs 2 give the same data except wall_time;
+every status is 1; an existing output without --force is exit status 2."""
+import h5py
+import numpy as np
+import pytest
+
+from conftest import run, small_scenario
+
+GRID = """
+sweep = {
+  design = "grid";
+  replications = 2;
+  parameters = (
+    { key = "brands.[2].automation.target"; min = 0.35; max = 0.9; levels = 2; },
+    { key = "satisfaction.theta"; min = 0.0; max = 2.0; levels = 2; }
+  );
+};
+"""
+RUNS = 8
+
+
+@pytest.fixture(scope="module")
+def sweep_files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sweep_run")
+    cfg = small_scenario(d, name="tiny", weeks=20, warmup=10, customers=2000, extra=GRID)
+    one, two = d / "one.h5", d / "two.h5"
+    r = run("sweep", cfg, "-o", one, "--jobs", 1, check=True)
+    assert "8 runs (8 ok, 0 failed)" in r.stdout
+    run("sweep", cfg, "-o", two, "--jobs", 2, "--threads", 4, "--quiet", check=True)
+    return cfg, one, two
+
+
+def values(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        for name, obj in f.items():
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()]
+    return out
+
+
+def test_layout_and_statuses(sweep_files):
+    cfg, one, _ = sweep_files
+    with h5py.File(one, "r") as f:
+        assert int(f.attrs["complete"]) == 1 and int(f.attrs["runs_written"]) == RUNS
+        assert f.attrs["sweep_design"] == b"grid" and int(f.attrs["sweep_replications"]) == 2
+        assert f["market_share"].shape == (RUNS, 20, 3)
+        assert f["hhi"].shape == (RUNS, 20)
+        assert [d[0].name.lstrip("/") for d in f["market_share"].dims] == ["run", "week", "brand"]
+        assert f["run"][()].tolist() == list(range(RUNS))
+        assert f["status"][()].tolist() == [1] * RUNS
+        assert f["point"][()].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+        assert f["replication"][()].tolist() == [0, 1] * 4
+        theta = f["satisfaction_theta"]
+        assert theta.attrs["key"] == b"satisfaction.theta"
+        assert theta[()].tolist() == [0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 2.0, 2.0]
+        assert f["brands_2_automation_target"].attrs["key"] == b"brands.[2].automation.target"
+        for name, obj in f.items():
+            if isinstance(obj, h5py.Dataset) and name != "brand":
+                assert "units" in obj.attrs and "long_name" in obj.attrs, name
+    assert not one.with_name(one.name + ".partial").exists()
+
+
+def test_opens_in_xarray(sweep_files):
+    xr = pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    ds = xr.open_dataset(sweep_files[1], engine="h5netcdf")
+    assert ds.market_share.dims == ("run", "week", "brand")
+    assert list(ds.brand.values) == ["Classic", "Service", "Budget"]
+    assert ds.attrs["complete"] == 1 and ds.sizes["run"] == RUNS
+
+
+def test_each_run_equals_its_sweep_point(sweep_files, tmp_path):
+    cfg, one, _ = sweep_files
+    swept = values(one)
+    with h5py.File(one, "r") as f:
+        seeds = f["seed"][()]
+    for k in (0, 3, 6):
+        single = tmp_path / f"run{k}.h5"
+        run("run", cfg, "--sweep-point", k, "-o", single, "--quiet", check=True)
+        with h5py.File(single, "r") as s:
+            assert int(s.attrs["seed"]) == int(seeds[k])
+            for name, obj in s.items():
+                if isinstance(obj, h5py.Dataset) and name not in ("week", "brand"):
+                    assert swept[name][k].tobytes() == obj[()].tobytes(), (k, name)
+
+
+def test_jobs_do_not_change_the_data(sweep_files):
+    _, one, two = sweep_files
+    a, b = values(one), values(two)
+    assert a.keys() == b.keys()
+    for name in a:
+        if name == "wall_time":
+            assert np.all(a[name] > 0) and np.all(b[name] > 0)
+            continue
+        x, y = np.asarray(a[name]), np.asarray(b[name])
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        if x.dtype == object:
+            assert x.tolist() == y.tolist(), name
+        else:
+            assert x.tobytes() == y.tobytes(), name
+
+
+def test_existing_output_needs_force(sweep_files):
+    cfg, one, _ = sweep_files
+    before = one.read_bytes()
+    r = run("sweep", cfg, "-o", one, "--quiet")
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert one.read_bytes() == before
+    run("sweep", cfg, "-o", one, "--quiet", "--force", check=True)
+
+
+def test_a_file_without_a_sweep_is_a_usage_error(tmp_path):
+    cfg = small_scenario(tmp_path, name="plain", weeks=5, warmup=2, customers=500)
+    r = run("sweep", cfg, "-o", tmp_path / "x.h5", "--quiet")
+    assert r.returncode == 2 and "no sweep group" in r.stderr
+    assert not (tmp_path / "x.h5").exists() and not (tmp_path / "x.h5.partial").exists()
