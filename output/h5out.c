@@ -49,80 +49,10 @@ static int close_all(h5out *o)
     return rc ? -1 : 0;
 }
 
-/* The directory OUT goes into must exist; one missing level (out/) is made
- * when its own parent exists. */
-static int ensure_parent(const char *path, ad_error *err)
-{
-    char dir[H5OUT_PATH_MAX], up[H5OUT_PATH_MAX];
-    struct stat st;
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) return AD_OK;           /* the current directory */
-    if (slash == dir) return AD_OK;     /* "/" */
-    *slash = '\0';
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return AD_OK;
-        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
-                            "cannot write the output file: '%s' is not a directory", dir);
-    }
-    snprintf(up, sizeof up, "%s", dir);
-    slash = strrchr(up, '/');
-    if (slash && slash != up) *slash = '\0';
-    else if (slash) up[1] = '\0';
-    else snprintf(up, sizeof up, ".");
-    if (stat(up, &st) != 0 || !S_ISDIR(st.st_mode))
-        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
-                            "cannot write the output file: directory '%s' does not exist "
-                            "(nor does '%s'); create it or choose another file with -o", dir, up);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
-                            "cannot create the output directory '%s': %s", dir, strerror(errno));
-    return AD_OK;
-}
 
 /* Checks OUT and makes OUT.partial creatable, with the system's own reason
  * when it is not (HDF5's message would bury it). */
-static int check_paths(h5out *o, ad_error *err)
-{
-    struct stat st;
-    if (stat(o->path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return ad_error_set(err, AD_ERR_IO, o->path, 0, NULL,
-                                "the output path is a directory; choose a file name with -o");
-        if (!o->force)
-            return ad_error_set(err, AD_ERR_EXISTS, o->path, 0, NULL,
-                                "output file exists; pass --force to replace it, "
-                                "or choose another file with -o");
-    }
-    int rc = ensure_parent(o->path, err);
-    if (rc != AD_OK) return rc;
-    int fd = open(o->partial, O_WRONLY | O_CREAT, 0666);
-    if (fd < 0)
-        return ad_error_set(err, AD_ERR_IO, o->partial, 0, NULL,
-                            "cannot create the output file: %s", strerror(errno));
-    close(fd);
-    return AD_OK;
-}
 
-static hid_t create_file(const char *name)
-{
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
-    hid_t f = H5I_INVALID_HID;
-    const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-    if (fcpl < 0 || fapl < 0) goto done;
-    /* readable by HDF5 1.8 (older R, MATLAB and netCDF builds) */
-    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0) goto done;
-    if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) goto done;
-    if (H5Pset_link_creation_order(fcpl, order) < 0 || H5Pset_attr_creation_order(fcpl, order) < 0)
-        goto done;
-    f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
-done:;
-    hid_t kept = h5out__err_keep(f < 0);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (fapl >= 0) H5Pclose(fapl);
-    h5out__err_restore(kept);
-    return f;
-}
 
 /* Root dimensions week (unlimited) and brand, and one variable per
  * observable. */
@@ -195,12 +125,12 @@ int h5out_open(h5out **out, const char *path, const ad_config *cfg,
     o->n_brands = cfg->n_brands;
     for (int b = 0; b < cfg->n_brands; b++)
         snprintf(o->brand_names[b], sizeof o->brand_names[b], "%s", cfg->brands[b].name);
-    rc = check_paths(o, err);
+    rc = h5out__check_paths(o->path, o->partial, o->force, err);
     if (rc != AD_OK) {
         free(o);
         return rc;
     }
-    o->file = create_file(o->partial);
+    o->file = h5out__create_file(o->partial);
     if (o->file < 0) goto fail;
     doing = "writing the attributes";
     if (h5out__root_attrs(o, cfg) < 0) goto fail;

@@ -11,7 +11,11 @@
 #define _POSIX_C_SOURCE 200809L
 #include "h5out_priv.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
@@ -297,4 +301,81 @@ double h5out__now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The directory OUT goes into must exist; one missing level (out/) is made
+ * when its own parent exists. */
+static int ensure_parent(const char *path, ad_error *err)
+{
+    char dir[H5OUT_PATH_MAX], up[H5OUT_PATH_MAX];
+    struct stat st;
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return AD_OK;           /* the current directory */
+    if (slash == dir) return AD_OK;     /* "/" */
+    *slash = '\0';
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return AD_OK;
+        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
+                            "cannot write the output file: '%s' is not a directory", dir);
+    }
+    snprintf(up, sizeof up, "%s", dir);
+    slash = strrchr(up, '/');
+    if (slash && slash != up) *slash = '\0';
+    else if (slash) up[1] = '\0';
+    else snprintf(up, sizeof up, ".");
+    if (stat(up, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
+                            "cannot write the output file: directory '%s' does not exist "
+                            "(nor does '%s'); create it or choose another file with -o", dir, up);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
+                            "cannot create the output directory '%s': %s", dir, strerror(errno));
+    return AD_OK;
+}
+
+/* OUT must not be a directory, nor exist unless force; its directory must
+ * exist (or be made: ensure_parent); PARTIAL must be creatable. */
+int h5out__check_paths(const char *path, const char *partial, int force, ad_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
+                                "the output path is a directory; choose a file name with -o");
+        if (!force)
+            return ad_error_set(err, AD_ERR_EXISTS, path, 0, NULL,
+                                "output file exists; pass --force to replace it, "
+                                "or choose another file with -o");
+    }
+    int rc = ensure_parent(path, err);
+    if (rc != AD_OK) return rc;
+    int fd = open(partial, O_WRONLY | O_CREAT, 0666);
+    if (fd < 0)
+        return ad_error_set(err, AD_ERR_IO, partial, 0, NULL,
+                            "cannot create the output file: %s", strerror(errno));
+    close(fd);
+    return AD_OK;
+}
+
+/* A new file in netCDF-4's manner: creation order tracked, HDF5 1.8 format
+ * (readable by older R, MATLAB and netCDF builds). */
+hid_t h5out__create_file(const char *name)
+{
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t f = H5I_INVALID_HID;
+    const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (fcpl < 0 || fapl < 0) goto done;
+    /* readable by HDF5 1.8 (older R, MATLAB and netCDF builds) */
+    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0) goto done;
+    if (H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) goto done;
+    if (H5Pset_link_creation_order(fcpl, order) < 0 || H5Pset_attr_creation_order(fcpl, order) < 0)
+        goto done;
+    f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+done:;
+    hid_t kept = h5out__err_keep(f < 0);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+    h5out__err_restore(kept);
+    return f;
 }

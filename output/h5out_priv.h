@@ -100,4 +100,9 @@ int h5out__parameters(h5out *o, const ad_config *cfg, const char *resolved_text)
 /* h5out_dist.c: closes the /snapshots and /agents handles (see close_id). */
 int h5out__dist_close(h5out *o, hid_t *kept);
 
+/* Output paths checked before anything is written (see h5out_h5.c). */
+int h5out__check_paths(const char *path, const char *partial, int force, ad_error *err);
+/* Creates (truncates) an HDF5 file the way every aandacht output is made. */
+hid_t h5out__create_file(const char *name);
+
 #endif

@@ -59,44 +59,7 @@ static int close_all(h5sweep *o)
     return rc ? -1 : 0;
 }
 
-/* OUT must not exist (unless force); its directory must, or be one level
- * that can be made (out/). */
-static int check_paths(h5sweep *o, ad_error *err)
-{
-    struct stat st;
-    if (stat(o->path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "the output path is a directory; choose a file name with -o");
-        if (!o->force)
-            return ad_error_set(err, AD_ERR_EXISTS, o->path, 0, NULL,
-                                "output file exists; pass --force to replace it, or choose another file with -o");
-    }
-    char dir[H5OUT_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", o->path);
-    char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (stat(dir, &st) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST)
-            return ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "cannot create the output directory '%s': %s", dir,
-                                strerror(errno));
-    }
-    return AD_OK;
-}
 
-static hid_t create_file(const char *name)
-{
-    const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID;
-    if (fcpl >= 0 && fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 && H5Pset_link_creation_order(fcpl, order) >= 0 &&
-        H5Pset_attr_creation_order(fcpl, order) >= 0)
-        f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
-    hid_t kept = h5out__err_keep(f < 0);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (fapl >= 0) H5Pclose(fapl);
-    h5out__err_restore(kept);
-    return f;
-}
 
 /* A fixed-size variable, chunked one run per chunk (chunk = dims with the
  * first set to 1) when chunked; float64 ones filled with NaN (and say so in
@@ -346,12 +309,12 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
     o->n_brands = base->n_brands;
     o->runs = sw->runs;
     o->weeks = weeks;
-    int rc = check_paths(o, err);
+    int rc = h5out__check_paths(o->path, o->partial, o->force, err);
     if (rc) {
         free(o);
         return rc;
     }
-    if ((o->file = create_file(o->partial)) < 0) goto fail;
+    if ((o->file = h5out__create_file(o->partial)) < 0) goto fail;
     doing = "writing the attributes";
     if (root_attrs(o, base, sw) < 0) goto fail;
     doing = "creating the variables";
