@@ -354,10 +354,12 @@ Test(h5out, killed_run_keeps_flushed_weeks)
     hid_t f5 = H5Fopen(partial, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(f5, 0, "the partial file of a killed run does not open");
     cr_assert_eq(attr_i64(f5, "complete"), 0);
-    double v[64];
+    double v[2 * H5OUT_FLUSH_WEEKS + 1];
     hsize_t dims[2];
     read_all(f5, "automation_share", H5T_NATIVE_DOUBLE, NULL, dims);
     cr_assert_geq(dims[0], 2 * H5OUT_FLUSH_WEEKS, "only %d weeks kept", (int)dims[0]);
+    cr_assert_leq(dims[0], 2 * H5OUT_FLUSH_WEEKS + 1);
+    cr_assert_eq(attr_i64(f5, "weeks_written"), (int64_t)dims[0], "weeks_written counts the weeks on disk");
     read_all(f5, "automation_share", H5T_NATIVE_DOUBLE, v, dims);
     for (hsize_t w = 0; w < dims[0]; w++) cr_assert_eq(v[w], mval((int64_t)w, 0));
     H5Fclose(f5);
