@@ -8,7 +8,12 @@
  * whole row, its status and wall time, then flushes and only after that
  * counts the run in runs_written: a reader of a killed sweep trusts the runs
  * with status 1. Only h5sweep_close(o, 1) sets complete = 1, last, and then
- * renames. Uses the HDF5 helpers of h5out_h5.c (h5out_priv.h); owns every
+ * renames. Every variable's storage is allocated at open (NaN), so a run's
+ * row changes raw data only, and the row is flushed before its status is
+ * written and flushed: a kill leaves each run either status 1 with its row
+ * whole or its old status. h5sweep_resume reopens such a file (after
+ * checking it was made for the same sweep) and goes on writing rows.
+ * Uses the HDF5 helpers of h5out_h5.c (h5out_priv.h); owns every
  * handle in struct h5sweep.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -38,6 +43,7 @@ struct h5sweep {
     int n_brands;                  /* length of the brand dimension */
     int64_t runs, weeks;           /* lengths of the run and week dimensions */
     int64_t written, failed;       /* runs written with status 1 / -1 */
+    int8_t *st;                    /* status of each run, as in the file */
     hid_t file;                    /* the open OUT.partial */
     hid_t run, week, brand;        /* dimension scales */
     hid_t status, wall, message;   /* per-run variables written as runs finish */
@@ -59,8 +65,6 @@ static int close_all(h5sweep *o)
     return rc ? -1 : 0;
 }
 
-
-
 /* A fixed-size variable, chunked one run per chunk (chunk = dims with the
  * first set to 1) when chunked; float64 ones filled with NaN (and say so in
  * _FillValue, as netCDF does). */
@@ -73,6 +77,8 @@ static hid_t variable(hid_t loc, const char *name, hid_t type, int rank, const h
     if (space < 0 || dcpl < 0) goto done;
     if (H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) goto done;
     if (chunked && dims[0] > 0 && H5Pset_chunk(dcpl, rank, chunk) < 0) goto done;
+    /* all storage now: a run's row is then raw data only, no index change */
+    if (H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0) goto done;
     if (is_f64 && H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &NAN_FILL) < 0) goto done;
     ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     if (ds >= 0 && is_f64 && h5out__attr_f64(ds, "_FillValue", NAN_FILL) < 0) {
@@ -309,8 +315,10 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
     o->n_brands = base->n_brands;
     o->runs = sw->runs;
     o->weeks = weeks;
-    int rc = h5out__check_paths(o->path, o->partial, o->force, err);
+    int rc = (o->st = calloc((size_t)o->runs + 1, 1)) ? h5out__check_paths(o->path, o->partial, o->force, err)
+                                                     : ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
     if (rc) {
+        free(o->st);
         free(o);
         return rc;
     }
@@ -330,6 +338,7 @@ fail:
     close_all(o);
     H5Eclear2(H5E_DEFAULT);
     unlink(o->partial);
+    free(o->st);
     free(o);
     return rc;
 }
@@ -349,13 +358,18 @@ int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error 
         bad = write_slab(o->market[k], H5T_NATIVE_DOUBLE, 2, s2, c2, row->market + (size_t)k * nw) < 0;
     for (int k = 0; k < AD_N_BRAND && !bad && nw; k++)
         bad = write_slab(o->brandv[k], H5T_NATIVE_DOUBLE, 3, s3, c3, row->brand + (size_t)k * nw * nb) < 0;
+    /* the whole row is on disk before its status says so: a kill before
+     * the second flush leaves the run's old status */
     bad = bad || write_slab(o->wall, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->wall_time) < 0 ||
-          write_slab(o->message, vstr, 1, &r, &one, &msg) < 0 ||
+          write_slab(o->message, vstr, 1, &r, &one, &msg) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0 ||
           write_slab(o->status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0;
     hid_t kept = h5out__err_keep(bad);
     if (vstr >= 0) H5Tclose(vstr);
     h5out__err_restore(kept);
     if (bad) return h5out__fail(o->partial, err, doing);
+    o->written -= o->st[run] == 1;
+    o->failed -= o->st[run] == -1;
+    o->st[run] = row->status;
     if (row->status == 1) o->written++;
     if (row->status == -1) o->failed++;
     if (h5out__attr_set_i64(o->file, "runs_written", o->written) < 0 ||
@@ -373,6 +387,7 @@ int h5sweep_close(h5sweep *o, int complete, ad_error *err)
                          H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0))
         rc = h5out__fail(o->partial, err, "marking the file complete");
     if (close_all(o) < 0 && rc == AD_OK) rc = h5out__fail(o->partial, err, "closing");
+    free(o->st);
     H5Eclear2(H5E_DEFAULT);
     if (rc == AD_OK && complete) {
         if (!o->force && stat(o->path, &st) == 0)
@@ -383,5 +398,162 @@ int h5sweep_close(h5sweep *o, int complete, ad_error *err)
                               strerror(errno));
     }
     free(o);
+    return rc;
+}
+
+/* Reading back a sweep file: does attribute `name` of f hold `want`? */
+static int attr_i64_is(hid_t f, const char *name, int64_t want)
+{
+    int64_t v = 0;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    int ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, &v) >= 0 && v == want;
+    if (a >= 0) H5Aclose(a);
+    return ok;
+}
+
+static int attr_str_is(hid_t f, const char *name, const char *want)
+{
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    size_t n = t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) ? H5Tget_size(t) : 0;
+    char *buf = n ? calloc(n + 1, 1) : NULL;
+    int ok = buf && H5Aread(a, t, buf) >= 0 && !strcmp(buf, want);
+    free(buf);
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return ok;
+}
+
+/* 1-D float64 (vals) or string (keys) attribute of n values. */
+static int attr_vec_is(hid_t f, const char *name, const double *vals, const char *const *keys, int n)
+{
+    double v[DESIGN_MAX_K];
+    char *s[DESIGN_MAX_K] = {0};
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT), sp = a >= 0 ? H5Aget_space(a) : H5I_INVALID_HID;
+    hid_t t = keys ? h5out__vstr_type() : H5T_NATIVE_DOUBLE;
+    int ok = sp >= 0 && t >= 0 && n <= DESIGN_MAX_K && H5Sget_simple_extent_npoints(sp) == n &&
+             H5Aread(a, t, keys ? (void *)s : (void *)v) >= 0;
+    for (int j = 0; j < n && ok; j++) ok = keys ? s[j] && !strcmp(s[j], keys[j]) : !memcmp(&v[j], &vals[j], sizeof *v);
+    if (keys) {
+        for (int j = 0; j < n && j < DESIGN_MAX_K; j++) H5free_memory(s[j]);
+        if (t >= 0) H5Tclose(t);
+    }
+    if (sp >= 0) H5Sclose(sp);
+    if (a >= 0) H5Aclose(a);
+    return ok;
+}
+
+/* Was the file made for exactly these runs of this configuration? */
+static int same_sweep(h5sweep *o, const ad_config *cfg, const char *resolved, const sweep *sw)
+{
+    hid_t f = o->file;
+    const char *keys[DESIGN_MAX_K];
+    for (int j = 0; j < sw->spec.k && j < DESIGN_MAX_K; j++) keys[j] = sw->key[j];
+    if (!attr_str_is(f, "engine_version", AANDACHT_VERSION) || !attr_str_is(f, "git_commit", AANDACHT_GIT) ||
+        !attr_str_is(f, "scenario", cfg->name) || !attr_i64_is(f, "weeks_planned", o->weeks) ||
+        !attr_i64_is(f, "warmup", cfg->warmup) || !attr_i64_is(f, "customers", cfg->customers) ||
+        !attr_i64_is(f, "n_brands", cfg->n_brands) ||
+        !attr_str_is(f, "sweep_design", design_kind_name(sw->spec.kind)) ||
+        !attr_i64_is(f, "sweep_seed", (int64_t)sw->seed) || !attr_i64_is(f, "sweep_points", sw->d.n) ||
+        !attr_i64_is(f, "sweep_replications", sw->replications) || !attr_i64_is(f, "sweep_k", sw->spec.k) ||
+        !attr_vec_is(f, "sweep_keys", NULL, keys, sw->spec.k) ||
+        !attr_vec_is(f, "sweep_min", sw->spec.min, NULL, sw->spec.k) ||
+        !attr_vec_is(f, "sweep_max", sw->spec.max, NULL, sw->spec.k) || !attr_i64_is(f, "runs", o->runs))
+        return 0;
+    hid_t ds = H5Dopen2(f, "parameters/resolved_config", H5P_DEFAULT), t = h5out__vstr_type();
+    char *text = NULL;
+    int ok = ds >= 0 && t >= 0 && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0 && text &&
+             !strcmp(text, resolved);
+    H5free_memory(text);
+    if (t >= 0) H5Tclose(t);
+    if (ds >= 0) H5Dclose(ds);
+    int64_t *seed = ok ? malloc(((size_t)o->runs + 1) * sizeof *seed) : NULL;
+    ds = seed ? H5Dopen2(f, "seed", H5P_DEFAULT) : H5I_INVALID_HID;
+    ok = ds >= 0 && H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, seed) >= 0;
+    for (int64_t r = 0; r < o->runs && ok; r++)
+        ok = seed[r] == (int64_t)sweep_run_seed(sw, (int)(r / sw->replications), (int)(r % sw->replications));
+    if (ds >= 0) H5Dclose(ds);
+    free(seed);
+    H5Eclear2(H5E_DEFAULT);
+    return ok;
+}
+
+int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
+                   const sweep *sw, int64_t weeks, int force, ad_error *err)
+{
+    *out = NULL;
+    if (!path || !*path || strlen(path) + sizeof ".partial" > H5OUT_PATH_MAX)
+        return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "no output file given, or its path is too long");
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    h5sweep *o = calloc(1, sizeof *o);
+    if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
+    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->partial, sizeof o->partial, "%s.partial", path);
+    o->force = force;
+    o->n_brands = base->n_brands;
+    o->runs = sw->runs;
+    o->weeks = weeks;
+    int rc = AD_OK;
+    const char *doing = "opening the file";
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        o->file = H5Fopen(o->partial, H5F_ACC_RDWR, fapl);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (o->file < 0) goto fail;
+    if (!same_sweep(o, base, resolved_text, sw)) {
+        rc = ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
+                          "was written for another configuration, sweep or build of aandacht than this one; "
+                          "cannot resume it (run the sweep without --resume, with --force, to start again)");
+        goto fail;
+    }
+    doing = "opening the variables";
+    if ((o->run = H5Dopen2(o->file, "run", H5P_DEFAULT)) < 0 || (o->week = H5Dopen2(o->file, "week", H5P_DEFAULT)) < 0 ||
+        (o->brand = H5Dopen2(o->file, "brand", H5P_DEFAULT)) < 0 ||
+        (o->status = H5Dopen2(o->file, "status", H5P_DEFAULT)) < 0 ||
+        (o->wall = H5Dopen2(o->file, "wall_time", H5P_DEFAULT)) < 0 ||
+        (o->message = H5Dopen2(o->file, "message", H5P_DEFAULT)) < 0)
+        goto fail;
+    for (int k = 0; k < AD_N_MARKET; k++)
+        if ((o->market[k] = H5Dopen2(o->file, ad_market_names[k], H5P_DEFAULT)) < 0) goto fail;
+    for (int k = 0; k < AD_N_BRAND; k++)
+        if ((o->brandv[k] = H5Dopen2(o->file, ad_brand_h5names[k], H5P_DEFAULT)) < 0) goto fail;
+    doing = "reading the statuses";
+    if (!(o->st = calloc((size_t)o->runs + 1, 1))) {
+        rc = ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    if (H5Dread(o->status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, o->st) < 0) goto fail;
+    for (int64_t r = 0; r < o->runs; r++) {
+        o->written += o->st[r] == 1;
+        o->failed += o->st[r] == -1;
+    }
+    *out = o;
+    return AD_OK;
+fail:
+    if (rc == AD_OK) rc = h5out__fail(o->partial, err, doing);
+    close_all(o);
+    H5Eclear2(H5E_DEFAULT);
+    free(o->st);
+    free(o);
+    return rc;
+}
+
+const int8_t *h5sweep_status(const h5sweep *o) { return o->st; }
+
+int h5sweep_is_complete(const char *path)
+{
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int8_t c = 0;
+    hid_t a = f >= 0 ? H5Aopen(f, "complete", H5P_DEFAULT) : H5I_INVALID_HID;
+    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT8, &c) >= 0 ? c == 1 : -1;
+    if (a >= 0) H5Aclose(a);
+    if (f >= 0) H5Fclose(f);
+    H5Eclear2(H5E_DEFAULT);
     return rc;
 }

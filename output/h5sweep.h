@@ -31,6 +31,18 @@ typedef struct h5sweep h5sweep;
 int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
                  const sweep *sw, int64_t weeks, int force, ad_error *err);
 
+/* Reopens PATH.partial, left by an interrupted sweep, to finish it: the
+ * file must have been made by h5sweep_open for the same base, resolved_text,
+ * sw and weeks by this build (else AD_ERR_USAGE, the file untouched). The
+ * statuses already written are h5sweep_status(o). */
+int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
+                   const sweep *sw, int64_t weeks, int force, ad_error *err);
+/* Status of each run (runs values), as in the file; owned by o. */
+const int8_t *h5sweep_status(const h5sweep *o);
+/* 1 if PATH is a sweep (or run) file with complete = 1, 0 if with 0, -1 if
+ * it cannot be read. */
+int h5sweep_is_complete(const char *path);
+
 /* One run's results. market: AD_N_MARKET x weeks (observable k's weeks
  * contiguous); brand: AD_N_BRAND x weeks x n_brands. Weeks not recorded
  * hold NaN. */
@@ -41,8 +53,9 @@ typedef struct h5sweep_row {
     const double *market, *brand;
 } h5sweep_row;
 
-/* Writes run `run`'s row (observables, status, wall time, message) and
- * flushes, then counts it in the root attributes runs_written/runs_failed. */
+/* Writes run `run`'s row (observables, wall time, message) and flushes,
+ * then its status and flushes again (a kill in between leaves the old
+ * status), then counts it in the root attributes runs_written/runs_failed. */
 int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error *err);
 /* Sets complete, closes, and (complete) renames PATH.partial to PATH.
  * Frees o; o may be NULL. */

@@ -62,7 +62,7 @@ static const char *RUN_USAGE =
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
-    "                      [--force] [--quiet]\n"
+    "                      [--force] [--quiet] [--resume]\n"
     "\n"
     "Runs every run of the file's sweep (aandacht check shows them) and writes\n"
     "them to one file, OUT.h5 (default out/<scenario name>_sweep.h5), with a run\n"
@@ -76,7 +76,9 @@ static const char *SWEEP_USAGE =
     "  --jobs N              runs side by side (default 1)\n"
     "  --threads N           OpenMP threads in all, shared by the jobs\n"
     "  --force               overwrite OUT.h5 if it exists\n"
-    "  --quiet               no progress line and no summary\n";
+    "  --quiet               no progress line and no summary\n"
+    "  --resume              finish OUT.h5.partial left by an interrupted sweep of the\n"
+    "                        same file and options: run only its runs not yet ok\n";
 
 static const char *CHECK_USAGE =
     "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K]\n"
@@ -355,6 +357,8 @@ static int cmd_sweep(int argc, char **argv)
             o.force = 1;
         } else if (!strcmp(a, "--quiet")) {
             o.quiet = 1;
+        } else if (!strcmp(a, "--resume")) {
+            o.resume = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(SWEEP_USAGE, "unknown option '%s'", a);
         } else if (!o.file) {

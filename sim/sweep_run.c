@@ -11,7 +11,9 @@
  * sweep_apply also runs in a critical section (the config parser is not
  * known to be reentrant). Counters and the first errors live in struct
  * sweep_ctx and are changed only inside the writer's critical section; the
- * halt flag is read and written atomically.
+ * halt flag is read and written atomically. With --resume the file is
+ * reopened (h5sweep_resume) and only the runs whose status is not 1 are
+ * done; the list of runs to do is made before the loop.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sweep_run.h"
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +46,7 @@ typedef struct sweep_ctx {
     int halt;                   /* 1: start no more runs (write failed); atomic */
     double t0, last_draw;       /* start, last progress line (monotonic s) */
     int64_t done, failed;       /* runs finished ok / failed */
+    int64_t prior;              /* runs ok before this process (--resume) */
     int64_t first_failed_run;   /* -1 until a run fails */
     ad_error first_fail;        /* that run's error */
     int write_rc;               /* first error of the writer, AD_OK until then */
@@ -108,10 +112,10 @@ static void progress(sweep_ctx *c, int last)
     double now = now_s();
     if (!c->tty || (!last && now - c->last_draw < 0.25)) return;
     int64_t n = c->sw->runs, finished = c->done + c->failed;
-    double per_min = 60.0 * (double)finished / (now - c->t0 + 1e-9);
+    double per_min = 60.0 * (double)(finished - c->prior) / (now - c->t0 + 1e-9);
     fprintf(stderr, "\rrun %lld/%lld done, %lld failed  %.1f runs/min  ETA %.0f s      ", (long long)c->done,
             (long long)n, (long long)c->failed, per_min,
-            finished ? (double)(n - finished) * 60.0 / per_min : 0.0);
+            finished > c->prior ? (double)(n - finished) * 60.0 / per_min : 0.0);
     c->last_draw = now;
 }
 
@@ -186,6 +190,30 @@ static int prepare(const sweep_run_opts *o, ad_config *base, sweep *sw, int64_t 
     return AD_OK;
 }
 
+/* --resume: opens OUT.partial into c->out; or, with no OUT.partial and OUT
+ * complete, says so and leaves c->out NULL (nothing to do). */
+static int open_resumed(const sweep_run_opts *o, sweep_ctx *c, const char *outpath, const ad_config *base,
+                        const char *resolved, const sweep *sw, int64_t weeks, ad_error *err)
+{
+    char partial[1100];
+    struct stat st;
+    snprintf(partial, sizeof partial, "%s.partial", outpath);
+    int have_out = stat(outpath, &st) == 0;
+    if (stat(partial, &st) != 0) {
+        if (have_out && h5sweep_is_complete(outpath) == 1) {
+            if (!o->quiet) printf("%s is complete: nothing to resume\n", outpath);
+            return AD_OK;
+        }
+        return ad_error_set(err, AD_ERR_USAGE, partial, 0, NULL,
+                            "no interrupted sweep to resume (%s)", have_out ? "and the output file is not complete" :
+                            "run the sweep without --resume");
+    }
+    if (have_out && !o->force)
+        return ad_error_set(err, AD_ERR_EXISTS, outpath, 0, NULL,
+                            "output file exists beside the interrupted sweep's %s; pass --force to replace it", partial);
+    return h5sweep_resume(&c->out, outpath, base, resolved, sw, weeks, o->force, err);
+}
+
 int sweep_run_all(const sweep_run_opts *o, ad_error *err)
 {
     int rc;
@@ -193,6 +221,7 @@ int sweep_run_all(const sweep_run_opts *o, ad_error *err)
     sweep *sw = calloc(1, sizeof *sw);
     sweep_ctx *c = calloc(1, sizeof *c);
     char *resolved = NULL;
+    int64_t *todo = NULL;
     ad_error_clear(err);
     if (!base || !sw || !c) {
         rc = ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
@@ -213,17 +242,31 @@ int sweep_run_all(const sweep_run_opts *o, ad_error *err)
     *c = (sweep_ctx){.sw = sw, .base = base, .weeks = weeks, .nb = base->n_brands,
                      .inner = total / jobs > 1 ? total / jobs : 1, .tty = isatty(STDERR_FILENO) && !o->quiet,
                      .first_failed_run = -1, .t0 = now_s()};
-    if ((rc = h5sweep_open(&c->out, outpath, base, resolved, sw, weeks, o->force, err))) goto done;
+    if (o->resume) {
+        if ((rc = open_resumed(o, c, outpath, base, resolved, sw, weeks, err)) || !c->out) goto done;
+    } else if ((rc = h5sweep_open(&c->out, outpath, base, resolved, sw, weeks, o->force, err))) {
+        goto done;
+    }
+    /* the runs to do: all, or (resumed) those not yet ok */
+    if (!(todo = malloc(((size_t)sw->runs + 1) * sizeof *todo))) {
+        rc = ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    const int8_t *st = h5sweep_status(c->out);
+    int64_t n_todo = 0;
+    for (int64_t run = 0; run < sw->runs; run++)
+        if (st[run] != 1) todo[n_todo++] = run;
+    c->done = c->prior = sw->runs - n_todo;
 
     sr_signalled = 0;
     void (*old_int)(int) = signal(SIGINT, sr_on_signal), (*old_term)(int) = signal(SIGTERM, sr_on_signal);
     if (jobs == 1) {
-        for (int64_t run = 0; run < sw->runs; run++) do_run(c, run);
+        for (int64_t i = 0; i < n_todo; i++) do_run(c, todo[i]);
     } else {
         /* the worlds' own loops nest inside this one */
         if (c->inner > 1 && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
 #pragma omp parallel for num_threads(jobs) schedule(dynamic, 1)
-        for (int64_t run = 0; run < sw->runs; run++) do_run(c, run);
+        for (int64_t i = 0; i < n_todo; i++) do_run(c, todo[i]);
     }
     signal(SIGINT, old_int);
     signal(SIGTERM, old_term);
@@ -261,6 +304,7 @@ done:
         h5sweep_close(c->out, 0, &e2);
     }
     free(resolved);
+    free(todo);
     if (sw) sweep_free(sw);
     free(sw);
     free(base);

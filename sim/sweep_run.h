@@ -20,6 +20,7 @@ typedef struct sweep_run_opts {
     int jobs;                       /* runs side by side, >= 1 */
     int threads;                    /* threads in all, 0: OpenMP's default */
     int force, quiet;               /* replace OUT; no progress and no summary */
+    int resume;                     /* finish OUT.partial of an interrupted sweep */
 } sweep_run_opts;
 
 /* Runs the sweep. AD_OK when every run succeeded. AD_ERR_USAGE/CONFIG for
@@ -28,6 +29,11 @@ typedef struct sweep_run_opts {
  * stay in OUT.partial). When some runs failed, the file is still complete
  * and the result is the first failure's code, its message counting the
  * failures. Progress goes to stderr on a terminal, the summary to stdout. */
+/* With resume, OUT.partial must be an interrupted sweep of the same
+ * resolved configuration and sweep (else AD_ERR_USAGE); only its runs whose
+ * status is not 1 are run, and the file is completed as an uninterrupted
+ * sweep would have written it (but wall_time and created). Without
+ * OUT.partial, an OUT that is complete is reported and AD_OK returned. */
 int sweep_run_all(const sweep_run_opts *o, ad_error *err);
 
 #endif

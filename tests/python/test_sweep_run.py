@@ -119,3 +119,73 @@ def test_a_file_without_a_sweep_is_a_usage_error(tmp_path):
     r = run("sweep", cfg, "-o", tmp_path / "x.h5", "--quiet")
     assert r.returncode == 2 and "no sweep group" in r.stderr
     assert not (tmp_path / "x.h5").exists() and not (tmp_path / "x.h5.partial").exists()
+
+
+RESUME_GRID = GRID.replace("levels = 2; },\n    { key = \"satisfaction", "levels = 3; },\n    { key = \"satisfaction")
+
+
+def test_resume_after_kill_equals_an_uninterrupted_sweep(tmp_path):
+    """kill -9 a sweep once a few runs are written, --resume it: the file is
+    that of a sweep never interrupted (but wall_time and created)."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from conftest import BINARY
+    cfg = small_scenario(tmp_path, name="res", weeks=60, warmup=10, customers=30000, extra=RESUME_GRID)
+    whole, cut = tmp_path / "whole.h5", tmp_path / "cut.h5"
+    run("sweep", cfg, "-o", whole, "--threads", 1, "--quiet", check=True)
+    partial = cut.with_name(cut.name + ".partial")
+    env = dict(os.environ, HDF5_USE_FILE_LOCKING="FALSE")
+    p = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(cut), "--jobs", "1", "--threads", "1",
+                          "--quiet"], env=env)
+    deadline, ok = time.time() + 120, 0
+    try:
+        while ok < 3 and time.time() < deadline and p.poll() is None:
+            time.sleep(0.005)
+            try:
+                with h5py.File(partial, "r") as f:
+                    ok = int((f["status"][()] == 1).sum())
+            except (OSError, KeyError, ValueError):
+                pass
+    finally:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    assert ok >= 3 and partial.exists() and not cut.exists(), "the sweep ended before it could be killed"
+    with h5py.File(partial, "r") as f:
+        left = int((f["status"][()] != 1).sum())
+        assert int(f.attrs["complete"]) == 0 and left > 0
+    r = run("sweep", cfg, "-o", cut, "--resume", "--threads", 1, check=True)
+    assert "12 runs (12 ok, 0 failed)" in r.stdout
+    assert cut.exists() and not partial.exists()
+    a, b = values(whole), values(cut)
+    assert a.keys() == b.keys()
+    for name in a:
+        if name == "wall_time":
+            continue
+        x, y = np.asarray(a[name]), np.asarray(b[name])
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert (x.tolist() == y.tolist()) if x.dtype == object else x.tobytes() == y.tobytes(), name
+    with h5py.File(whole, "r") as f, h5py.File(cut, "r") as g:
+        assert set(f.attrs) == set(g.attrs)
+        for k in f.attrs:
+            if k != "created":
+                assert np.array_equal(f.attrs[k], g.attrs[k]), k
+        assert f["parameters/resolved_config"][()] == g["parameters/resolved_config"][()]
+    r = run("sweep", cfg, "-o", cut, "--resume")
+    assert r.returncode == 0 and "nothing to resume" in r.stdout
+
+
+def test_resume_refuses_another_configuration(tmp_path):
+    cfg = small_scenario(tmp_path, name="res2", weeks=5, warmup=2, customers=500, extra=GRID)
+    out = tmp_path / "s.h5"
+    run("sweep", cfg, "-o", out, "--quiet", check=True)
+    out.rename(tmp_path / "s.h5.partial")       # as if it had been interrupted
+    r = run("sweep", cfg, "-o", out, "--resume", "--set", "satisfaction.w_price=0.4")
+    assert r.returncode == 2 and "cannot resume" in r.stderr
+    assert not out.exists()
+    run("sweep", cfg, "-o", out, "--resume", "--quiet", check=True)
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["complete"]) == 1 and f["status"][()].tolist() == [1] * RUNS
+    r = run("sweep", cfg, "-o", tmp_path / "none.h5", "--resume")
+    assert r.returncode == 2 and "no interrupted sweep" in r.stderr
