@@ -17,12 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef AANDACHT_VERSION
-#define AANDACHT_VERSION "unknown"
-#endif
-#ifndef AANDACHT_GIT
-#define AANDACHT_GIT "unknown"
-#endif
 
 static const char *const EVENT_TYPES[] = {[AD_EVENT_REPUTATION_SHOCK] = "reputation_shock"};
 #define N_EVENT_TYPES ((int)(sizeof EVENT_TYPES / sizeof EVENT_TYPES[0]))

@@ -15,6 +15,13 @@
 
 #include "h5out.h"
 
+#ifndef AANDACHT_VERSION
+#define AANDACHT_VERSION "unknown"
+#endif
+#ifndef AANDACHT_GIT
+#define AANDACHT_GIT "unknown"
+#endif
+
 #define H5OUT_PATH_MAX 4096
 #define H5OUT_WEEK_CHUNK 52        /* weeks per chunk of the weekly variables */
 #define H5OUT_SNAP_CHUNK 8         /* snapshots per chunk */

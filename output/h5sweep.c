@@ -29,12 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef AANDACHT_VERSION
-#define AANDACHT_VERSION "unknown"
-#endif
-#ifndef AANDACHT_GIT
-#define AANDACHT_GIT "unknown"
-#endif
 
 struct h5sweep {
     char path[H5OUT_PATH_MAX];     /* final name, OUT */
@@ -292,6 +286,25 @@ static int parameters(h5sweep *o, const ad_config *cfg, const char *resolved)
     return rc;
 }
 
+/* A writer with no handle open yet (the caller checked the path's length). */
+static h5sweep *new_writer(const char *path, const ad_config *base, const sweep *sw, int64_t weeks, int force)
+{
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* failures are reported through err */
+    h5sweep *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
+    for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->partial, sizeof o->partial, "%s.partial", path);
+    o->force = force;
+    o->n_brands = base->n_brands;
+    o->runs = sw->runs;
+    o->weeks = weeks;
+    return o;
+}
+
 int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
                  const sweep *sw, int64_t weeks, int force, ad_error *err)
 {
@@ -302,19 +315,8 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
         return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "output path too long");
     if (sw->runs > INT32_MAX || weeks > INT32_MAX)
         return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL, "too many runs or weeks for one sweep file");
-    H5dont_atexit();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    h5sweep *o = calloc(1, sizeof *o);
+    h5sweep *o = new_writer(path, base, sw, weeks, force);
     if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
-    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
-    for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
-    for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
-    snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->partial, sizeof o->partial, "%s.partial", path);
-    o->force = force;
-    o->n_brands = base->n_brands;
-    o->runs = sw->runs;
-    o->weeks = weeks;
     int rc = (o->st = calloc((size_t)o->runs + 1, 1)) ? h5out__check_paths(o->path, o->partial, o->force, err)
                                                      : ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
     if (rc) {
@@ -483,19 +485,8 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
     *out = NULL;
     if (!path || !*path || strlen(path) + sizeof ".partial" > H5OUT_PATH_MAX)
         return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "no output file given, or its path is too long");
-    H5dont_atexit();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    h5sweep *o = calloc(1, sizeof *o);
+    h5sweep *o = new_writer(path, base, sw, weeks, force);
     if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
-    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
-    for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
-    for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
-    snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->partial, sizeof o->partial, "%s.partial", path);
-    o->force = force;
-    o->n_brands = base->n_brands;
-    o->runs = sw->runs;
-    o->weeks = weeks;
     int rc = AD_OK;
     const char *doing = "opening the file";
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
