@@ -19,6 +19,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "h5sweep.h"
 #include "h5out_priv.h"
+#include "h5sweep_priv.h"
 
 #include <errno.h>
 #include <math.h>
@@ -328,7 +329,8 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
     doing = "writing the attributes";
     if (root_attrs(o, base, sw) < 0) goto fail;
     doing = "creating the variables";
-    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw) < 0) goto fail;
+    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw) < 0 || h5sweep__design(o->file, sw) < 0)
+        goto fail;
     doing = "writing /parameters";
     if (parameters(o, base, resolved_text) < 0) goto fail;
     doing = "flushing";
