@@ -28,7 +28,9 @@ test-python: build
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
 	 if [ -z "$$py" ]; then echo "no Python with h5py, numpy and pytest found" >&2; exit 1; fi; \
 	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
-	 $$py -m pytest -q -p no:cacheprovider tests/python
+	 $$py -m pytest -q -p no:cacheprovider tests/python && \
+	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
+	 $$py -m pytest -q -p no:cacheprovider analysis/tests
 
 test-long: build
 	@cd $(BUILD) && AANDACHT_LONG=1 ctest -L c --output-on-failure -j 1
