@@ -78,6 +78,7 @@ class Evidence:
     figure: str = ""      # the figures, in words
     parts: list = field(default_factory=list)
     why_not: str = ""     # when not testable: why, and which scenario tests it
+    values: dict = field(default_factory=dict)   # named figures for titles and tables
 
 
 def window(n):
@@ -210,31 +211,46 @@ def c5_routing(names, routing, automated, visits, loyalty, nps, profit, twins):
                                            _needed(MIN["loyalty_edge"], se), "pt")])
 
 
+def shock_trend(visits, week):
+    """Linear trend of visits over the year before the shock (at least 13
+    weeks): (slope, intercept, residual sd, first week of the fit), or None."""
+    v = np.asarray(visits, dtype=float)
+    pre0 = max(0, week - 52)
+    if week - pre0 < 13:
+        return None
+    x = np.arange(pre0, week, dtype=float)
+    slope, icpt = np.polyfit(x, v[pre0:week], 1)
+    s = float(np.std(v[pre0:week] - (slope * x + icpt), ddof=2))
+    return float(slope), float(icpt), s, pre0
+
+
+LATER = (17, 26)   # months 4-6 after the shock: weeks 17 .. 25
+
+
 def c6_shock(visits, stated, week, brand):
     """`visits`, `stated`: the shocked brand's weekly series; `week`: index of
     the shock. Compares months 4-6 after it with the pre-shock trend."""
     v = np.asarray(visits, dtype=float)
-    pre0 = max(0, week - 52)
-    if week - pre0 < 13 or week + 26 > len(v):
+    fit = shock_trend(v, week)
+    if fit is None or week + LATER[1] > len(v):
         return Evidence("C6", False, f"the shock in week {week} leaves too little before or after it",
                         why_not="needs 13 weeks before and 26 after the shock: reputation_shock")
+    slope, icpt, s, pre0 = fit
     x = np.arange(pre0, week, dtype=float)
-    slope, icpt = np.polyfit(x, v[pre0:week], 1)
-    resid = v[pre0:week] - (slope * x + icpt)
-    s = float(np.std(resid, ddof=2))
-    xw = np.arange(week + 17, week + 26, dtype=float)   # months 4-6 after the shock
+    xw = np.arange(week + LATER[0], week + LATER[1], dtype=float)
     pred = float(np.mean(slope * xw + icpt))
     sxx = float(np.sum((x - x.mean()) ** 2))
     se_pred = s * np.sqrt(1.0 / len(x) + (xw.mean() - x.mean()) ** 2 / sxx)
     se = float(np.sqrt(s * s / len(xw) + se_pred ** 2) / pred) if pred > 0 else float("nan")
-    fall = 1.0 - float(np.mean(v[week + 17:week + 26])) / pred if pred > 0 else float("nan")
+    fall = 1.0 - float(np.mean(v[week + LATER[0]:week + LATER[1]])) / pred if pred > 0 else float("nan")
     peak = 1.0 - float(np.min(v[week:week + 13] / (slope * np.arange(week, week + 13) + icpt)))
     st = np.asarray(stated, dtype=float)
     fig = (f"{brand}, week {week}: up to {100 * np.nanmax(st[week:]):.0f} % say they avoid it; "
            f"visits fall up to {100 * peak:.1f} % below the pre-shock trend and are "
            f"{100 * fall:.1f} % below it 4 to 6 months later")
     return Evidence("C6", True, fig, [Part("visits below pre-shock trend, months 4-6", fall,
-                                           _needed(MIN["lingering_fall"], se), "%")])
+                                           _needed(MIN["lingering_fall"], se), "%")],
+                    values=dict(peak=peak, fall=fall, stated=float(np.nanmax(st[week:]))))
 
 
 def c7_tips(tipping_enabled, tip_rate, tip_attention_slope):

@@ -124,6 +124,13 @@ def new_figure(kind="wide"):
     return fig, ax
 
 
+def thousands(ax, axis="y"):
+    """Tick labels with thousands separators (45,000 rather than 45000)."""
+    from matplotlib.ticker import FuncFormatter
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
 def _last_point(line):
     """(x, y) of the last finite point of a Line2D, or None."""
     x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
@@ -206,7 +213,10 @@ def _wrap(text, fig, size):
     """Wraps text to the figure's width at the given font size."""
     width_pt = fig.get_figwidth() * 72 * (1 - 2 * _MARGIN)
     chars = max(20, int(width_pt / (size * 0.56)))
-    return "\n".join(textwrap.wrap(text, chars)) if text else text
+    if not text:
+        return text
+    text = text.replace(" %", "\u00a0%")     # never "29" at a line's end and "%" on the next
+    return "\n".join(textwrap.wrap(text, chars))
 
 
 def finish(fig, ax, title, subtitle=None, footnote=None):
