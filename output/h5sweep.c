@@ -550,3 +550,27 @@ int h5sweep_is_complete(const char *path)
     H5Eclear2(H5E_DEFAULT);
     return rc;
 }
+
+/* Shard files (--shard I/N): the two root attributes that make a sweep file
+ * a shard, written after h5sweep_open and read back after h5sweep_resume. */
+int h5sweep_set_shard(h5sweep *o, int index, int count, ad_error *err)
+{
+    if (h5out__attr_i64(o->file, "shard_index", index) < 0 || h5out__attr_i64(o->file, "shard_count", count) < 0 ||
+        H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5out__fail(o->partial, err, "writing the shard attributes");
+    return AD_OK;
+}
+
+void h5sweep_get_shard(const h5sweep *o, int *index, int *count)
+{
+    int64_t i = -1, n = 0;
+    if (H5Aexists(o->file, "shard_count") > 0 && H5Aexists(o->file, "shard_index") > 0) {
+        hid_t a = H5Aopen(o->file, "shard_count", H5P_DEFAULT), b = H5Aopen(o->file, "shard_index", H5P_DEFAULT);
+        if (a < 0 || b < 0 || H5Aread(a, H5T_NATIVE_INT64, &n) < 0 || H5Aread(b, H5T_NATIVE_INT64, &i) < 0) i = n = -1;
+        if (a >= 0) H5Aclose(a);
+        if (b >= 0) H5Aclose(b);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    *index = (int)i;
+    *count = (int)n;
+}

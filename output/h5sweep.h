@@ -61,4 +61,10 @@ int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error 
  * Frees o; o may be NULL. */
 int h5sweep_close(h5sweep *o, int complete, ad_error *err);
 
+/* Makes the file just opened shard index of count (root attributes
+ * shard_index, shard_count; docs/output.md, "Shard files"). */
+int h5sweep_set_shard(h5sweep *o, int index, int count, ad_error *err);
+/* The file's shard: count 0 (index -1) when it is not a shard. */
+void h5sweep_get_shard(const h5sweep *o, int *index, int *count);
+
 #endif

@@ -20,6 +20,7 @@
 
 #include "aandacht.h"
 #include "h5out.h"
+#include "h5sweep_merge.h"
 #include "sweep.h"
 #include "sweep_run.h"
 
@@ -32,6 +33,7 @@ static const char *USAGE =
     "commands:\n"
     "  run FILE.cfg     run a scenario and write its observables to HDF5\n"
     "  sweep FILE.cfg   run every run of the file's sweep into one HDF5 file\n"
+    "  merge SHARD.h5.. join the shard files of a sweep (sweep --shard) into one\n"
     "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
     "  params           list every parameter: type, default, range, unit, meaning\n"
     "\n"
@@ -62,7 +64,7 @@ static const char *RUN_USAGE =
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
-    "                      [--force] [--quiet] [--resume]\n"
+    "                      [--force] [--quiet] [--resume] [--shard I/N]\n"
     "\n"
     "Runs every run of the file's sweep (aandacht check shows them) and writes\n"
     "them to one file, OUT.h5 (default out/<scenario name>_sweep.h5), with a run\n"
@@ -78,7 +80,33 @@ static const char *SWEEP_USAGE =
     "  --force               overwrite OUT.h5 if it exists\n"
     "  --quiet               no progress line and no summary\n"
     "  --resume              finish OUT.h5.partial left by an interrupted sweep of the\n"
-    "                        same file and options: run only its runs not yet ok\n";
+    "                        same file and options: run only its runs not yet ok\n"
+    "  --shard I/N           run only the runs K with K % N == I (0 <= I < N), into the\n"
+    "                        shard file OUT.shard<I>of<N>.h5 (default\n"
+    "                        out/<scenario name>_sweep.shard<I>of<N>.h5; an OUT that ends\n"
+    "                        in .shard<I>of<N>.h5 is used as it is); aandacht merge\n"
+    "                        joins the N shard files into OUT.h5 (docs/hpc.md)\n"
+    "\n"
+    "Started by mpirun, mpiexec or srun (a build with -DAANDACHT_MPI=ON; see\n"
+    "aandacht --version), the runs are spread over the MPI ranks: rank 0 writes\n"
+    "the file and hands out the runs, the other ranks compute them, each --jobs\n"
+    "runs side by side with --threads threads in all (docs/hpc.md).\n";
+
+static const char *MERGE_USAGE =
+    "usage: aandacht merge SHARD.h5... [-o OUT.h5] [--force] [--quiet]\n"
+    "\n"
+    "Joins the N shard files of a sweep (aandacht sweep FILE.cfg --shard I/N, for\n"
+    "I = 0 .. N-1) into OUT.h5, the file a single aandacht sweep FILE.cfg writes\n"
+    "(every variable equal but wall_time, every root attribute but created).\n"
+    "The shards must be complete and come from the same scenario, --set options,\n"
+    "sweep and build; together they must hold every run once. Otherwise nothing\n"
+    "is written, the message names the shards or runs missing, and the exit\n"
+    "status is 2. Written as OUT.h5.partial and renamed when whole.\n"
+    "\n"
+    "  -o, --output OUT.h5   output file (default: the first shard's name without\n"
+    "                        .shard<I>of<N>, e.g. out/x_sweep.shard0of4.h5 -> out/x_sweep.h5)\n"
+    "  --force               overwrite OUT.h5 if it exists\n"
+    "  --quiet               no summary\n";
 
 static const char *CHECK_USAGE =
     "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K]\n"
@@ -359,6 +387,22 @@ static int cmd_sweep(int argc, char **argv)
             o.quiet = 1;
         } else if (!strcmp(a, "--resume")) {
             o.resume = 1;
+        } else if (!strcmp(a, "--shard")) {
+            char *end = NULL;
+            long si = -1, sn = -1;
+            errno = 0;
+            if (val) si = strtol(val, &end, 10);
+            if (val && end != val && *end == '/' && end[1]) {
+                const char *d = end + 1;
+                sn = strtol(d, &end, 10);
+                if (*end || end == d) sn = -1;
+            }
+            if (errno || si < 0 || sn < 1 || si >= sn || sn > 1000000)
+                return usage_error(SWEEP_USAGE, "--shard needs I/N with 0 <= I < N (e.g. --shard 0/4), not '%s'",
+                                   val ? val : "");
+            o.shard_index = (int)si;
+            o.shard_count = (int)sn;
+            i++;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(SWEEP_USAGE, "unknown option '%s'", a);
         } else if (!o.file) {
@@ -369,7 +413,52 @@ static int cmd_sweep(int argc, char **argv)
     }
     if (!o.file) return usage_error(SWEEP_USAGE, "%s", "no scenario file given");
     ad_error err;
-    if (sweep_run_all(&o, &err)) return fail(&err);
+    int rc = sweep_run_all(&o, &err);
+    /* under MPI only one rank reports an error; the others return its status */
+    if (rc) return err.msg[0] ? fail(&err) : ad_exit_status(rc);
+    return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    static const char *shards[4096];
+    int n = 0, force = 0, quiet = 0;
+    const char *out = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(MERGE_USAGE, stdout); return 0; }
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (i + 1 >= argc) return usage_error(MERGE_USAGE, "%s needs a file name", a);
+            out = argv[++i];
+        } else if (!strcmp(a, "--force")) {
+            force = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error(MERGE_USAGE, "unknown option '%s'", a);
+        } else if (n >= 4096) {
+            return usage_error(MERGE_USAGE, "%s", "more than 4096 shard files");
+        } else {
+            shards[n++] = a;
+        }
+    }
+    if (!n) return usage_error(MERGE_USAGE, "%s", "no shard files given");
+    char derived[4096];
+    if (!out) {
+        if (h5sweep_merge_name(shards[0], derived, sizeof derived))
+            return usage_error(MERGE_USAGE, "'%s' is not named NAME.shard<I>of<N>.h5: give the output with -o",
+                               shards[0]);
+        out = derived;
+    }
+    ad_error err;
+    h5sweep_merged res;
+    if (h5sweep_merge(shards, n, out, force, &res, &err)) return fail(&err);
+    if (!quiet)
+        printf("merged %d shards: %lld runs (%lld ok, %lld failed) -> %s\n", res.shards, (long long)res.runs,
+               (long long)res.ok, (long long)res.failed, out);
+    if (res.failed)
+        fprintf(stderr, "aandacht: %lld runs failed in their shards (status -1; their message variable says why)\n",
+                (long long)res.failed);
     return 0;
 }
 
@@ -435,6 +524,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(USAGE, stdout); return 0; }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
+    if (!strcmp(cmd, "merge")) return cmd_merge(argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
     fprintf(stderr, "aandacht: unknown command '%s'\n\n%s", cmd, USAGE);

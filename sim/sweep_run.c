@@ -3,20 +3,23 @@
  * Invariant: run K is built exactly as `aandacht run FILE --sweep-point K`
  * builds it (cfg_load with the same --set options, then sweep_apply), so its
  * observables are the same bytes; nothing a run computes depends on which
- * thread runs it or on what runs beside it (each world owns all its state).
- * Runs go through an OpenMP loop, schedule(dynamic, 1), of `jobs` threads
- * (or a plain loop for one job); each keeps its weekly observables in its
- * own buffer and hands them to the writer in a critical section, the only
- * place HDF5 is called after the file is opened (HDF5 is not thread-safe).
- * sweep_apply also runs in a critical section (the config parser is not
- * known to be reentrant). Counters and the first errors live in struct
- * sweep_ctx and are changed only inside the writer's critical section; the
- * halt flag is read and written atomically. With --resume the file is
- * reopened (h5sweep_resume) and only the runs whose status is not 1 are
- * done; the list of runs to do is made before the loop.
+ * thread or MPI rank runs it or on what runs beside it (each world owns all
+ * its state). Locally, runs go through an OpenMP loop, schedule(dynamic, 1),
+ * of `jobs` threads (or a plain loop for one job); each keeps its weekly
+ * observables in its own buffer and hands them to the writer in a critical
+ * section, the only place HDF5 is called after the file is opened (HDF5 is
+ * not thread-safe). sweep_apply also runs in a critical section (the config
+ * parser is not known to be reentrant). Counters and the first errors live
+ * in struct sweep_ctx and are changed only by sweep_record, inside the
+ * writer's critical section; the halt flag is read and written atomically.
+ * With --resume the file is reopened (h5sweep_resume) and only the runs
+ * whose status is not 1 are done; with --shard I/N only the runs K with
+ * K % N == I; the list of runs to do is made before the loop. The file is
+ * completed only when every run of that list was recorded. Under an MPI
+ * launcher (MPI build) the same phases run over ranks (sweep_mpi.c).
  */
 #define _POSIX_C_SOURCE 200809L
-#include "sweep_run.h"
+#include "sweep_run_priv.h"
 
 #include <math.h>
 #include <omp.h>
@@ -28,39 +31,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aandacht.h"
-#include "h5sweep.h"
-#include "sweep.h"
-
 static volatile sig_atomic_t sr_signalled;
 static void sr_on_signal(int sig) { (void)sig; sr_signalled = 1; }
+static void (*sr_old_int)(int), (*sr_old_term)(int);
 
-typedef struct sweep_ctx {
-    const sweep *sw;            /* the loaded sweep (borrowed) */
-    const ad_config *base;      /* the scenario with the --set options (borrowed) */
-    h5sweep *out;               /* the writer; used only in critical(ad_sweep_write) */
-    int64_t weeks;              /* length of the week dimension */
-    int nb;                     /* brands */
-    int inner;                  /* threads of each world */
-    int tty;                    /* draw a progress line */
-    int halt;                   /* 1: start no more runs (write failed); atomic */
-    double t0, last_draw;       /* start, last progress line (monotonic s) */
-    int64_t done, failed;       /* runs finished ok / failed */
-    int64_t prior;              /* runs ok before this process (--resume) */
-    int64_t first_failed_run;   /* -1 until a run fails */
-    ad_error first_fail;        /* that run's error */
-    int write_rc;               /* first error of the writer, AD_OK until then */
-    ad_error write_err;
-} sweep_ctx;
-
-static double now_s(void)
+double sweep_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int stopping(sweep_ctx *c)
+void sweep_catch_signals(int on)
+{
+    if (on) {
+        sr_signalled = 0;
+        sr_old_int = signal(SIGINT, sr_on_signal);
+        sr_old_term = signal(SIGTERM, sr_on_signal);
+    } else {
+        signal(SIGINT, sr_old_int);
+        signal(SIGTERM, sr_old_term);
+    }
+}
+
+int sweep_stopping(sweep_ctx *c)
 {
     int h;
 #pragma omp atomic read
@@ -68,12 +62,18 @@ static int stopping(sweep_ctx *c)
     return h || sr_signalled;
 }
 
-/* Runs run `run` into market (AD_N_MARKET x weeks) and brand (AD_N_BRAND x
- * weeks x nb), which hold NaN beyond the weeks recorded. */
-static int run_one(sweep_ctx *c, int64_t run, double *market, double *brand, ad_error *err)
+size_t sweep_run_values(const sweep_ctx *c)
+{
+    return (size_t)AD_N_MARKET * (size_t)c->weeks + (size_t)AD_N_BRAND * (size_t)c->weeks * (size_t)c->nb;
+}
+
+int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err)
 {
     int rc;
     ad_world *w = NULL;
+    size_t W = (size_t)c->weeks, nb = (size_t)c->nb, nm = (size_t)AD_N_MARKET * W;
+    double *market = buf, *brand = buf + nm;
+    for (size_t i = 0, n = sweep_run_values(c); i < n; i++) buf[i] = NAN;
     ad_config *cfg = malloc(sizeof *cfg);
     if (!cfg) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     *cfg = *c->base;
@@ -86,12 +86,11 @@ static int run_one(sweep_ctx *c, int64_t run, double *market, double *brand, ad_
     }
     if ((rc = ad_world_create(&w, cfg, err)) || (rc = ad_world_set_threads(w, c->inner, err))) goto done;
     while (ad_world_warmup_left(w) > 0 && !rc) {
-        if (stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+        if (sweep_stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         else rc = ad_world_warmup_step(w, err);
     }
-    size_t W = (size_t)c->weeks, nb = (size_t)c->nb;
     for (int64_t t = 0; t < cfg->weeks && !rc; t++) {
-        if (stopping(c)) {
+        if (sweep_stopping(c)) {
             rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
             break;
         }
@@ -107,11 +106,11 @@ done:
     return rc;
 }
 
-static void progress(sweep_ctx *c, int last)
+void sweep_progress(sweep_ctx *c, int last)
 {
-    double now = now_s();
+    double now = sweep_now();
     if (!c->tty || (!last && now - c->last_draw < 0.25)) return;
-    int64_t n = c->sw->runs, finished = c->done + c->failed;
+    int64_t n = c->prior + c->n_todo, finished = c->done + c->failed;
     double per_min = 60.0 * (double)(finished - c->prior) / (now - c->t0 + 1e-9);
     fprintf(stderr, "\rrun %lld/%lld done, %lld failed  %.1f runs/min  ETA %.0f s      ", (long long)c->done,
             (long long)n, (long long)c->failed, per_min,
@@ -119,83 +118,127 @@ static void progress(sweep_ctx *c, int last)
     c->last_draw = now;
 }
 
+void sweep_record(sweep_ctx *c, int64_t run, int rc, const ad_error *err, double wall, const double *buf)
+{
+    char msg[2048] = "";
+    if (rc) ad_error_format(err, msg, sizeof msg);
+    size_t nm = (size_t)AD_N_MARKET * (size_t)c->weeks;
+    h5sweep_row row = {.status = rc ? -1 : 1, .wall_time = wall, .message = msg, .market = buf,
+                       .brand = buf ? buf + nm : NULL};
+    /* interrupted runs stay "not run"; a run that had no memory writes no rows */
+    if (rc != AD_ERR_INTERRUPTED && buf && c->write_rc == AD_OK) {
+        ad_error werr;
+        ad_error_clear(&werr);
+        int wrc = h5sweep_write_run(c->out, run, &row, &werr);
+        c->rows += wrc == AD_OK;
+        if (wrc) {
+            c->write_rc = wrc;
+            c->write_err = werr;
+#pragma omp atomic write
+            c->halt = 1;
+        }
+    }
+    if (rc && rc != AD_ERR_INTERRUPTED) {
+        c->failed++;
+        if (c->first_failed_run < 0 || run < c->first_failed_run) {
+            c->first_failed_run = run;
+            c->first_fail = *err;
+        }
+    } else if (!rc) {
+        c->done++;
+    }
+    sweep_progress(c, 0);
+}
+
 /* One run, from start to its row in the file. */
 static void do_run(sweep_ctx *c, int64_t run)
 {
-    if (stopping(c)) return;
-    size_t nm = (size_t)AD_N_MARKET * (size_t)c->weeks, nbv = (size_t)AD_N_BRAND * (size_t)c->weeks * (size_t)c->nb;
-    double *buf = malloc((nm + nbv + 1) * sizeof *buf);
+    if (sweep_stopping(c)) return;
+    double *buf = malloc((sweep_run_values(c) + 1) * sizeof *buf);
     ad_error err;
     ad_error_clear(&err);
-    double t = now_s();
-    int rc;
-    if (!buf) {
-        rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory for run %lld", (long long)run);
-    } else {
-        for (size_t i = 0; i < nm + nbv; i++) buf[i] = NAN;
-        rc = run_one(c, run, buf, buf + nm, &err);
-    }
-    char msg[2048] = "";
-    if (rc) ad_error_format(&err, msg, sizeof msg);
-    h5sweep_row row = {.status = rc ? -1 : 1, .wall_time = now_s() - t, .message = msg,
-                       .market = buf, .brand = buf ? buf + nm : NULL};
-    /* interrupted runs stay "not run"; a run that had no memory writes no rows */
-    int skip = rc == AD_ERR_INTERRUPTED || !buf;
+    double t = sweep_now();
+    int rc = buf ? sweep_compute(c, run, buf, &err)
+                 : ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory for run %lld", (long long)run);
+    double wall = sweep_now() - t;
 #pragma omp critical(ad_sweep_write)
-    {
-        if (!skip && c->write_rc == AD_OK) {
-            ad_error werr;
-            ad_error_clear(&werr);
-            int wrc = h5sweep_write_run(c->out, run, &row, &werr);
-            if (wrc) {
-                c->write_rc = wrc;
-                c->write_err = werr;
-#pragma omp atomic write
-                c->halt = 1;
-            }
-        }
-        if (rc && rc != AD_ERR_INTERRUPTED) {
-            c->failed++;
-            if (c->first_failed_run < 0 || run < c->first_failed_run) {
-                c->first_failed_run = run;
-                c->first_fail = err;
-            }
-        } else if (!rc) {
-            c->done++;
-        }
-        progress(c, 0);
-    }
+    sweep_record(c, run, rc, &err, wall, buf);
     free(buf);
 }
 
-/* Loads the scenario and its sweep, and finds the longest run. */
-static int prepare(const sweep_run_opts *o, ad_config *base, sweep *sw, int64_t *weeks, ad_error *err)
+/* out/<name>_sweep.h5, or -o; with --shard I/N, .shard<I>of<N> before .h5
+ * (unless -o ends in that shard's .shard<I>of<N>.h5 already). */
+static int output_path(sweep_ctx *c, ad_error *err)
+{
+    const sweep_run_opts *o = c->o;
+    char base[1024];
+    if (o->out) snprintf(base, sizeof base, "%s", o->out);
+    else snprintf(base, sizeof base, "out/%s_sweep.h5", c->base->name);
+    if (o->shard_count <= 0) {
+        snprintf(c->outpath, sizeof c->outpath, "%s", base);
+        return AD_OK;
+    }
+    if (o->shard_index < 0 || o->shard_index >= o->shard_count)
+        return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "--shard I/N needs 0 <= I < N, not %d/%d",
+                            o->shard_index, o->shard_count);
+    char tag[48];
+    size_t n = strlen(base), t = (size_t)snprintf(tag, sizeof tag, ".shard%dof%d.h5", o->shard_index, o->shard_count);
+    if (n >= t && !strcmp(base + n - t, tag)) { /* -o names the shard file itself */
+        snprintf(c->outpath, sizeof c->outpath, "%s", base);
+        return AD_OK;
+    }
+    int ext = n > 3 && !strcmp(base + n - 3, ".h5");
+    snprintf(c->outpath, sizeof c->outpath, "%.*s.shard%dof%d%s", (int)(ext ? n - 3 : n), base, o->shard_index,
+             o->shard_count, ext ? ".h5" : "");
+    return AD_OK;
+}
+
+int sweep_ctx_setup(sweep_ctx *c, const sweep_run_opts *o, ad_error *err)
 {
     int rc;
+    memset(c, 0, sizeof *c);
+    c->o = o;
+    c->first_failed_run = -1;
+    c->ranks = 1;
+    if (!(c->base = calloc(1, sizeof *c->base)) || !(c->sw = calloc(1, sizeof *c->sw)))
+        return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    ad_config *base = c->base;
+    sweep *sw = c->sw;
     if ((rc = cfg_load(base, o->file, o->sets, o->n_sets, err))) return rc;
     if ((rc = sweep_load(sw, o->file, base, err))) return rc;
     if (!sw->present)
         return ad_error_set(err, AD_ERR_USAGE, o->file, 0, NULL,
                             "the scenario has no sweep group; `aandacht run` runs it (docs/scenario-files.md, Sweeps)");
     if ((rc = sweep_check(sw, base, err))) return rc;
+    /* the longest run sets the week dimension */
     ad_config *tmp = malloc(sizeof *tmp);
     if (!tmp) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    *weeks = base->weeks;
+    c->weeks = base->weeks;
     for (int64_t r = 0; r < sw->runs; r += sw->replications) {
         *tmp = *base;
         ad_error e;
-        if (sweep_apply(sw, r, tmp, &e) == AD_OK && tmp->weeks > *weeks) *weeks = tmp->weeks;
+        if (sweep_apply(sw, r, tmp, &e) == AD_OK && tmp->weeks > c->weeks) c->weeks = tmp->weeks;
     }
     free(tmp);
+    c->nb = base->n_brands;
+    if ((rc = output_path(c, err))) return rc;
+    if (!(c->resolved = cfg_format_resolved(base, 0)))
+        return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    c->jobs = o->jobs < 1 ? 1 : o->jobs;
+    if (c->jobs > sw->runs) c->jobs = sw->runs > 0 ? (int)sw->runs : 1;
+    int total = o->threads > 0 ? o->threads : omp_get_max_threads();
+    c->inner = total / c->jobs > 1 ? total / c->jobs : 1;
+    c->tty = isatty(STDERR_FILENO) && !o->quiet;
     return AD_OK;
 }
 
 /* --resume: opens OUT.partial into c->out; or, with no OUT.partial and OUT
  * complete, says so and leaves c->out NULL (nothing to do). */
-static int open_resumed(const sweep_run_opts *o, sweep_ctx *c, const char *outpath, const ad_config *base,
-                        const char *resolved, const sweep *sw, int64_t weeks, ad_error *err)
+static int open_resumed(sweep_ctx *c, ad_error *err)
 {
-    char partial[1100];
+    const sweep_run_opts *o = c->o;
+    const char *outpath = c->outpath;
+    char partial[1200];
     struct stat st;
     snprintf(partial, sizeof partial, "%s.partial", outpath);
     int have_out = stat(outpath, &st) == 0;
@@ -211,103 +254,135 @@ static int open_resumed(const sweep_run_opts *o, sweep_ctx *c, const char *outpa
     if (have_out && !o->force)
         return ad_error_set(err, AD_ERR_EXISTS, outpath, 0, NULL,
                             "output file exists beside the interrupted sweep's %s; pass --force to replace it", partial);
-    return h5sweep_resume(&c->out, outpath, base, resolved, sw, weeks, o->force, err);
+    int rc = h5sweep_resume(&c->out, outpath, c->base, c->resolved, c->sw, c->weeks, o->force, err);
+    if (rc) return rc;
+    /* a shard resumes as that shard, a whole sweep as a whole sweep */
+    int fi = -1, fn = 0;
+    h5sweep_get_shard(c->out, &fi, &fn);
+    if (fn == o->shard_count && (fn <= 0 || fi == o->shard_index)) return AD_OK;
+    if (fn <= 0)
+        return ad_error_set(err, AD_ERR_USAGE, partial, 0, NULL,
+                            "is an interrupted whole sweep, not a shard; resume it without --shard");
+    return ad_error_set(err, AD_ERR_USAGE, partial, 0, NULL, "is shard %d/%d of the sweep; resume it with --shard %d/%d",
+                        fi, fn, fi, fn);
+}
+
+int sweep_ctx_open(sweep_ctx *c, ad_error *err)
+{
+    const sweep_run_opts *o = c->o;
+    int rc;
+    c->t0 = sweep_now();
+    if (o->resume) {
+        if ((rc = open_resumed(c, err)) || !c->out) return rc;
+    } else {
+        if ((rc = h5sweep_open(&c->out, c->outpath, c->base, c->resolved, c->sw, c->weeks, o->force, err)))
+            return rc;
+        if (o->shard_count > 0 && (rc = h5sweep_set_shard(c->out, o->shard_index, o->shard_count, err))) return rc;
+    }
+    /* the runs to do: those of this shard (all without --shard) not yet ok */
+    if (!(c->todo = malloc(((size_t)c->sw->runs + 1) * sizeof *c->todo)))
+        return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    const int8_t *st = h5sweep_status(c->out);
+    int64_t mine = 0;
+    for (int64_t run = 0; run < c->sw->runs; run++) {
+        if (o->shard_count > 0 && run % o->shard_count != o->shard_index) continue;
+        mine++;
+        if (st[run] != 1) c->todo[c->n_todo++] = run;
+    }
+    c->done = c->prior = mine - c->n_todo;
+    return AD_OK;
+}
+
+static int run_local(sweep_ctx *c)
+{
+    if (c->jobs == 1) {
+        for (int64_t i = 0; i < c->n_todo; i++) do_run(c, c->todo[i]);
+        return AD_OK;
+    }
+    /* the worlds' own loops nest inside this one */
+    if (c->inner > 1 && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
+#pragma omp parallel for num_threads(c->jobs) schedule(dynamic, 1)
+    for (int64_t i = 0; i < c->n_todo; i++) do_run(c, c->todo[i]);
+    return AD_OK;
+}
+
+int sweep_ctx_finish(sweep_ctx *c, ad_error *err)
+{
+    const sweep_run_opts *o = c->o;
+    sweep_progress(c, 1);
+    if (c->tty) fprintf(stderr, "\n");
+    int64_t mine = c->prior + c->n_todo;
+    int complete = c->write_rc == AD_OK && c->rows == c->n_todo;
+    int rc = h5sweep_close(c->out, complete, err);
+    c->out = NULL;
+    if (c->write_rc) {
+        *err = c->write_err;
+        return c->write_rc;
+    }
+    if (rc) return rc;
+    if (!complete)
+        return ad_error_set(err, AD_ERR_INTERRUPTED, c->outpath, 0, NULL,
+                            "interrupted after %lld of %lld runs; the runs finished are kept in %s.partial "
+                            "(marked incomplete; finish them with --resume)",
+                            (long long)(c->done + c->failed), (long long)mine, c->outpath);
+    if (!o->quiet) {
+        char shard[64] = "";
+        if (o->shard_count > 0)
+            snprintf(shard, sizeof shard, " shard %d/%d: %lld of", o->shard_index, o->shard_count, (long long)mine);
+        char ranks[32] = "";
+        if (c->ranks > 1) snprintf(ranks, sizeof ranks, "%d MPI ranks, ", c->ranks);
+        printf("%s:%s %lld runs (%lld ok, %lld failed) of %lld weeks after %lld weeks of warm-up, %s%d job%s x %d "
+               "thread%s%s, %.1f s -> %s\n", c->base->name, shard, (long long)c->sw->runs, (long long)c->done,
+               (long long)c->failed, (long long)c->weeks, (long long)c->base->warmup, ranks, c->jobs,
+               c->jobs == 1 ? "" : "s", c->inner, c->inner == 1 ? "" : "s", c->ranks > 1 ? " per worker" : "",
+               sweep_now() - c->t0, c->outpath);
+    }
+    if (c->failed) {
+        char first[1200];
+        snprintf(first, sizeof first, "%s", c->first_fail.msg);
+        return ad_error_set(err, c->first_fail.code, c->first_fail.file[0] ? c->first_fail.file : NULL,
+                            c->first_fail.line, c->first_fail.key[0] ? c->first_fail.key : NULL,
+                            "%lld of %lld runs failed (status -1 and message in %s); the first, run %lld: %s",
+                            (long long)c->failed, (long long)mine, c->outpath, (long long)c->first_failed_run, first);
+    }
+    return AD_OK;
+}
+
+void sweep_ctx_free(sweep_ctx *c)
+{
+    if (c->out) {
+        ad_error e2;
+        h5sweep_close(c->out, 0, &e2);
+        c->out = NULL;
+    }
+    free(c->resolved);
+    free(c->todo);
+    if (c->sw) sweep_free(c->sw);
+    free(c->sw);
+    free(c->base);
+    c->resolved = NULL;
+    c->todo = NULL;
+    c->sw = NULL;
+    c->base = NULL;
 }
 
 int sweep_run_all(const sweep_run_opts *o, ad_error *err)
 {
-    int rc;
-    ad_config *base = calloc(1, sizeof *base);
-    sweep *sw = calloc(1, sizeof *sw);
-    sweep_ctx *c = calloc(1, sizeof *c);
-    char *resolved = NULL;
-    int64_t *todo = NULL;
     ad_error_clear(err);
-    if (!base || !sw || !c) {
-        rc = ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-        goto done;
+#ifdef AANDACHT_MPI
+    if (sweep_mpi_launched()) return sweep_mpi_run(o, err);
+#endif
+    sweep_ctx *c = calloc(1, sizeof *c);
+    if (!c) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    int rc = sweep_ctx_setup(c, o, err);
+    if (!rc) rc = sweep_ctx_open(c, err);
+    if (!rc && c->out) {
+        sweep_catch_signals(1);
+        run_local(c);
+        sweep_catch_signals(0);
+        rc = sweep_ctx_finish(c, err);
     }
-    int64_t weeks = 0;
-    if ((rc = prepare(o, base, sw, &weeks, err))) goto done;
-    char outpath[1024];
-    if (o->out) snprintf(outpath, sizeof outpath, "%s", o->out);
-    else snprintf(outpath, sizeof outpath, "out/%s_sweep.h5", base->name);
-    if (!(resolved = cfg_format_resolved(base, 0))) {
-        rc = ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-        goto done;
-    }
-    int jobs = o->jobs < 1 ? 1 : o->jobs;
-    if (jobs > sw->runs) jobs = (int)sw->runs;
-    int total = o->threads > 0 ? o->threads : omp_get_max_threads();
-    *c = (sweep_ctx){.sw = sw, .base = base, .weeks = weeks, .nb = base->n_brands,
-                     .inner = total / jobs > 1 ? total / jobs : 1, .tty = isatty(STDERR_FILENO) && !o->quiet,
-                     .first_failed_run = -1, .t0 = now_s()};
-    if (o->resume) {
-        if ((rc = open_resumed(o, c, outpath, base, resolved, sw, weeks, err)) || !c->out) goto done;
-    } else if ((rc = h5sweep_open(&c->out, outpath, base, resolved, sw, weeks, o->force, err))) {
-        goto done;
-    }
-    /* the runs to do: all, or (resumed) those not yet ok */
-    if (!(todo = malloc(((size_t)sw->runs + 1) * sizeof *todo))) {
-        rc = ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-        goto done;
-    }
-    const int8_t *st = h5sweep_status(c->out);
-    int64_t n_todo = 0;
-    for (int64_t run = 0; run < sw->runs; run++)
-        if (st[run] != 1) todo[n_todo++] = run;
-    c->done = c->prior = sw->runs - n_todo;
-
-    sr_signalled = 0;
-    void (*old_int)(int) = signal(SIGINT, sr_on_signal), (*old_term)(int) = signal(SIGTERM, sr_on_signal);
-    if (jobs == 1) {
-        for (int64_t i = 0; i < n_todo; i++) do_run(c, todo[i]);
-    } else {
-        /* the worlds' own loops nest inside this one */
-        if (c->inner > 1 && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
-#pragma omp parallel for num_threads(jobs) schedule(dynamic, 1)
-        for (int64_t i = 0; i < n_todo; i++) do_run(c, todo[i]);
-    }
-    signal(SIGINT, old_int);
-    signal(SIGTERM, old_term);
-    progress(c, 1);
-    if (c->tty) fprintf(stderr, "\n");
-
-    int finished = !sr_signalled && c->write_rc == AD_OK;
-    rc = h5sweep_close(c->out, finished, err);
-    c->out = NULL;
-    if (c->write_rc) {
-        *err = c->write_err;
-        rc = c->write_rc;
-    } else if (!rc && sr_signalled) {
-        rc = ad_error_set(err, AD_ERR_INTERRUPTED, outpath, 0, NULL,
-                          "interrupted after %lld of %lld runs; the runs finished are kept in %s.partial "
-                          "(marked incomplete)", (long long)(c->done + c->failed), (long long)sw->runs, outpath);
-    }
-    if (rc) goto done;
-    if (!o->quiet)
-        printf("%s: %lld runs (%lld ok, %lld failed) of %lld weeks after %lld weeks of warm-up, %d job%s x %d "
-               "thread%s, %.1f s -> %s\n", base->name, (long long)sw->runs, (long long)c->done, (long long)c->failed,
-               (long long)weeks, (long long)base->warmup, jobs, jobs == 1 ? "" : "s", c->inner,
-               c->inner == 1 ? "" : "s", now_s() - c->t0, outpath);
-    if (c->failed) {
-        char first[1200];
-        snprintf(first, sizeof first, "%s", c->first_fail.msg);
-        rc = ad_error_set(err, c->first_fail.code, c->first_fail.file[0] ? c->first_fail.file : NULL,
-                          c->first_fail.line, c->first_fail.key[0] ? c->first_fail.key : NULL,
-                          "%lld of %lld runs failed (status -1 and message in %s); the first, run %lld: %s",
-                          (long long)c->failed, (long long)sw->runs, outpath, (long long)c->first_failed_run, first);
-    }
-done:
-    if (c && c->out) {
-        ad_error e2;
-        h5sweep_close(c->out, 0, &e2);
-    }
-    free(resolved);
-    free(todo);
-    if (sw) sweep_free(sw);
-    free(sw);
-    free(base);
+    sweep_ctx_free(c);
     free(c);
     return rc;
 }

@@ -6,6 +6,13 @@
  * (h5sweep.h) when it finishes. With jobs > 1, that many runs go side by
  * side, each world with max(1, threads / jobs) threads. A run that fails is
  * recorded (status -1, message) and the others go on.
+ *
+ * With --shard I/N it runs only the runs K with K % N == I and writes them
+ * to a shard file (OUT with .shard<I>of<N> before .h5), laid out as the
+ * whole sweep's file (the other runs status 0, NaN) with root attributes
+ * shard_index and shard_count; h5sweep_merge.h joins the N shard files.
+ * Started by an MPI launcher (MPI build), the runs are spread over the
+ * ranks and rank 0 writes the file (sweep_mpi.c).
  */
 #ifndef AD_SWEEP_RUN_H
 #define AD_SWEEP_RUN_H
@@ -21,6 +28,8 @@ typedef struct sweep_run_opts {
     int threads;                    /* threads in all, 0: OpenMP's default */
     int force, quiet;               /* replace OUT; no progress and no summary */
     int resume;                     /* finish OUT.partial of an interrupted sweep */
+    int shard_index, shard_count;   /* --shard I/N: only runs K with K % N == I, into a
+                                       shard file; shard_count 0: the whole sweep */
 } sweep_run_opts;
 
 /* Runs the sweep. AD_OK when every run succeeded. AD_ERR_USAGE/CONFIG for
