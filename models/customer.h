@@ -1,5 +1,8 @@
 /* customer.h: what customers do in a week (MODEL.md steps 2, 4-9).
  *
+ * Files: customer.c (traits, start), choice.c (brand choice), contacts.c
+ * (step 2), serve.c (steps 4-8); cust_priv.h what they share.
+ *
  * Phases, each a parallel loop over customers that writes only customer i's
  * own entries and this thread's accumulators:
  *   cust_contacts  step 2: contact or not, its class and route, automated

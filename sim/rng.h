@@ -51,8 +51,8 @@ static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64
 }
 
 /* Draws of many agents with one step and purpose, for the block loops of
- * customer.c: word k of agent base + idx[j] lands in v[k][j]. The same bits
- * as rng_draw; written as one flat loop over agents, with no branch, so the
+ * contacts.c and serve.c: word k of agent base + idx[j] lands in v[k][j].
+ * The same bits as rng_draw; written as one flat loop over agents, with no branch, so the
  * compiler can run several agents per vector register, and on x86-64 with
  * AVX-512 (asked of the processor at each call, no -march needed) by hand,
  * 16 agents per register (test_rng checks the words against rng_draw). */

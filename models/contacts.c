@@ -1,0 +1,159 @@
+/* contacts.c: contacts and their routes (MODEL.md step 2, cust_contacts).
+ *
+ * Each customer, from rng(seed, i, step, RNG_CONTACT), makes a contact or
+ * not, and a contact is relational or transactional, routed to a person or
+ * to the automated channel, which solves it or not (escalating or
+ * frustrating). A customer without a contact may reconsider its brand this
+ * week (its loyalty drifts first). Writes code[i] and loyalty[i]; counts
+ * contacts per brand and code in the thread's accumulators.
+ *
+ * Speed: blocks of CUST_BLOCK customers. Each block draws its random words
+ * in one flat loop (vectorised Philox), then decides. The decisions are
+ * coin flips that no branch predictor learns, so they are taken without
+ * branches. Counts go to a stack array of the thread, not through the world.
+ */
+#include "customer.h"
+
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "cust_priv.h"
+
+/* brand-level inputs of cust_contacts, copied once per step */
+typedef struct contacts_in {
+    uint64_t seed;
+    uint32_t step;
+    float f[AD_MAX_BRANDS];             /* visit-rate factor */
+    float p_auto[AD_MAX_BRANDS][2];     /* routing to the robot: [b][relational] */
+    float q_auto[2];                    /* automated success: [relational] */
+    uint8_t kind[AD_MAX_BRANDS][2][2];  /* contact kind: [b][automated][solved] */
+    float kv;
+    double forget;
+    const double *psw;                  /* w->psw */
+    double psw_mult, psw_max;           /* psw_max: see psw_bound */
+} contacts_in;
+
+/* c ? a : b through a bit mask: no branch, and a loop of them vectorises */
+static inline float select_f(int c, float a, float b)
+{
+    uint32_t ua, ub;
+    const uint32_t mask = 0u - (uint32_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    ua = (ua & mask) | (ub & ~mask);
+    memcpy(&a, &ua, sizeof a);
+    return a;
+}
+
+/* 1 - exp(-x) within about 2e-6 (x >= 0), with no call: a first look at
+ * the contact probability 1 - expf(-x). A draw within CONTACT_DOUBT of it
+ * (one customer in a few thousand) is decided with expf itself, so every
+ * decision is the one expf gives. exp(-x) = 2^t = 2^e 2^(t - e), the last
+ * factor by its Taylor series to degree 7 (error below 1.3e-6). */
+#define CONTACT_DOUBT (1.0f / 4096)
+static inline float contact_p_near(float x)
+{
+    float t = x * -1.44269504f;
+    t = select_f(t < 0.0f, t, 0.0f);       /* x <= 0 or NaN: p = 0, as the exact form */
+    t = select_f(t > -126.0f, t, -126.0f); /* p = 1 to float precision */
+    const int e = (int)t;           /* toward zero: t - e in (-1, 0] */
+    const float y = (t - (float)e) * 0.693147181f;
+    const float q = 1.0f + y * (1.0f + y * (0.5f + y * (1.0f / 6 + y * (1.0f / 24 + y * (1.0f / 120 +
+                                                     y * (1.0f / 720 + y * (1.0f / 5040)))))));
+    const uint32_t bits = (uint32_t)(e + 127) << 23; /* 2^e as a float */
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return 1.0f - q * scale;
+}
+
+/* One block of customers: the block's draws first (one flat loop), then
+ * each customer's contact probability (approximate, see contact_p_near),
+ * then the decisions. Contact, class, route and success are coin flips no
+ * branch predictor can learn, so the decisions are taken without branches:
+ * flags index small tables and select through masks. */
+static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m,
+                           const uint16_t *seq, int64_t (*count)[32])
+{
+    const uint8_t *restrict brand = w->brand;
+    const float *restrict rate = w->rate, *restrict need = w->need;
+    float *restrict loyalty = w->loyalty;
+    uint8_t *restrict code = w->code;
+    const float inv32 = 1.0f / 4294967296.0f;
+    rng_block r;
+    float lam[CUST_BLOCK], p[CUST_BLOCK];
+    rng_draw_list(in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        lam[k] = rate[i] * in->f[brand[i]] * (1.0f + in->kv * (loyalty[i] - 0.5f));
+    }
+    for (int k = 0; k < m; k++) p[k] = contact_p_near(lam[k]); /* vectorised */
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        const int b = brand[i];
+        const float l = loyalty[i];
+        const float u = (float)r.v[0][k] * inv32;
+        uint32_t contact = u < p[k];
+        if (fabsf(u - p[k]) < CONTACT_DOUBT) /* too close to call: the exact probability */
+            contact = u < (lam[k] > 0.0f ? 1.0f - expf(-lam[k]) : 0.0f);
+        /* without a contact loyalty drifts towards 0.5 and the customer may
+         * reconsider, decided with the spare word */
+        const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
+        const double u1 = rng_u01(r.v[1][k]);
+        const uint32_t sw = u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
+        const uint32_t rel = (float)r.v[1][k] * inv32 < need[i];
+        const uint32_t autom = (float)r.v[2][k] * inv32 < in->p_auto[b][rel];
+        const uint32_t ok = (float)r.v[3][k] * inv32 < in->q_auto[rel];
+        const uint32_t used = in->kind[b][autom][ok] | rel << 3, idle = sw << 4;
+        const uint32_t mask = 0u - contact; /* all ones with a contact */
+        const uint32_t cd = (used & mask) | (idle & ~mask);
+        loyalty[i] = select_f((int)contact, l, drift);
+        code[i] = (uint8_t)cd;
+        count[b][cd]++;
+    }
+}
+
+void cust_contacts(ad_world *w)
+{
+    const ad_config *c = &w->cfg;
+    contacts_in in = {
+        .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps,
+        .kv = (float)c->k_visits, .q_auto = {(float)c->q_at, (float)c->q_ar},
+        .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+    };
+    for (int b = 0; b < w->nb; b++) {
+        in.f[b] = (float)w->br[b].f;
+        in.p_auto[b][0] = (float)w->br[b].p_auto_trans;
+        in.p_auto[b][1] = (float)w->br[b].p_auto_rel;
+        in.kind[b][0][0] = in.kind[b][0][1] = AD_C_HUMAN;
+        in.kind[b][1][0] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
+        in.kind[b][1][1] = AD_C_AUTO_OK;
+    }
+    const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
+
+    #pragma omp parallel num_threads(w->threads)
+    {
+        int64_t count[AD_MAX_BRANDS][32];
+        memset(count, 0, sizeof count);
+        uint16_t seq[CUST_BLOCK];
+        for (int k = 0; k < CUST_BLOCK; k++) seq[k] = (uint16_t)k;
+        #pragma omp for schedule(static)
+        for (int64_t blk = 0; blk < nblocks; blk++) {
+            int64_t i0 = blk * CUST_BLOCK;
+            contacts_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), seq, count);
+        }
+        /* codes to counts: integers, so the sum over threads is exact */
+        int64_t(*acc)[AC_N] = w->acc[omp_get_thread_num()].v;
+        for (int b = 0; b < w->nb; b++)
+            for (int cd = 0; cd < 32; cd++) {
+                int64_t x = count[b][cd];
+                int kind = cd & 7;
+                if (kind == AD_C_NONE || x == 0) continue;
+                acc[b][AC_VISITS] += x;
+                acc[b][AC_REL] += cd & AD_C_REL ? x : 0;
+                acc[b][AC_AUTO] += kind != AD_C_HUMAN ? x : 0;
+                acc[b][AC_ESC] += kind == AD_C_AUTO_ESC ? x : 0;
+                acc[b][AC_HUMAN] += kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC ? x : 0;
+            }
+    }
+}

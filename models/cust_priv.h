@@ -1,0 +1,50 @@
+/* cust_priv.h: what the customer phases (customer.c, choice.c, contacts.c,
+ * serve.c) share, private to them.
+ *
+ * Invariant of every customer loop: iteration i writes only customer i's
+ * entries (and, in cust_serve, adds to one employee's integer warmth and
+ * load in this thread's own copy, summed after the loop: integers, which
+ * commute), reads other customers only through last week's brand/exper
+ * buffers, and draws only rng(seed, i, step, purpose). So the result is the
+ * same for any number of threads and any schedule.
+ */
+#ifndef AD_CUST_PRIV_H
+#define AD_CUST_PRIV_H
+
+#include <math.h>
+#include "rng.h"
+#include "world.h"
+
+static inline float clamp01f(float x) { return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x); }
+static inline int hist_bin(double x)
+{
+    int k = (int)(x * AD_HIST_BINS);
+    return k < 0 ? 0 : (k >= AD_HIST_BINS ? AD_HIST_BINS - 1 : k);
+}
+
+/* customers per block of the hot loops: a block's draws and lists live on
+ * the stack (about 8 KB) */
+#define CUST_BLOCK RNG_BLOCK
+
+/* A number no ad_psw value exceeds: a draw at or above it says "does not
+ * reconsider" (most draws: nu is small) without the interpolation, and the
+ * answer is the one ad_psw gives. The interpolation stays within its two
+ * table entries up to a rounding or two, hence the margin. */
+static inline double psw_bound(const ad_world *w)
+{
+    double top = 0;
+    for (int k = 0; k <= AD_PSW_N + 1; k++) {
+        if (!(w->psw[k] >= 0)) return HUGE_VAL; /* not the table we know: no shortcut */
+        if (w->psw[k] > top) top = w->psw[k];
+    }
+    return w->psw_mult >= 0 ? w->psw_mult * top * (1 + 1e-9) : HUGE_VAL;
+}
+
+/* Brand choice of customer i by random utility (choice.c): the brand with
+ * the highest utility; cur its current brand (< 0: none, and no neighbours
+ * yet), step and purpose key the occasion noise, asc (or NULL) adds a
+ * constant per brand. gb from rng_gumbel_bounds_fill. */
+int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, uint32_t step,
+                uint32_t purpose, const double *asc);
+
+#endif

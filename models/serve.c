@@ -1,0 +1,326 @@
+/* serve.c: service, satisfaction, loyalty and switching (MODEL.md steps
+ * 4-8, cust_serve).
+ *
+ * Each contact of the week is served: by a person of its brand (drawn from
+ * the active staff; reads last week's engagement, adds warmth and load to
+ * that employee through the thread's own copy), or by the automated
+ * channel. Then tips, satisfaction, attention deficit, expectation and
+ * loyalty; word of mouth from last week's brands of the neighbours. Those
+ * who reconsider choose (choice.c). Writes customer i's entries and
+ * brand_next/exper_next; sums per brand in the thread's accumulators.
+ *
+ * Speed: blocks of CUST_BLOCK customers: list the contacts, draw for them
+ * in one flat loop, serve them while asking the cache for neighbours a few
+ * contacts ahead, then settle every customer of the block.
+ */
+#include "customer.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cust_priv.h"
+#include "network.h"
+#include "tipping.h"
+
+/* contacts between prefetching a contact's neighbours and counting them */
+#define SOC_AHEAD 8
+
+/* brand-level inputs and parameters of cust_serve, copied once per step */
+typedef struct serve_in {
+    uint64_t seed;
+    uint32_t step;
+    int deg, soc_on, recording, tip_on;
+    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
+    double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
+    uint32_t avoid_key[AD_MAX_BRANDS];
+    int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
+    double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
+    double a_bot;                       /* attention of an automated contact */
+    double promoter_min, detractor_max, noise_w;
+    const double *psw;                  /* w->psw */
+    double psw_mult, psw_max;           /* psw_max: see psw_bound */
+    double tipf[AD_TIP_N];
+    rng_gumbel_bounds gb;               /* for cust_choose */
+    double per_deg[AD_NET_MAX_DEG + 1]; /* (double)c / deg, no division per contact */
+} serve_in;
+
+/* One thread's state in cust_serve: its sums, and the scratch of the block
+ * in hand (the contacts listed, their draws and social counts, and what the
+ * settling pass needs of them). */
+typedef struct serve_scratch {
+    int64_t acc[AD_MAX_BRANDS][AC_N]; /* this thread's sums, added to A once */
+    ad_acc *A;                      /* this thread's accumulators (histograms) */
+    int64_t *warm;                  /* this thread's warmth per employee (owned), */
+    int32_t *load;                  /* and contacts; NULL: add to w's atomically */
+    rng_block r;                    /* RNG_SERVICE words of contact q */
+    uint16_t list[CUST_BLOCK];      /* contacts: offsets in the block */
+    rng_block tip[AD_TIP_N / 4];    /* RNG_TIP words of the h-th contact served by a person */
+    uint16_t human[CUST_BLOCK];     /* those contacts: offsets in the block */
+    int nh, th;                     /* how many; the next one to serve */
+    int32_t emp[CUST_BLOCK];        /* employee who serves contact q (if a person) */
+    float eng[CUST_BLOCK];          /* and that employee's engagement */
+    uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
+    uint8_t pick[CUST_BLOCK];       /* brand customer k chose on reconsidering */
+    double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
+} serve_scratch;
+
+/* Service of contact q (steps 4-7) of the block at i0. */
+static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i0, int q,
+                             serve_scratch *restrict s)
+{
+    int64_t(*acc)[AC_N] = s->acc;
+    const int k = s->list[q];
+    const int64_t i = i0 + k;
+    const int b = w->brand[i], cd = w->code[i];
+    const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
+    const uint32_t r1 = s->r.v[1][q], r2 = s->r.v[2][q], r3 = s->r.v[3][q];
+    double l = w->loyalty[i], d = w->deficit[i];
+    int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
+    const int nostaff = human && in->H[b] == 0; /* nobody left: the contact ends unserved */
+    human &= !nostaff;
+    double att = human || nostaff ? 0.0 : in->a_bot; /* an automated contact's attention */
+    int succ = kind == AD_C_AUTO_OK;
+    if (human) {
+        const int64_t j = s->emp[q];
+        att = s->eng[q] * in->attf[b];
+        succ = rng_u01(r1) < in->qh[b];
+        int64_t warm = ad_fx(w->open[i] * att);
+        if (s->warm) {
+            s->warm[j] += warm;
+            s->load[j]++;
+        } else {
+            #pragma omp atomic
+            w->e_warm[j] += warm;
+            #pragma omp atomic
+            w->e_load[j] += 1;
+        }
+    }
+    const int frus = !human && !succ;
+    /* an escalated contact failed with the robot first */
+    double S = in->base_S[b] + in->w_T * succ - in->w_X * frus + (human ? -in->wait[b] : 0.0) -
+               (kind == AD_C_AUTO_ESC ? in->w_E : 0.0) +
+               (rel ? in->w_A * att * (1.0 + in->theta * d) : 0.0) + in->noise_w * (rng_u01(r2) - 0.5);
+    S = S < 0 ? 0 : (S > 1 ? 1 : S);
+    d = rel ? (1.0 - in->mu) * d + in->mu * (1.0 - att) : d;
+    double soc = in->soc_on ? in->per_deg[net_on_brand(w->nbr, in->deg, i, w->brand, b)] - in->share[b] : 0.0;
+    double x = w->expect[i];
+    double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
+    l += in->loyalty_rate * (V - l);
+    w->expect[i] = (float)(x + in->beta_x * (S - x));
+    int ex = S >= in->promoter_min ? 1 : (S < in->detractor_max ? -1 : 0);
+    w->exper_next[i] = (int8_t)ex;
+    if (human && in->tip_on) {
+        uint32_t word[AD_TIP_N];
+        const int h = s->th++;
+        for (int g = 0; g < AD_TIP_N / 4; g++)
+            for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
+        double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
+        acc[b][AC_TIPRATE] += ad_fx(tr);
+        acc[b][AC_TIPPED]++;
+        acc[b][AC_TIP_X] += ad_fx(att);
+        acc[b][AC_TIP_XX] += ad_fx(att * att);
+        acc[b][AC_TIP_XY] += ad_fx(att * tr);
+    }
+    const int64_t fatt = ad_fx(att);
+    acc[b][AC_NOSTAFF] += nostaff;
+    acc[b][AC_FRUST] += frus;
+    acc[b][AC_REL_HUMAN] += rel && human;
+    acc[b][AC_ATT] += fatt;
+    acc[b][AC_ATT_REL] += rel ? fatt : 0;
+    acc[b][AC_SAT] += ad_fx(S);
+    acc[b][AC_PROM] += ex > 0;
+    acc[b][AC_DET] += ex < 0;
+    if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
+    float lf = clamp01f((float)l);
+    w->loyalty[i] = lf;
+    s->d[k] = d;
+    w->deficit[i] = (float)d;
+    const double u3 = rng_u01(r3);
+    s->recon[k] = u3 < in->psw_max && u3 < ad_psw_tab(in->psw, in->psw_mult, lf);
+    if (s->recon[k]) { /* what choose will read (the neighbours' brands are asked for) */
+        __builtin_prefetch(w->need + i);
+        if (in->deg > 0) net_prefetch_exper(w->nbr, in->deg, i, w->exper);
+    }
+}
+
+/* One block: list the contacts, draw for them in one flat loop, serve them
+ * (prefetching neighbours a few contacts ahead), then settle every
+ * customer: switching and the per-brand sums. */
+static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, int m,
+                        serve_scratch *restrict s)
+{
+    int64_t(*acc)[AC_N] = s->acc;
+    const uint8_t *restrict code = w->code;
+    int mc = 0;
+    for (int k = 0; k < m; k++) {
+        const int cd = code[i0 + k];
+        s->list[mc] = (uint16_t)k;
+        mc += (cd & 7) != AD_C_NONE;
+        s->recon[k] = (cd & AD_C_SWITCH) != 0;
+        s->d[k] = w->deficit[i0 + k];
+    }
+    memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
+    /* few customers reconsider (about one in a hundred), each reading its
+     * need and its neighbours' brand and experience from anywhere in memory.
+     * For the next block's customers without a contact, who reconsider
+     * already now, ask for need and neighbour list; their neighbours are
+     * asked for at the end of this block, so choose finds all in cache. */
+    int64_t next[CUST_BLOCK];
+    int nn = 0;
+    const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
+    for (int64_t i = i0 + m; i < n1; i++) {
+        if (code[i] & AD_C_SWITCH) {
+            next[nn++] = i;
+            __builtin_prefetch(w->need + i);
+            if (in->deg > 0) __builtin_prefetch(w->nbr + (int64_t)in->deg * i);
+        }
+    }
+    rng_draw_list(in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    /* who serves each contact routed to a person, and how engaged: one
+     * flat loop of independent loads (a contact not served by a person
+     * reads active[0], unused) */
+    s->nh = s->th = 0;
+    if (in->off[w->nb - 1] + in->H[w->nb - 1] > 0) {
+        const uint8_t *restrict brand = w->brand;
+        for (int q = 0; q < mc; q++) {
+            const int64_t i = i0 + s->list[q];
+            const int b = brand[i], kind = code[i] & 7;
+            const int human = (kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC) && in->H[b] > 0;
+            const int64_t pos = human ? in->off[b] + (int64_t)(rng_u01(s->r.v[0][q]) * (double)in->H[b]) : 0;
+            const int32_t j = w->active[pos];
+            s->emp[q] = j;
+            s->eng[q] = w->e_eng[j];
+            s->human[s->nh] = s->list[q];
+            s->nh += human;
+        }
+    }
+    if (in->tip_on) /* the tips' words of those served by a person, in the order served */
+        for (int g = 0; g < AD_TIP_N / 4; g++)
+            rng_draw_list(in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
+                          &s->tip[g]);
+    /* a contact's rewired neighbours are anywhere in memory: ask for their
+     * brands SOC_AHEAD contacts early, so the misses overlap with service */
+    for (int q = 0; q < mc; q++) {
+        if (in->soc_on && q + SOC_AHEAD < mc)
+            net_prefetch(w->nbr, in->deg, i0 + s->list[q + SOC_AHEAD], w->brand);
+        serve_one(in, w, i0, q, s);
+    }
+    /* step 8: those who reconsider choose (their scattered reads were asked
+     * for ahead: see above and serve_one) */
+    const uint8_t *restrict brand = w->brand;
+    for (int k = 0; k < m; k++)
+        if (s->recon[k]) s->pick[k] = (uint8_t)cust_choose(w, &in->gb, i0 + k, brand[i0 + k], in->step, RNG_OCCASION, NULL);
+    /* the next block's customers without a contact who reconsider: their
+     * neighbours (their lists were asked for at the start of this block) */
+    if (in->deg > 0)
+        for (int q = 0; q < nn; q++) net_prefetch2(w->nbr, in->deg, next[q], w->brand, w->exper);
+    uint8_t *restrict brand_next = w->brand_next;
+    float *restrict loyalty = w->loyalty;
+    for (int k = 0; k < m; k++) {
+        const int64_t i = i0 + k;
+        const int b = brand[i], kind = code[i] & 7;
+        float l = loyalty[i];
+        int nb_i = b;
+        if (s->recon[k]) {
+            nb_i = s->pick[k];
+            if (nb_i != b) {
+                l = 0.5f;
+                loyalty[i] = l;
+                w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
+                acc[b][AC_OUT]++;
+                acc[nb_i][AC_IN]++;
+            }
+        }
+        brand_next[i] = (uint8_t)nb_i;
+        const int64_t fl = ad_fx(l);
+        const int human_only = kind == AD_C_HUMAN, robot_only = kind == AD_C_AUTO_OK || kind == AD_C_AUTO_FRUST;
+        int64_t *an = acc[nb_i];
+        an[AC_CUST]++;
+        an[AC_LOY] += fl;
+        an[AC_DEFICIT] += ad_fx(s->d[k]);
+        an[AC_HUMAN_ONLY] += human_only;
+        an[AC_HUMAN_ONLY_LOY] += human_only ? fl : 0;
+        an[AC_ROBOT_ONLY] += robot_only;
+        an[AC_ROBOT_ONLY_LOY] += robot_only ? fl : 0;
+        if (in->stated[nb_i] > 0) {
+            rng4 ra = rng_draw(in->seed, (uint64_t)i, in->avoid_key[nb_i], RNG_AVOID);
+            an[AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
+        }
+        if (in->recording) {
+            s->A->hist[AD_S_loyalty][nb_i][hist_bin(l)]++;
+            s->A->hist[AD_S_deficit][nb_i][hist_bin(s->d[k])]++;
+        }
+    }
+}
+
+void cust_serve(ad_world *w)
+{
+    const ad_config *c = &w->cfg;
+    serve_in in = {
+        .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps, .deg = w->deg,
+        .soc_on = w->deg > 0 && c->k_soc != 0, .recording = w->recording, .tip_on = c->tip_on,
+        .w_T = c->w_T, .w_X = c->w_X, .w_E = c->w_E, .a_bot = c->a_bot, .w_A = c->w_A, .theta = c->theta, .mu = c->mu,
+        .k_x = c->k_x, .k_soc = c->k_soc, .loyalty_rate = c->loyalty_rate, .beta_x = c->beta_x,
+        .promoter_min = c->promoter_min, .detractor_max = c->detractor_max,
+        .noise_w = c->s_noise * 3.4641016151377544, /* sd s_noise: width sqrt(12) s */
+        .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+    };
+    for (int b = 0; b < w->nb; b++) {
+        const ad_brand_state *s = &w->br[b];
+        in.base_S[b] = c->w_F * (s->F - c->w_pv * (s->price - w->mean_price) / w->mean_price);
+        in.attf[b] = s->att_factor;
+        in.wait[b] = c->w_W * (1.0 - s->dil);
+        in.qh[b] = s->q_h;
+        in.loyal_const[b] = c->k_rep * s->rep - c->shock_loyalty * s->stated;
+        in.share[b] = s->share;
+        in.stated[b] = s->stated;
+        in.avoid_key[b] = (uint32_t)(s->shock_event + 1);
+        in.off[b] = w->active_off[b];
+        in.H[b] = w->active_off[b + 1] - w->active_off[b];
+    }
+    tip_factors(c, in.tipf);
+    rng_gumbel_bounds_fill(&in.gb);
+    for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
+    const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
+
+    /* each thread adds warmth and load to its own zeroed copy of the
+     * employees' sums; the copies are added up after the loop (integers, so
+     * in any order). A thread without memory for a copy adds atomically. */
+    const int64_t ne = w->ne;
+    int64_t **warm = calloc((size_t)w->acc_n, sizeof *warm);
+    int32_t **load = calloc((size_t)w->acc_n, sizeof *load);
+
+    #pragma omp parallel num_threads(w->threads)
+    {
+        const int t = omp_get_thread_num();
+        serve_scratch s; /* about 26 KB */
+        memset(s.acc, 0, sizeof s.acc);
+        s.A = &w->acc[t];
+        s.warm = warm && load && ne > 0 ? calloc((size_t)ne, sizeof *s.warm) : NULL;
+        s.load = s.warm ? calloc((size_t)ne, sizeof *s.load) : NULL;
+        if (!s.load) { free(s.warm); s.warm = NULL; }
+        if (s.warm) { warm[t] = s.warm; load[t] = s.load; }
+        #pragma omp for schedule(static)
+        for (int64_t blk = 0; blk < nblocks; blk++) {
+            int64_t i0 = blk * CUST_BLOCK;
+            serve_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), &s);
+        }
+        for (int b = 0; b < w->nb; b++)
+            for (int f = 0; f < AC_N; f++) s.A->v[b][f] += s.acc[b][f];
+        if (warm && load) { /* the implied barrier of the loop above has every copy complete */
+            #pragma omp for schedule(static)
+            for (int64_t j = 0; j < ne; j++)
+                for (int u = 0; u < w->acc_n; u++)
+                    if (warm[u]) {
+                        w->e_warm[j] += warm[u][j];
+                        w->e_load[j] += load[u][j];
+                    }
+        }
+        free(s.warm);
+        free(s.load);
+    }
+    free(warm);
+    free(load);
+}
