@@ -281,7 +281,7 @@ def automation_pays(names, automation, profit, market_share):
         return float(np.sum(p1[mask]) / np.sum(p0[mask]) - 1.0) if np.sum(p0[mask]) > 0 else float("nan")
     ga = growth(auto)
     who = ", ".join(f"{names[i]} {100 * a0[i]:.0f} % \u2192 {100 * a1[i]:.0f} % automated, profit "
-                    f"{p0[i]:.0f} \u2192 {p1[i]:.0f} a week, share {100 * s0[i]:.0f} % \u2192 {100 * s1[i]:.0f} %"
+                    f"{p0[i]:,.0f} \u2192 {p1[i]:,.0f} a week, share {100 * s0[i]:.0f} % \u2192 {100 * s1[i]:.0f} %"
                     for i in np.flatnonzero(auto))
     if auto.all():
         return Evidence("A", True, f"all brands automated: {who}; market profit {100 * ga:+.0f} %",

@@ -1,0 +1,124 @@
+"""Command line of the analysis package.
+
+    python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--no-csv] [--quiet]
+
+`aandacht report` (the engine's binary) runs exactly this. Exit status:
+0 the report was written; 2 bad usage, a file that is missing or is not an
+aandacht run or sweep file, or a Python without the packages the report
+needs (the message says which Debian packages to install); 1 any other
+failure (a directory that cannot be written).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+NEEDED = (("numpy", "python3-numpy"), ("h5py", "python3-h5py"),
+          ("matplotlib", "python3-matplotlib"), ("scipy", "python3-scipy"))
+
+REPORT_HELP = """\
+usage: aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--no-csv] [--quiet]
+
+Writes charts (PNG for slides and SVG), CSV files of every observable and
+one self-contained report.html (scenario description, claims scorecard C1-C7,
+KPI table per brand, every chart) for run or sweep files into DIR (default
+out/<first file's name>_report/). Several run files are also compared on the
+same axes, one line per scenario.
+
+  -o, --output DIR   directory to write (created if missing; files in it are replaced)
+  --no-csv           no CSV files (a large sweep makes large ones)
+  --quiet            no progress lines
+  -h, --help         this help
+
+Exit status: 0 written, 1 failure while writing, 2 bad usage or a file that
+is missing or not an aandacht file.
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+    def print_help(self, file=None):
+        (file or sys.stdout).write(REPORT_HELP)
+
+
+def missing_packages():
+    """Debian packages of the modules this interpreter cannot import."""
+    import importlib
+    out = []
+    for mod, pkg in NEEDED:
+        try:
+            importlib.import_module(mod)
+        except ImportError:
+            out.append(pkg)
+    return out
+
+
+def default_outdir(first):
+    name = Path(first).name
+    stem = name[:-3] if name.endswith(".h5") else Path(first).stem
+    return Path("out") / f"{stem}_report"
+
+
+def report(argv):
+    ap = _Parser(prog="aandacht report", add_help=True)
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("-o", "--output")
+    ap.add_argument("--no-csv", action="store_true")
+    ap.add_argument("--quiet", action="store_true")
+    try:
+        a = ap.parse_args(argv)
+    except UsageError as e:
+        print(f"aandacht report: {e}\n\n{REPORT_HELP}", file=sys.stderr, end="")
+        return 2
+    if not a.files:
+        print(f"aandacht report: no file given\n\n{REPORT_HELP}", file=sys.stderr, end="")
+        return 2
+    missing = missing_packages()
+    if missing:
+        print(f"aandacht report: {sys.executable} lacks {', '.join(missing)}; on Debian or Ubuntu: "
+              f"sudo apt-get install {' '.join(missing)}", file=sys.stderr)
+        return 2
+    from . import io, report as rep
+    datas = []
+    for f in a.files:
+        try:
+            datas.append(io.read(f))
+        except io.ReadError as e:
+            print(f"aandacht report: {e}", file=sys.stderr)
+            return 2
+    stems = [d["stem"] for d in datas]
+    if len(set(stems)) < len(stems):
+        print("aandacht report: two files have the same name "
+              f"({', '.join(s for s in stems if stems.count(s) > 1)}); their charts and CSV files "
+              "would overwrite each other: rename one", file=sys.stderr)
+        return 2
+    for d in datas:
+        if not d["complete"] and not a.quiet:
+            print(f"aandacht report: {d['path']} is incomplete (complete = 0): reporting the "
+                  f"{len(d['week'])} weeks written", file=sys.stderr)
+    out = Path(a.output) if a.output else default_outdir(a.files[0])
+    log = (lambda m: None) if a.quiet else (lambda m: print(f"aandacht report: {m}", file=sys.stderr))
+    try:
+        res = rep.build(datas, out, csv=not a.no_csv, log=log)
+    except OSError as e:
+        print(f"aandacht report: cannot write {e.filename or out}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    if not a.quiet:
+        print(f"report: {res['html']} ({len(res['charts'])} charts, {len(res['csv'])} CSV files)")
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR]\n\n" + REPORT_HELP, end="")
+        return 0 if argv else 2
+    if argv[0] != "report":
+        print(f"aandacht analysis: unknown command '{argv[0]}' (the one command is 'report')", file=sys.stderr)
+        return 2
+    return report(argv[1:])

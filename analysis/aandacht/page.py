@@ -1,0 +1,234 @@
+"""The HTML of report.html: one page, its style sheet inline, images as data
+URIs, nothing fetched from anywhere. Type is sized for a projector.
+
+`page(sections, comparison_charts, cards)` renders what report.build
+gathered; `kpi_rows(d)` computes the KPI table of one file.
+"""
+import html
+
+import numpy as np
+
+from . import scorecard as sc
+from . import style
+
+CSS = """
+:root { --ink: #111; --muted: #555; --rule: #d9d9d9; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Verdana, "Segoe UI", sans-serif; font-size: 20px; line-height: 1.45;
+       color: var(--ink); background: #fff; max-width: 1500px; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
+h1 { font-size: 2.3em; margin: 0.2em 0 0.1em; line-height: 1.15; }
+h2 { font-size: 1.6em; margin: 2.2em 0 0.5em; padding-bottom: 0.2em; border-bottom: 3px solid var(--ink); }
+h3 { font-size: 1.25em; margin: 1.6em 0 0.4em; }
+p.meta, .small { color: var(--muted); font-size: 0.8em; }
+p.lead { font-size: 1.2em; }
+nav ol { columns: 2; font-size: 0.95em; }
+a { color: #0072B2; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 0.45em 0.7em; border-bottom: 1px solid var(--rule); }
+th { border-bottom: 2px solid var(--ink); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 2px; margin-right: 0.4em;
+          vertical-align: -0.1em; }
+.badge { display: inline-block; padding: 0.15em 0.55em; border-radius: 0.3em; color: #fff; font-weight: bold;
+         white-space: nowrap; font-size: 0.9em; }
+.badge.yes { background: #007a5a; } .badge.no { background: #b34700; } .badge.na { background: #6e6e6e; }
+.badge.auto { background: #0072B2; }
+figure { margin: 2.2em 0; page-break-inside: avoid; }
+figure img { width: 100%; height: auto; border: 1px solid var(--rule); display: block; }
+figcaption { margin-top: 0.5em; font-size: 0.95em; }
+figcaption .files { color: var(--muted); font-size: 0.8em; display: block; }
+ul.notes { color: var(--muted); font-size: 0.9em; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1.2em; }
+dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
+@media print { body { font-size: 12pt; max-width: none; } h2 { page-break-before: always; } }
+"""
+
+KPIS = (("market_share", "market share", "pct"), ("mean_loyalty", "loyalty", "loyalty"),
+        ("nps", "NPS", "nps"), ("brand_tip_rate", "tip rate", "pct"), ("profit", "profit / week", "int"))
+
+
+def esc(x):
+    return html.escape(str(x), quote=True)
+
+
+def number(v, kind):
+    if v is None or not np.isfinite(v):
+        return "\u2013"
+    if kind == "pct":
+        return f"{100 * v:.1f}\u00a0%"
+    if kind == "nps":
+        return f"{v:+.0f}"
+    if kind == "loyalty":
+        return f"{v:.3f}"
+    return f"{v:,.0f}"
+
+
+def kpi_rows(d):
+    """KPI table of a file: per brand, first recorded week against the last.
+    For a sweep: mean over finished runs and the range of the middle 95 %."""
+    tipping = bool(np.nanmax(np.nan_to_num(d["market"]["tip_rate"])) > 0)
+    cols = [k for k in KPIS if k[0] != "brand_tip_rate" or tipping]
+    colors = style.brand_colors(d["brands"])
+    rows = []
+    for i, b in enumerate(d["brands"]):
+        vals = []
+        for name, _, kind in cols:
+            x = d["brand"][name]
+            if d["kind"] == "run":
+                vals.append((x[0, i], x[-1, i], None, None))
+            else:
+                ok = d["ok"]
+                f, l_ = x[ok, 0, i], x[ok, -1, i]
+                rng = lambda v: tuple(np.nanpercentile(v, [2.5, 97.5])) if len(v) else None  # noqa: E731
+                vals.append((np.nanmean(f) if len(f) else np.nan, np.nanmean(l_) if len(l_) else np.nan,
+                             rng(f), rng(l_)))
+        rows.append(dict(brand=b, color=colors[b], values=vals))
+    w = d["week"]
+    return dict(columns=cols, rows=rows, first=int(w[0]), last=int(w[-1]))
+
+
+def _badge(verdict):
+    cls = {sc.SUPPORTED: "yes", sc.NOT_SUPPORTED: "no", sc.NOT_TESTABLE: "na"}.get(verdict, "auto")
+    mark = {"yes": "\u2713 ", "no": "\u2717 ", "na": "\u2013 "}.get(cls, "")
+    return f'<span class="badge {cls}">{mark}{esc(verdict)}</span>'
+
+
+def _kpi_table(k, sweep):
+    head = "".join(f'<th colspan="2" style="text-align:center">{esc(label)}</th>' for _, label, _ in k["columns"])
+    sub = "".join(f'<th class="num">week {k["first"]}</th><th class="num">week {k["last"]}</th>'
+                  for _ in k["columns"])
+    body = []
+    for r in k["rows"]:
+        cells = []
+        for (f, l_, fr, lr), (_, _, kind) in zip(r["values"], k["columns"]):
+            for v, rg in ((f, fr), (l_, lr)):
+                extra = (f'<br><span class="small">{number(rg[0], kind)} to {number(rg[1], kind)}</span>'
+                         if sweep and rg else "")
+                cells.append(f'<td class="num">{number(v, kind)}{extra}</td>')
+        body.append(f'<tr><td><span class="swatch" style="background:{r["color"]}"></span>'
+                    f'{esc(r["brand"])}</td>{"".join(cells)}</tr>')
+    note = ("Mean over the sweep's finished runs; below it the range of the middle 95 % of runs."
+            if sweep else "Single weeks, as the engine's summary prints them; charts show quarterly means.")
+    return (f'<table><thead><tr><th>brand</th>{head}</tr><tr><th></th>{sub}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table><p class="small">{note}</p>')
+
+
+def _cards_table(cards):
+    rows = []
+    for c in cards:
+        if c["verdict"] == sc.NOT_TESTABLE:
+            ev = esc(c["figure"]) + (f'<br><b>To test it:</b> {esc(c["why_not"])}' if c["why_not"] else "")
+        else:
+            ev = esc(c["figure"]) + (f'<br><span class="small">{esc(c["uncertainty"])}</span>'
+                                     if c["uncertainty"] else "")
+        rows.append(f'<tr><td><b>{esc(c["claim"])}</b></td><td>{esc(c["text"])}</td>'
+                    f'<td>{_badge(c["verdict"])}</td><td>{ev}</td></tr>')
+    return ('<table><thead><tr><th>#</th><th>claim</th><th>verdict</th><th>evidence</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _matrix(cards):
+    stems = list(cards)
+    claims_ = [c["claim"] for c in cards[stems[0]]]
+    head = "".join(f"<th>{esc(s)}</th>" for s in stems)
+    body = []
+    for i, cl in enumerate(claims_):
+        cells = "".join(f"<td>{_badge(cards[s][i]['verdict'])}</td>" for s in stems)
+        body.append(f"<tr><td><b>{esc(cl)}</b> {esc(sc.CLAIMS[cl])}</td>{cells}</tr>")
+    return f'<table><thead><tr><th>claim</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _figure(c):
+    return (f'<figure id="{esc(c["stem"])}"><img src="{c["uri"]}" alt="{esc(c["title"])}">'
+            f'<figcaption><b>{esc(c["title"])}.</b> {esc(c.get("caption", ""))}'
+            f'<span class="files">charts/{esc(c["png"].name if hasattr(c["png"], "name") else c["png"])}'
+            f' and .svg</span></figcaption></figure>')
+
+
+def _setting(iv):
+    """An intervention's new value as a person writes it (0.7, not 0.69999999999999996)."""
+    text = str(iv.get("value_text", ""))
+    try:
+        float(text)
+    except ValueError:
+        return text or iv.get("value")
+    return f"{float(iv.get('value', text)):g}"
+
+
+def _scenario(d):
+    a = d["attrs"]
+    facts = [("file", d["path"]), ("kind", "sweep" if d["kind"] == "sweep" else "single run"),
+             ("seed", d["seed"]), ("customers", f"{int(a.get('customers', 0)):,}"),
+             ("weeks recorded", f"{len(d['week'])} after a {a.get('warmup', '?')}-week warm-up"),
+             ("complete", "yes" if d["complete"] else "no: an interrupted run, read up to weeks_written"),
+             ("engine", f"aandacht {a.get('engine_version', '?')} ({a.get('git_commit', '?')})")]
+    if d["kind"] == "sweep":
+        facts.insert(2, ("design", f"{a.get('sweep_design', '?')}: {a.get('sweep_points', '?')} points \u00d7 "
+                                   f"{a.get('sweep_replications', '?')} replications, "
+                                   f"{int(np.sum(d['ok']))} of {len(d['ok'])} runs finished"))
+        facts.insert(3, ("swept", "; ".join(f"{s['key']} from {s['min']} to {s['max']}" for s in d["swept"])))
+    colors = style.brand_colors(d["brands"])
+    brands = " ".join(f'<span class="swatch" style="background:{colors[b]}"></span>{esc(b)}'
+                      for b in d["brands"])
+    facts.append(("brands", None))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{brands if v is None else esc(v)}</dd>" for k, v in facts)
+    ev = [f"week {e.get('week')}: {e.get('type')} of {e.get('brand')} (stated {e.get('stated')}, "
+          f"visits {e.get('visits')})" for e in d["events"]]
+    iv = [f"week {i.get('week')}: {i.get('brand')} sets {i.get('key')} = {_setting(i)}"
+          for i in d["interventions"]]
+    lists = "".join(f"<h3>{t}</h3><ul>{''.join(f'<li>{esc(x)}</li>' for x in xs)}</ul>"
+                    for t, xs in (("Events", ev), ("Interventions", iv)) if xs)
+    desc = esc(d["description"]) or "<i>no description in the scenario file</i>"
+    return f'<p class="lead">{desc}</p><dl class="facts">{dl}</dl>{lists}'
+
+
+def page(sections, comparison, cards):
+    names = [s["data"]["scenario"] for s in sections]
+    title = (f"{names[0]}: what the run shows" if len(names) == 1
+             else " against ".join(names) + ": what the runs show")
+    a = sections[0]["data"]["attrs"]
+    toc, body = [], []
+
+    def section(anchor, heading, content):
+        toc.append(f'<li><a href="#{anchor}">{esc(heading)}</a></li>')
+        body.append(f'<h2 id="{anchor}">{esc(heading)}</h2>{content}')
+
+    for s in sections:
+        section(f"scenario-{s['data']['stem']}", f"Scenario {s['data']['scenario']}", _scenario(s["data"]))
+    score = ['<p>Each claim of the model is checked against the file; a verdict needs the figure to '
+             'reach a stated minimum in the claimed direction (docs/report.md lists the thresholds), and, '
+             'where a sweep has replications, the lower end of its 95\u00a0% interval above zero. '
+             '"A" says plainly who won on profit with automation.</p>']
+    if len(cards) > 1:
+        score.append(_matrix(cards))
+    for s in sections:
+        if len(cards) > 1:
+            score.append(f"<h3>{esc(s['data']['scenario'])} ({esc(s['data']['stem'])})</h3>")
+        score.append(_cards_table(s["cards"]))
+    section("scorecard", "Claims scorecard", "".join(score))
+    kp = []
+    for s in sections:
+        if len(sections) > 1:
+            kp.append(f"<h3>{esc(s['data']['scenario'])}</h3>")
+        kp.append(_kpi_table(s["kpis"], s["data"]["kind"] == "sweep"))
+    section("kpis", "Key figures per brand", "".join(kp))
+    if comparison:
+        section("compare", "Scenarios compared", "".join(_figure(c) for c in comparison))
+    for s in sections:
+        notes = "".join(f"<li>{esc(n)}</li>" for n in s["notes"])
+        content = "".join(_figure(c) for c in s["charts"]) + (
+            f'<p>Not drawn:</p><ul class="notes">{notes}</ul>' if notes else "")
+        section(f"charts-{s['data']['stem']}", f"Charts: {s['data']['scenario']}", content)
+    files = "".join(f'<li><a href="data/{esc(f["name"])}">data/{esc(f["name"])}</a>: {esc(f["description"])}</li>'
+                    for s in sections for f in s["csv"])
+    if files:
+        section("data", "Data files", f"<p>Next to this page, for spreadsheets (numbers in full precision; "
+                f"an empty cell is a week not recorded):</p><ul>{files}</ul>")
+    meta = (f"aandacht report \u00b7 engine {esc(a.get('engine_version', '?'))} "
+            f"({esc(a.get('git_commit', '?'))}) \u00b7 "
+            + ", ".join(esc(s["data"]["path"]) for s in sections))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{esc(title)}</h1><p class=\"meta\">{meta}</p>"
+            f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(body)}</body></html>\n")
