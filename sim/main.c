@@ -7,7 +7,8 @@
  * week; the weeks already written stay in OUT.partial. A scenario's sweep
  * group (sweep.h) is checked by run and check; run without --sweep-point
  * runs the base scenario, with --sweep-point K the sweep's run K; sweep
- * runs them all into one file (sweep_run.h).
+ * runs them all into one file (sweep_run.h); report hands over to the
+ * Python analysis package (report_cmd.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "aandacht.h"
 #include "h5out.h"
 #include "h5sweep_merge.h"
+#include "report_cmd.h"
 #include "sweep.h"
 #include "sweep_run.h"
 
@@ -35,6 +37,7 @@ static const char *USAGE =
     "  sweep FILE.cfg   run every run of the file's sweep into one HDF5 file\n"
     "  merge SHARD.h5.. join the shard files of a sweep (sweep --shard) into one\n"
     "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
+    "  report OUT.h5..  charts, CSV files and an HTML report with the claims scorecard\n"
     "  params           list every parameter: type, default, range, unit, meaning\n"
     "\n"
     "aandacht <command> --help shows the options of a command; --version the version.\n";
@@ -527,6 +530,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "merge")) return cmd_merge(argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
+    if (!strcmp(cmd, "report")) return report_cmd(argc, argv);
     fprintf(stderr, "aandacht: unknown command '%s'\n\n%s", cmd, USAGE);
     return 2;
 }
