@@ -1,12 +1,15 @@
 # Conveniences around the CMake build. The two commands of the quick start:
 #   make demo   install what is missing, build, run the baseline scenario
 #   make test   install what is missing, build, run every test
+# make test also builds the aandacht binary with MPI in $(MPI_BUILD) for the
+# mpirun tests (tests/python/test_sweep_mpi.py).
 MAKEFLAGS += --no-print-directory
 BUILD ?= build
+MPI_BUILD ?= $(BUILD)-mpi
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-c test-python test-long bench asan tsan install clean docs
+.PHONY: all deps deps-mpi build build-mpi demo test test-c test-python test-long bench asan tsan install clean docs
 
 all: build
 
@@ -17,17 +20,26 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+deps-mpi:
+	@sh tools/install-deps --with-mpi
+
+# the binary alone, Release, with -DAANDACHT_MPI=ON (docs/hpc.md)
+build-mpi: deps-mpi
+	@cmake -S . -B $(MPI_BUILD) -DCMAKE_BUILD_TYPE=Release -DAANDACHT_MPI=ON -DAANDACHT_TESTS=OFF >/dev/null
+	@cmake --build $(MPI_BUILD) -j $(JOBS) --target aandacht
+
 demo: build
 	$(BUILD)/aandacht run scenarios/baseline.cfg --force
 
-test: build
+test: build build-mpi
 	@cd $(BUILD) && ctest -L c --output-on-failure -j 1
 	@$(MAKE) --no-print-directory test-python
 
-test-python: build
+test-python: build build-mpi
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
 	 if [ -z "$$py" ]; then echo "no Python with h5py, numpy and pytest found" >&2; exit 1; fi; \
 	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
+	 AANDACHT_MPI_BINARY=$(CURDIR)/$(MPI_BUILD)/aandacht \
 	 $$py -m pytest -q -p no:cacheprovider tests/python && \
 	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
 	 $$py -m pytest -q -p no:cacheprovider analysis/tests
@@ -53,4 +65,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) $(MPI_BUILD) build-asan build-tsan

@@ -522,6 +522,8 @@ int main(int argc, char **argv)
                "unknown"
 #endif
         );
+        const char *mpi = sweep_mpi_version();
+        printf("MPI: %s\n", mpi ? mpi : "not built in (cmake -DAANDACHT_MPI=ON builds it)");
         return 0;
     }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(USAGE, stdout); return 0; }

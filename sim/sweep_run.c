@@ -293,17 +293,16 @@ int sweep_ctx_open(sweep_ctx *c, ad_error *err)
     return AD_OK;
 }
 
-static int run_local(sweep_ctx *c)
+void sweep_run_local(sweep_ctx *c)
 {
     if (c->jobs == 1) {
         for (int64_t i = 0; i < c->n_todo; i++) do_run(c, c->todo[i]);
-        return AD_OK;
+        return;
     }
     /* the worlds' own loops nest inside this one */
     if (c->inner > 1 && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
 #pragma omp parallel for num_threads(c->jobs) schedule(dynamic, 1)
     for (int64_t i = 0; i < c->n_todo; i++) do_run(c, c->todo[i]);
-    return AD_OK;
 }
 
 int sweep_ctx_finish(sweep_ctx *c, ad_error *err)
@@ -366,19 +365,48 @@ void sweep_ctx_free(sweep_ctx *c)
     c->base = NULL;
 }
 
+const char *sweep_mpi_version(void)
+{
+#ifdef AANDACHT_MPI
+    return sweep_mpi_library();
+#else
+    return NULL;
+#endif
+}
+
+/* Processes of the MPI job that started this one, by its launcher's
+ * environment (Open MPI's mpirun, MPICH's and Slurm's PMI); 1 if none. */
+static long launched_ranks(void)
+{
+    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    long n = 1;
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        long k = v ? strtol(v, NULL, 10) : 1;
+        if (k > n) n = k;
+    }
+    return n;
+}
+
 int sweep_run_all(const sweep_run_opts *o, ad_error *err)
 {
     ad_error_clear(err);
 #ifdef AANDACHT_MPI
     if (sweep_mpi_launched()) return sweep_mpi_run(o, err);
 #endif
+    /* without MPI, copies started by mpirun would all write the same file */
+    if (launched_ranks() > 1)
+        return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL,
+                            "started as %ld MPI processes, but this aandacht is built without MPI: they would all run "
+                            "the whole sweep into one file; build with cmake -DAANDACHT_MPI=ON, or use --shard I/N "
+                            "(docs/hpc.md)", launched_ranks());
     sweep_ctx *c = calloc(1, sizeof *c);
     if (!c) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     int rc = sweep_ctx_setup(c, o, err);
     if (!rc) rc = sweep_ctx_open(c, err);
     if (!rc && c->out) {
         sweep_catch_signals(1);
-        run_local(c);
+        sweep_run_local(c);
         sweep_catch_signals(0);
         rc = sweep_ctx_finish(c, err);
     }

@@ -44,5 +44,10 @@ typedef struct sweep_run_opts {
  * sweep would have written it (but wall_time and created). Without
  * OUT.partial, an OUT that is complete is reported and AD_OK returned. */
 int sweep_run_all(const sweep_run_opts *o, ad_error *err);
+/* Under MPI only one rank reports an error: the others return its code with
+ * an empty err->msg. */
+
+/* The MPI library aandacht was built with (one line), NULL without MPI. */
+const char *sweep_mpi_version(void);
 
 #endif

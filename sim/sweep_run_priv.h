@@ -68,6 +68,8 @@ int sweep_stopping(sweep_ctx *c);
 void sweep_catch_signals(int on);
 /* Draws the progress line (at most 4 times a second unless last). */
 void sweep_progress(sweep_ctx *c, int last);
+/* Runs c->todo here: `jobs` side by side, each recorded as it ends. */
+void sweep_run_local(sweep_ctx *c);
 /* Closes the file (complete unless interrupted or a write failed) and
  * reports: the summary on stdout, the result as for sweep_run_all. */
 int sweep_ctx_finish(sweep_ctx *c, ad_error *err);
@@ -81,6 +83,8 @@ double sweep_now(void);
 int sweep_mpi_launched(void);
 /* The sweep over MPI ranks: rank 0 writes, the others compute. */
 int sweep_mpi_run(const sweep_run_opts *o, ad_error *err);
+/* The MPI library's version (first line). */
+const char *sweep_mpi_library(void);
 #endif
 
 #endif

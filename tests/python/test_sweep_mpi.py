@@ -1,0 +1,172 @@
+"""`mpirun -n K aandacht sweep` (an MPI build: make test builds one in
+<build>-mpi and passes it as AANDACHT_MPI_BINARY). On a tiny grid sweep (8
+runs): 1, 2 and 3 ranks, and 3 ranks with 2 jobs each, write what the
+serial sweep of the same binary writes (every variable but wall_time,
+every root attribute but created); so do --shard and --resume under MPI; a
+run that fails on a worker is recorded with its message and the others
+complete; a bad option, a bad scenario or an existing output ends every
+rank with exit status 2 and one message, without hanging; and a binary
+built without MPI refuses to run as several MPI processes."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import BINARY, SOURCE, run, small_scenario
+
+MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
+MPIRUN = shutil.which("mpirun")
+GRID = """
+sweep = {
+  design = "grid";
+  replications = 2;
+  parameters = (
+    { key = "brands.[2].automation.target"; min = 0.35; max = 0.9; levels = 2; },
+    { key = "satisfaction.theta"; min = 0.0; max = 2.0; levels = 2; }
+  );
+};
+"""
+RUNS = 8
+
+
+def mpi_binary():
+    if not MPIRUN:
+        pytest.skip("no mpirun on PATH (tools/install-deps --with-mpi installs Open MPI)")
+    if not MPI_BINARY.exists():
+        pytest.skip(f"no MPI build at {MPI_BINARY} (make test builds one; or set AANDACHT_MPI_BINARY)")
+    v = subprocess.run([str(MPI_BINARY), "--version"], capture_output=True, text=True).stdout
+    if "MPI: not built in" in v:
+        pytest.skip(f"{MPI_BINARY} is built without MPI")
+    return MPI_BINARY
+
+
+def mpirun(n, binary, *args, timeout=300):
+    """Runs binary under mpirun with n ranks (as root too, on any core count)."""
+    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", str(n),
+           str(binary), *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def contents(path):
+    data = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda n, o: data.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
+        attrs = {k: f.attrs[k] for k in f.attrs}
+    return data, attrs
+
+
+def assert_same(a_path, b_path):
+    a, aa = contents(a_path)
+    b, ba = contents(b_path)
+    assert a.keys() == b.keys()
+    for name in a:
+        if name == "wall_time":
+            continue
+        x, y = np.asarray(a[name]), np.asarray(b[name])
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert (x.tolist() == y.tolist()) if x.dtype == object else x.tobytes() == y.tobytes(), name
+    assert set(aa) == set(ba)
+    for k in aa:
+        if k != "created":
+            assert np.array_equal(aa[k], ba[k]), k
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    exe = mpi_binary()
+    d = tmp_path_factory.mktemp("mpi")
+    cfg = small_scenario(d, name="tiny", weeks=20, warmup=10, customers=2000, extra=GRID)
+    ref = d / "serial.h5"
+    r = subprocess.run([str(exe), "sweep", str(cfg), "-o", str(ref), "--quiet", "--threads", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return exe, cfg, ref
+
+
+@pytest.mark.parametrize("ranks,jobs", [(1, 1), (2, 1), (3, 1), (3, 2)])
+def test_mpi_sweep_equals_the_serial_one(serial, tmp_path, ranks, jobs):
+    exe, cfg, ref = serial
+    out = tmp_path / "mpi.h5"
+    r = mpirun(ranks, exe, "sweep", cfg, "-o", out, "--threads", 1, "--jobs", jobs)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count(f"{RUNS} runs ({RUNS} ok, 0 failed)") == 1      # rank 0 alone reports
+    if ranks > 1:
+        assert f"{ranks} MPI ranks, {jobs} job" in r.stdout
+    assert_same(ref, out)
+    with h5py.File(out, "r") as f:
+        assert (f["wall_time"][()] > 0).all()
+
+
+def test_mpi_shard_and_resume(serial, tmp_path):
+    exe, cfg, ref = serial
+    r = mpirun(2, exe, "sweep", cfg, "-o", tmp_path / "s.h5", "--shard", "1/3", "--threads", 1)
+    assert r.returncode == 0, r.stderr
+    alone = tmp_path / "alone.h5"
+    subprocess.run([str(exe), "sweep", str(cfg), "-o", str(alone), "--shard", "1/3", "--quiet"], check=True,
+                   capture_output=True, timeout=300)
+    assert_same(tmp_path / "alone.shard1of3.h5", tmp_path / "s.shard1of3.h5")
+    # an interrupted sweep: the serial file with runs 2, 3 and 6 not run
+    out = tmp_path / "r.h5"
+    partial = tmp_path / "r.h5.partial"
+    shutil.copy(ref, partial)
+    with h5py.File(partial, "r+") as f:
+        for k in (2, 3, 6):
+            f["status"][k] = 0
+            f["market_share"][k] = np.nan
+        f.attrs["complete"] = np.int8(0)
+    r = mpirun(3, exe, "sweep", cfg, "-o", out, "--resume", "--threads", 1)
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and not partial.exists()
+    assert_same(ref, out)
+
+
+def test_a_failed_run_on_a_worker_is_recorded(serial, tmp_path):
+    """Run 1 asks for 10^8 customers, more than the ranks' 2 GiB address
+    space: it fails on its worker, is recorded as failed with its message,
+    and the runs before and after it complete, as in a serial sweep."""
+    exe, _, _ = serial
+    cfg = small_scenario(tmp_path, name="fails", weeks=6, warmup=4, customers=2000, extra="""
+sweep = { design = "list"; replications = 1;
+  points = ( [2000], [100000000], [3000] );
+  parameters = ( { key = "population.customers"; } ); };
+""")
+    out = tmp_path / "f.h5"
+    limit = f"ulimit -v {2 << 20} && exec \"$0\" \"$@\""
+    r = subprocess.run([MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "2",
+                        "sh", "-c", limit, str(exe), "sweep", str(cfg), "-o", str(out), "--threads", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.count("1 of 3 runs failed") == 1 and "out of memory for 100000000 customers" in r.stderr
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["complete"]) == 1 and int(f.attrs["runs_failed"]) == 1
+        assert f["status"][()].tolist() == [1, -1, 1]
+        assert "out of memory for 100000000 customers" in f["message"][1].decode()
+        assert np.isfinite(f["market_share"][0]).all() and np.isfinite(f["market_share"][2]).all()
+
+
+def test_bad_input_ends_every_rank_with_status_2(serial, tmp_path):
+    exe, cfg, ref = serial
+    r = mpirun(3, exe, "sweep", cfg, "-o", tmp_path / "x.h5", "--set", "satisfaction.theta=abc", timeout=120)
+    assert r.returncode == 2 and r.stderr.count("satisfaction.theta expects a number") == 1, r.stderr
+    r = mpirun(3, exe, "sweep", tmp_path / "none.cfg", "-o", tmp_path / "x.h5", timeout=120)
+    assert r.returncode == 2 and r.stderr.count("cannot read") == 1, r.stderr
+    r = mpirun(3, exe, "sweep", cfg, "-o", ref, timeout=120)
+    assert r.returncode == 2 and r.stderr.count("--force") == 1, r.stderr
+    r = mpirun(2, exe, "sweep", cfg, "--shard", "3/3", timeout=120)
+    assert r.returncode == 2 and "--shard needs I/N" in r.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_build_without_mpi_refuses_several_processes(serial, tmp_path):
+    v = run("--version", check=True).stdout
+    if "MPI: not built in" not in v:
+        pytest.skip(f"{BINARY} is itself an MPI build")
+    _, cfg, _ = serial
+    r = mpirun(2, BINARY, "sweep", cfg, "-o", tmp_path / "x.h5", timeout=120)
+    assert r.returncode == 2 and "built without MPI" in r.stderr
+    assert not list(tmp_path.iterdir())
