@@ -170,3 +170,60 @@ def test_a_build_without_mpi_refuses_several_processes(serial, tmp_path):
     r = mpirun(2, BINARY, "sweep", cfg, "-o", tmp_path / "x.h5", timeout=120)
     assert r.returncode == 2 and "built without MPI" in r.stderr
     assert not list(tmp_path.iterdir())
+
+
+def children(pid):
+    """Process ids whose parent is pid (the ranks mpirun started)."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def test_sigterm_to_the_ranks_leaves_a_partial_that_resumes(serial, tmp_path):
+    """SIGTERM to every rank (as Slurm sends at the time limit) once two
+    runs are written: every rank stops, rank 0 keeps the finished runs in
+    OUT.partial and says so; --resume under MPI completes it, equal to a
+    serial sweep."""
+    import signal
+    import time
+    exe, _, _ = serial
+    cfg = small_scenario(tmp_path, name="term", weeks=60, warmup=10, customers=30000,
+                         extra=GRID.replace("levels = 2; },\n    { key = \"satisfaction",
+                                            "levels = 3; },\n    { key = \"satisfaction"))
+    whole, cut = tmp_path / "whole.h5", tmp_path / "cut.h5"
+    subprocess.run([str(exe), "sweep", str(cfg), "-o", str(whole), "--quiet", "--threads", "1"], check=True,
+                   capture_output=True, timeout=300)
+    partial = tmp_path / "cut.h5.partial"
+    p = subprocess.Popen([MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "3",
+                          str(exe), "sweep", str(cfg), "-o", str(cut), "--threads", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, ok = time.time() + 120, 0
+    try:
+        while ok < 2 and time.time() < deadline and p.poll() is None:
+            time.sleep(0.01)
+            try:
+                with h5py.File(partial, "r") as f:
+                    ok = int((f["status"][()] == 1).sum())
+            except (OSError, KeyError, ValueError):
+                pass
+        for kid in children(p.pid):
+            os.kill(kid, signal.SIGTERM)
+        _, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert ok >= 2 and p.returncode != 0, "the sweep ended before it could be stopped"
+    assert "interrupted after" in err and "--resume" in err, err
+    assert partial.exists() and not cut.exists()
+    with h5py.File(partial, "r") as f:
+        assert int(f.attrs["complete"]) == 0 and (f["status"][()] == 0).any()
+    r = mpirun(2, exe, "sweep", cfg, "-o", cut, "--resume", "--threads", 1)
+    assert r.returncode == 0 and "12 runs (12 ok, 0 failed)" in r.stdout, r.stderr
+    assert_same(whole, cut)
