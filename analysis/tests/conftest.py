@@ -25,19 +25,21 @@ brands = (
 sweep = {{
   design = "{design}"; seed = 5; replications = 2; {extra}
   parameters = (
-    {{ key = "brands.[2].automation.target"; min = 0.2; max = 0.9; {levels} }},
-    {{ key = "satisfaction.theta"; min = 0.0; max = 2.0; {levels} }}{third}
+    {parameters}
   );
 }};
 """
-THIRD = '{ key = "brands.Classic.price"; min = 45.0; max = 60.0; }'
+PARAMETERS = ['{{ key = "brands.[2].automation.target"; min = 0.2; max = 0.9; {levels} }}',
+              '{{ key = "satisfaction.theta"; min = 0.0; max = 2.0; {levels} }}',
+              '{{ key = "brands.Classic.price"; min = 45.0; max = 60.0; {levels} }}']
 
-# design -> (sweep keys besides design/parameters, levels per parameter, a third parameter?)
+# name -> (design, its keys besides parameters, per-parameter keys, parameters swept)
 DESIGNS = {
-    "grid": ("", "levels = 3;", False),
-    "lhs": ("n = 10;", "", True),
-    "saltelli": ("n = 8;", "", True),
-    "morris": ("trajectories = 6; levels = 4;", "", True),
+    "grid": ("grid", "", "levels = 3;", 2),
+    "grid1": ("grid", "", "levels = 4;", 1),
+    "lhs": ("lhs", "n = 10;", "", 3),
+    "saltelli": ("saltelli", "n = 8;", "", 3),
+    "morris": ("morris", "trajectories = 6; levels = 4;", "", 3),
 }
 
 
@@ -53,19 +55,20 @@ def engine(*args):
 
 @pytest.fixture(scope="session")
 def sweep_file(tmp_path_factory):
-    """sweep_file(design) -> path of a tiny sweep of that design (2000
+    """sweep_file(name) -> path of a tiny sweep named in DESIGNS (2000
     customers, 20 weeks, 2 replications; made once per session)."""
     made = {}
 
-    def make(design):
-        if design not in made:
-            extra, levels, third = DESIGNS[design]
-            d = tmp_path_factory.mktemp(f"sweep_{design}")
-            cfg = d / f"{design}.cfg"
-            cfg.write_text(SCENARIO.format(name=f"tiny_{design}", weeks=20, design=design, extra=extra,
-                                           levels=levels, third=",\n    " + THIRD if third else ""))
-            out = d / f"{design}.h5"
+    def make(name):
+        if name not in made:
+            design, extra, levels, k = DESIGNS[name]
+            d = tmp_path_factory.mktemp(f"sweep_{name}")
+            cfg = d / f"{name}.cfg"
+            params = ",\n    ".join(p.format(levels=levels) for p in PARAMETERS[:k])
+            cfg.write_text(SCENARIO.format(name=f"tiny_{name}", weeks=20, design=design, extra=extra,
+                                           parameters=params))
+            out = d / f"{name}.h5"
             engine("sweep", cfg, "-o", out, "--jobs", 2, "--quiet")
-            made[design] = out
-        return made[design]
+            made[name] = out
+        return made[name]
     return make
