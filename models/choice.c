@@ -15,8 +15,7 @@
 #include "network.h"
 
 /* Brand choice by random utility (multinomial logit through fixed Gumbel
- * tastes plus occasion noise): the argmax of U_b + eps. cur < 0: no current
- * brand and no neighbours yet (first draws).
+ * tastes plus occasion noise): the argmax of U_b + eps.
  *
  * First without a logarithm: each Gumbel lies within the bounds gb gives
  * for its word's top bits, so each utility within an interval (the other
@@ -24,15 +23,15 @@
  * roundings). When one brand's interval lies above all others, it is the
  * exact argmax. Otherwise (a few in a hundred, or anything not finite) the
  * Gumbels are computed: every choice is the one the exact utilities give. */
-int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, uint32_t step,
-                uint32_t purpose, const double *asc)
+int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, const net_row *row,
+                uint32_t step, uint32_t purpose, const double *asc)
 {
     const ad_config *c = &w->cfg;
     const int nb = w->nb;
     int score[AD_MAX_BRANDS] = {0};
     double soc = 0;
-    if (cur >= 0 && w->deg > 0 && c->beta_soc != 0) {
-        net_scores(w->nbr, w->deg, i, w->brand, w->exper, nb, score);
+    if (row && w->deg > 0 && c->beta_soc != 0) {
+        net_scores(&w->net, *row, w->brand, w->exper, nb, score);
         soc = c->beta_soc / w->deg;
     }
     uint32_t taste[AD_MAX_BRANDS], occ[AD_MAX_BRANDS];
@@ -86,7 +85,7 @@ void cust_choose_all(ad_world *w, int with_shares)
     uint32_t step = (uint32_t)w->steps;
     #pragma omp parallel for schedule(static) num_threads(w->threads)
     for (int64_t i = 0; i < w->n; i++) {
-        int b = cust_choose(w, &gb, i, -1, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
+        int b = cust_choose(w, &gb, i, -1, NULL, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
         w->brand[i] = w->brand_next[i] = (uint8_t)b;
         w->loyalty[i] = 0.5f;
     }

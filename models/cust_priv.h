@@ -41,10 +41,11 @@ static inline double psw_bound(const ad_world *w)
 }
 
 /* Brand choice of customer i by random utility (choice.c): the brand with
- * the highest utility; cur its current brand (< 0: none, and no neighbours
- * yet), step and purpose key the occasion noise, asc (or NULL) adds a
- * constant per brand. gb from rng_gumbel_bounds_fill. */
-int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, uint32_t step,
-                uint32_t purpose, const double *asc);
+ * the highest utility; cur its current brand (< 0: none), row its links
+ * (NULL: no word of mouth, as before the first week), step and purpose key
+ * the occasion noise, asc (or NULL) adds a constant per brand. gb from
+ * rng_gumbel_bounds_fill. */
+int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, const net_row *row,
+                uint32_t step, uint32_t purpose, const double *asc);
 
 #endif

@@ -1,25 +1,141 @@
-/* network.c: builds the small-world network of network.h. Owns nothing. */
+/* network.c: builds the small-world network of network.h; owns its arrays.
+ *
+ * Link k of customer i is decided by rng(seed, i, 0, RNG_NETWORK sub k)
+ * alone, so building in three passes (masks, block offsets, targets) draws
+ * the same links as one would, for any thread count.
+ */
 #include "network.h"
+
+#include <stdlib.h>
+
 #include "rng.h"
 
-void net_build(uint32_t *nbr, int64_t n, int deg, double rewire, uint64_t seed)
+/* Link k of customer i: rewired (returns 1, *j its target) or not. */
+static int draw_link(int64_t n, int64_t i, int k, double rewire, uint64_t seed, int64_t *j)
 {
-    if (deg <= 0) return;
-    int half = deg / 2;
+    if (n <= 1) return 0; /* the only customer hears itself on the ring */
+    rng4 r = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_NETWORK, (uint32_t)k));
+    if (!(rng_u01(r.v[0]) < rewire)) return 0;
+    /* uniform over the n - 1 others */
+    uint64_t x = ((uint64_t)r.v[1] << 32 | r.v[2]) % (uint64_t)(n - 1);
+    *j = (int64_t)x >= i ? (int64_t)x + 1 : (int64_t)x;
+    return 1;
+}
+
+/* Allocates mask and far_off for n customers of degree deg; sets the sizes. */
+static int net_alloc(ad_net *net, int64_t n, int deg)
+{
+    memset(net, 0, sizeof *net);
+    net->n = n;
+    net->deg = deg;
+    net->half = deg / 2;
+    /* net_on_brand reads the deg + 1 bytes around i: words of 8 positions
+     * (ring_sel marks the ring's), then single bytes */
+    net->fast_lo = net->half;
+    net->fast_hi = n - (deg - net->half);
+    for (int p = 0; p + 8 <= deg + 1 && p < 24; p += 8)
+        for (int q = 0; q < 8; q++)
+            if (p + q != net->half) net->ring_sel[p / 8] |= 0x80ULL << (8 * q);
+    if (deg <= 0) return 0;
+    net->mask = malloc((size_t)n * sizeof *net->mask);
+    net->far_off = malloc(((size_t)n / NET_BLOCK + 2) * sizeof *net->far_off);
+    if (!net->mask || !net->far_off) {
+        net_free(net);
+        return -1;
+    }
+    return 0;
+}
+
+/* far_off from the masks, then room for far */
+static int net_index(ad_net *net)
+{
+    const int64_t nblk = (net->n + NET_BLOCK - 1) / NET_BLOCK;
+    #pragma omp parallel for schedule(static)
+    for (int64_t blk = 0; blk < nblk; blk++) {
+        uint64_t c = 0;
+        const int64_t end = (blk + 1) * NET_BLOCK < net->n ? (blk + 1) * NET_BLOCK : net->n;
+        for (int64_t i = blk * NET_BLOCK; i < end; i++) c += (uint64_t)net_popcount16(net->mask[i]);
+        net->far_off[blk + 1] = c;
+    }
+    net->far_off[0] = 0;
+    for (int64_t blk = 0; blk < nblk; blk++) net->far_off[blk + 1] += net->far_off[blk];
+    net->far = malloc((size_t)(net->far_off[nblk] ? net->far_off[nblk] : 1) * sizeof *net->far);
+    if (!net->far) {
+        net_free(net);
+        return -1;
+    }
+    return 0;
+}
+
+int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed)
+{
+    if (net_alloc(net, n, deg)) return -1;
+    if (deg <= 0) return 0;
     #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++) {
-        for (int k = 0; k < deg; k++) {
-            /* ring offsets -half..-1, 1..half */
-            int64_t off = k < half ? (int64_t)k - half : (int64_t)k - half + 1;
-            int64_t j = ((i + off) % n + n) % n;
-            rng4 r = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_NETWORK, (uint32_t)k));
-            if (n > 1 && rng_u01(r.v[0]) < rewire) {
-                /* uniform over the n - 1 others */
-                uint64_t x = ((uint64_t)r.v[1] << 32 | r.v[2]) % (uint64_t)(n - 1);
-                j = (int64_t)x >= i ? (int64_t)x + 1 : (int64_t)x;
-            }
-            if (n == 1) j = 0;
-            nbr[(int64_t)deg * i + k] = (uint32_t)j;
-        }
+        uint32_t m = 0;
+        int64_t j = 0;
+        for (int k = 0; k < deg; k++) m |= (uint32_t)draw_link(n, i, k, rewire, seed, &j) << k;
+        net->mask[i] = (uint16_t)m;
     }
+    if (net_index(net)) return -1;
+    const int64_t nblk = (n + NET_BLOCK - 1) / NET_BLOCK;
+    #pragma omp parallel for schedule(static)
+    for (int64_t blk = 0; blk < nblk; blk++) {
+        uint32_t *out = net->far + net->far_off[blk];
+        const int64_t end = (blk + 1) * NET_BLOCK < n ? (blk + 1) * NET_BLOCK : n;
+        for (int64_t i = blk * NET_BLOCK; i < end; i++)
+            for (int k = 0; k < deg; k++) {
+                int64_t j = 0;
+                if (net->mask[i] >> k & 1) {
+                    (void)draw_link(n, i, k, rewire, seed, &j);
+                    *out++ = (uint32_t)j;
+                }
+            }
+    }
+    return 0;
+}
+
+int net_from_lists(ad_net *net, int64_t n, int deg, const uint32_t *nbr)
+{
+    if (net_alloc(net, n, deg)) return -1;
+    if (deg <= 0) return 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t m = 0;
+        for (int k = 0; k < deg; k++) m |= (uint32_t)(nbr[(int64_t)deg * i + k] != net_ring(net, i, k)) << k;
+        net->mask[i] = (uint16_t)m;
+    }
+    if (net_index(net)) return -1;
+    uint32_t *out = net->far;
+    for (int64_t i = 0; i < n; i++)
+        for (int k = 0; k < deg; k++)
+            if (net->mask[i] >> k & 1) *out++ = nbr[(int64_t)deg * i + k];
+    return 0;
+}
+
+uint32_t net_link(const ad_net *net, int64_t i, int k)
+{
+    if (!(net->mask[i] >> k & 1)) return (uint32_t)net_ring(net, i, k);
+    uint64_t p = net->far_off[i / NET_BLOCK];
+    for (int64_t q = i / NET_BLOCK * NET_BLOCK; q < i; q++) p += (uint64_t)net_popcount16(net->mask[q]);
+    p += (uint64_t)net_popcount16(net->mask[i] & ((1u << k) - 1));
+    return net->far[p];
+}
+
+size_t net_bytes(const ad_net *net)
+{
+    if (net->deg <= 0) return 0;
+    const int64_t nblk = (net->n + NET_BLOCK - 1) / NET_BLOCK;
+    return (size_t)net->n * sizeof *net->mask + ((size_t)nblk + 1) * sizeof *net->far_off +
+           (size_t)net->far_off[nblk] * sizeof *net->far;
+}
+
+void net_free(ad_net *net)
+{
+    free(net->mask);
+    free(net->far_off);
+    free(net->far);
+    net->mask = NULL;
+    net->far_off = NULL;
+    net->far = NULL;
 }

@@ -64,7 +64,20 @@ typedef struct serve_scratch {
     uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
     uint8_t pick[CUST_BLOCK];       /* brand customer k chose on reconsidering */
     double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
+    const net_block *links;         /* the block's links */
+    net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
 } serve_scratch;
+
+_Static_assert(CUST_BLOCK == NET_BLOCK, "a block of customers is a block of the network");
+
+/* The links of the block at i0, indexed once for the block in hand and the
+ * next (consecutive blocks use the two slots in turn). */
+static const net_block *block_links(const ad_net *net, serve_scratch *s, int64_t i0)
+{
+    net_block *bl = &s->lb[(i0 / CUST_BLOCK) & 1];
+    if (bl->i0 != i0) net_block_at(net, i0, (int)(net->n - i0 < CUST_BLOCK ? net->n - i0 : CUST_BLOCK), bl);
+    return bl;
+}
 
 /* Service of contact q (steps 4-7) of the block at i0. */
 static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i0, int q,
@@ -104,7 +117,9 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
                (rel ? in->w_A * att * (1.0 + in->theta * d) : 0.0) + in->noise_w * (rng_u01(r2) - 0.5);
     S = S < 0 ? 0 : (S > 1 ? 1 : S);
     d = rel ? (1.0 - in->mu) * d + in->mu * (1.0 - att) : d;
-    double soc = in->soc_on ? in->per_deg[net_on_brand(w->nbr, in->deg, i, w->brand, b)] - in->share[b] : 0.0;
+    double soc = in->soc_on ? in->per_deg[net_on_brand(&w->net, net_row_of(&w->net, s->links, k), w->brand, b)] -
+                                  in->share[b]
+                            : 0.0;
     double x = w->expect[i];
     double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
     l += in->loyalty_rate * (V - l);
@@ -139,9 +154,9 @@ static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i
     w->deficit[i] = (float)d;
     const double u3 = rng_u01(r3);
     s->recon[k] = u3 < in->psw_max && u3 < ad_psw_tab(in->psw, in->psw_mult, lf);
-    if (s->recon[k]) { /* what choose will read (the neighbours' brands are asked for) */
+    if (s->recon[k]) { /* what cust_choose will read (the neighbours' brands are asked for) */
         __builtin_prefetch(w->need + i);
-        if (in->deg > 0) net_prefetch_exper(w->nbr, in->deg, i, w->exper);
+        if (in->deg > 0) net_prefetch_exper(net_row_of(&w->net, s->links, k), w->exper);
     }
 }
 
@@ -162,11 +177,13 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
         s->d[k] = w->deficit[i0 + k];
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
+    const ad_net *net = &w->net;
+    if (in->deg > 0) s->links = block_links(net, s, i0);
     /* few customers reconsider (about one in a hundred), each reading its
-     * need and its neighbours' brand and experience from anywhere in memory.
-     * For the next block's customers without a contact, who reconsider
-     * already now, ask for need and neighbour list; their neighbours are
-     * asked for at the end of this block, so choose finds all in cache. */
+     * need and its rewired neighbours' brand and experience from anywhere in
+     * memory. For the next block's customers without a contact, who
+     * reconsider already now, ask for need and links; their neighbours are
+     * asked for at the end of this block, so cust_choose finds all in cache. */
     int64_t next[CUST_BLOCK];
     int nn = 0;
     const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
@@ -174,7 +191,7 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
         if (code[i] & AD_C_SWITCH) {
             next[nn++] = i;
             __builtin_prefetch(w->need + i);
-            if (in->deg > 0) __builtin_prefetch(w->nbr + (int64_t)in->deg * i);
+            if (in->deg > 0) __builtin_prefetch(net->mask + i);
         }
     }
     rng_draw_list(in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
@@ -204,18 +221,29 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
      * brands SOC_AHEAD contacts early, so the misses overlap with service */
     for (int q = 0; q < mc; q++) {
         if (in->soc_on && q + SOC_AHEAD < mc)
-            net_prefetch(w->nbr, in->deg, i0 + s->list[q + SOC_AHEAD], w->brand);
+            net_prefetch(net_row_of(net, s->links, s->list[q + SOC_AHEAD]), w->brand);
         serve_one(in, w, i0, q, s);
     }
     /* step 8: those who reconsider choose (their scattered reads were asked
      * for ahead: see above and serve_one) */
     const uint8_t *restrict brand = w->brand;
     for (int k = 0; k < m; k++)
-        if (s->recon[k]) s->pick[k] = (uint8_t)cust_choose(w, &in->gb, i0 + k, brand[i0 + k], in->step, RNG_OCCASION, NULL);
+        if (s->recon[k]) {
+            const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
+            s->pick[k] = (uint8_t)cust_choose(w, &in->gb, i0 + k, brand[i0 + k], in->deg > 0 ? &row : NULL, in->step,
+                                              RNG_OCCASION, NULL);
+        }
     /* the next block's customers without a contact who reconsider: their
-     * neighbours (their lists were asked for at the start of this block) */
-    if (in->deg > 0)
-        for (int q = 0; q < nn; q++) net_prefetch2(w->nbr, in->deg, next[q], w->brand, w->exper);
+     * rewired neighbours (their masks were asked for at the start of this
+     * block) */
+    if (in->deg > 0 && nn > 0) {
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
+        for (int q = 0; q < nn; q++) {
+            const net_row row = net_row_of(net, nl, (int)(next[q] - nl->i0));
+            net_prefetch(row, w->brand);
+            net_prefetch_exper(row, w->exper);
+        }
+    }
     uint8_t *restrict brand_next = w->brand_next;
     float *restrict loyalty = w->loyalty;
     for (int k = 0; k < m; k++) {
@@ -298,6 +326,8 @@ void cust_serve(ad_world *w)
         serve_scratch s; /* about 26 KB */
         memset(s.acc, 0, sizeof s.acc);
         s.A = &w->acc[t];
+        s.links = NULL;
+        s.lb[0].i0 = s.lb[1].i0 = -1;
         s.warm = warm && load && ne > 0 ? calloc((size_t)ne, sizeof *s.warm) : NULL;
         s.load = s.warm ? calloc((size_t)ne, sizeof *s.load) : NULL;
         if (!s.load) { free(s.warm); s.warm = NULL; }

@@ -92,10 +92,9 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     w->open = malloc(n * sizeof(float));
     w->rate = malloc(n * sizeof(float));
     w->tipprop = malloc(n * sizeof(float));
-    w->nbr = w->deg > 0 ? malloc(n * (size_t)w->deg * sizeof(uint32_t)) : NULL;
     if (!w->brand || !w->brand_next || !w->exper || !w->exper_next || !w->code || !w->loyalty ||
         !w->expect || !w->deficit || !w->need || !w->open || !w->rate || !w->tipprop ||
-        (w->deg > 0 && !w->nbr) || make_acc(w))
+        make_acc(w))
         goto nomem;
     memset(w->acc, 0, (size_t)w->acc_n * sizeof(ad_acc));
 
@@ -104,7 +103,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
         w->psw[k] = cfg->nu / (1.0 + exp(-(cfg->l_crit - l) / cfg->switch_s));
     }
     cust_init(w);
-    net_build(w->nbr, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed);
+    if (net_build(&w->net, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed)) goto nomem;
     brand_init(w);
     (void)brand_begin(w, -cfg->warmup); /* no interventions before week 0 */
     w->br[0].a_n = 0; /* the ring starts with the first step */
@@ -118,7 +117,7 @@ nomem:
     ad_world_free(w);
     return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL,
                         "out of memory for %lld customers (about %.1f GB needed)",
-                        (long long)cfg->customers, (double)cfg->customers * (70.0 + 4.0 * (double)cfg->degree) / 1e9);
+                        (long long)cfg->customers, (double)cfg->customers * (36.0 + 4.0 * (double)cfg->degree * cfg->rewire) / 1e9);
 }
 
 static int step_failed(ad_error *err)
@@ -179,7 +178,7 @@ void ad_world_agents(const ad_world *w, ad_agent_view *v)
 size_t ad_world_bytes(const ad_world *w)
 {
     size_t n = (size_t)w->n;
-    size_t cust = n * (5 * sizeof(uint8_t) + 7 * sizeof(float)) + n * (size_t)w->deg * sizeof(uint32_t);
+    size_t cust = n * (5 * sizeof(uint8_t) + 7 * sizeof(float)) + net_bytes(&w->net);
     size_t emp = (size_t)w->ne_cap * (3 + 2 * sizeof(float) + sizeof(int64_t) + 2 * sizeof(int32_t));
     return sizeof *w + cust + emp + (size_t)w->acc_n * sizeof(ad_acc);
 }
@@ -189,7 +188,8 @@ void ad_world_free(ad_world *w)
     if (!w) return;
     free(w->brand); free(w->brand_next); free(w->exper); free(w->exper_next); free(w->code);
     free(w->loyalty); free(w->expect); free(w->deficit); free(w->need); free(w->open);
-    free(w->rate); free(w->tipprop); free(w->nbr); free(w->acc);
+    free(w->rate); free(w->tipprop); free(w->acc);
+    net_free(&w->net);
     emp_free(w);
     free(w);
 }

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 #include "aandacht.h"
+#include "network.h"
 
 /* fixed point for fractions in [0, 1]-ish summed over up to 1e8 agents */
 #define AD_FX 4294967296.0
@@ -92,13 +93,13 @@ struct ad_world {
     int64_t week;               /* recorded week of the last step, -1 before */
     int recording;              /* accumulate snapshot histograms this step */
 
-    /* customers (owned; n each, nbr n*deg) */
+    /* customers (owned; n each) */
     uint8_t *brand, *brand_next;    /* current brand: last week's / this week's */
     int8_t *exper, *exper_next;     /* last experience: -1 detractor, 0 passive, 1 promoter */
     uint8_t *code;                  /* this week's contact code (AD_C_*) */
     float *loyalty, *expect, *deficit;
     float *need, *open, *rate, *tipprop;  /* fixed traits */
-    uint32_t *nbr;                  /* neighbours, deg per customer */
+    ad_net net;                     /* who hears whom (owned) */
 
     /* employees (owned; ne_cap each) */
     int64_t ne, ne_cap;             /* slots used, slots allocated */

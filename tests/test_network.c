@@ -3,8 +3,10 @@
  * Without rewiring every customer hears exactly its deg/2 ring neighbours on
  * each side; with rewiring p a share p of the links goes elsewhere, never to
  * the customer itself, uniformly over the others. The network is a function
- * of the seed alone (not of the thread count). The neighbour scores are
- * checked against a count made by hand.
+ * of the seed alone (not of the thread count). The compact storage (ring
+ * links implied, rewired ones listed) gives back every link, and the
+ * neighbour counts and scores, in words or byte by byte, at the ends of the
+ * ring or inside, match a count made by hand over explicit lists.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -15,12 +17,39 @@
 
 #include "network.h"
 
+/* every link of net, as lists: nbr[deg * i + k] is link k of customer i */
+static uint32_t *expand(const ad_net *net)
+{
+    uint32_t *nbr = malloc((size_t)net->n * (size_t)net->deg * sizeof *nbr + 1);
+    cr_assert_not_null(nbr);
+    for (int64_t i = 0; i < net->n; i++)
+        for (int k = 0; k < net->deg; k++) nbr[net->deg * i + k] = net_link(net, i, k);
+    return nbr;
+}
+
 static uint32_t *build(int64_t n, int deg, double p, uint64_t seed)
 {
-    uint32_t *nbr = malloc((size_t)n * (size_t)deg * sizeof *nbr);
-    cr_assert_not_null(nbr);
-    net_build(nbr, n, deg, p, seed);
+    ad_net net;
+    cr_assert_eq(net_build(&net, n, deg, p, seed), 0);
+    uint32_t *nbr = expand(&net);
+    net_free(&net);
     return nbr;
+}
+
+/* net_on_brand, out of line: the compiler sees no constant customer whose
+ * window would reach past a test's small array (only the ring's inside
+ * reads it) */
+static __attribute__((noinline)) int on_brand(const ad_net *net, net_row r, const uint8_t *brand, int b)
+{
+    return net_on_brand(net, r, brand, b);
+}
+
+/* the links of customer i (any i) */
+static net_row row_of(const ad_net *net, int64_t i, net_block *bl)
+{
+    const int64_t i0 = i / NET_BLOCK * NET_BLOCK;
+    net_block_at(net, i0, (int)(net->n - i0 < NET_BLOCK ? net->n - i0 : NET_BLOCK), bl);
+    return net_row_of(net, bl, (int)(i - i0));
 }
 
 /* |i - j| on the ring of n */
@@ -112,8 +141,12 @@ Test(network, tiny_rings_fully_rewired_never_hear_themselves)
         const int deg = 2;
         int64_t hits[9][9] = {{0}};
         for (uint64_t seed = 0; seed < 2000; seed++) {
+            ad_net net;
+            cr_assert_eq(net_build(&net, n, deg, 1.0, seed), 0);
             uint32_t nbr[9 * 2];
-            net_build(nbr, n, deg, 1.0, seed);
+            for (int64_t i = 0; i < n; i++)
+                for (int k = 0; k < deg; k++) nbr[deg * i + k] = net_link(&net, i, k);
+            net_free(&net);
             for (int64_t i = 0; i < n; i++)
                 for (int k = 0; k < deg; k++) {
                     cr_assert_neq((int64_t)nbr[deg * i + k], i, "n %lld seed %llu: customer %lld hears itself",
@@ -172,13 +205,43 @@ Test(network, deterministic_for_a_seed_and_any_thread_count_and_different_for_an
     free(c);
 }
 
-Test(network, degree_0_writes_nothing)
+Test(network, degree_0_holds_nothing)
 {
-    uint32_t guard[16];
-    memset(guard, 0xab, sizeof guard);
-    net_build(guard, 4, 0, 0.5, 1);
-    for (int k = 0; k < 16; k++) cr_assert_eq(guard[k], 0xabababab);
-    net_build(NULL, 1000, 0, 0.5, 1); /* the world passes NULL when deg is 0 */
+    ad_net net;
+    cr_assert_eq(net_build(&net, 1000, 0, 0.5, 1), 0);
+    cr_assert_null(net.mask);
+    cr_assert_null(net.far);
+    cr_assert_eq(net_bytes(&net), 0);
+    net_free(&net);
+}
+
+Test(network, compact_storage_keeps_every_link_in_about_2_plus_4_deg_p_bytes)
+{
+    /* net_from_lists of the expanded links gives the same links back; it
+     * stores as rewired only what is not the ring neighbour (net_build also
+     * a rewired link that landed on it by chance) */
+    const int64_t n = 5000;
+    const int deg = 8;
+    ad_net a, b;
+    cr_assert_eq(net_build(&a, n, deg, 0.1, 3), 0);
+    uint32_t *nbr = expand(&a), *again;
+    cr_assert_eq(net_from_lists(&b, n, deg, nbr), 0);
+    again = expand(&b);
+    cr_assert(memcmp(nbr, again, (size_t)n * deg * sizeof *nbr) == 0);
+    int64_t rewired = 0;
+    for (int64_t i = 0; i < n; i++) {
+        cr_assert_eq(b.mask[i] & ~a.mask[i], 0, "customer %lld", (long long)i);
+        rewired += net_popcount16(a.mask[i]);
+    }
+    cr_assert(rewired > 0.08 * n * deg && rewired < 0.12 * n * deg, "%lld links rewired", (long long)rewired);
+    free(again);
+    /* 2 bytes of mask, 4 per rewired link (0.8 a customer, sd 0.013), and
+     * the block offsets: 5.2 +- 0.1 bytes per customer, not 4 deg = 32 */
+    const double per = (double)net_bytes(&a) / (double)n;
+    cr_assert(per > 4.9 && per < 5.5, "%.2f bytes per customer", per);
+    free(nbr);
+    net_free(&a);
+    net_free(&b);
 }
 
 /* ---- neighbour scores ------------------------------------------------- */
@@ -197,13 +260,53 @@ Test(network, on_brand_counts_the_neighbours_on_each_brand)
     brand[0] = 4;
     /* brands of customers nobody hears must not count */
     brand[4] = 2; brand[6] = 2;
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 2), 3);
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 0), 1);
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 15), 1);
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 9), 1);
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 4), 0, "the customer's own brand is not a neighbour's");
-    cr_assert_eq(net_on_brand(nbr, deg, 0, brand, 1), 0);
-    cr_assert_eq(net_on_brand(nbr, deg, 1, brand, 4), 6, "row 1 starts at nbr[deg]");
+    ad_net net;
+    net_block bl;
+    cr_assert_eq(net_from_lists(&net, NC, deg, nbr), 0);
+    const net_row r0 = row_of(&net, 0, &bl);
+    cr_assert_eq(on_brand(&net, r0, brand, 2), 3);
+    cr_assert_eq(on_brand(&net, r0, brand, 0), 1);
+    cr_assert_eq(on_brand(&net, r0, brand, 15), 1);
+    cr_assert_eq(on_brand(&net, r0, brand, 9), 1);
+    cr_assert_eq(on_brand(&net, r0, brand, 4), 0, "the customer's own brand is not a neighbour's");
+    cr_assert_eq(on_brand(&net, r0, brand, 1), 0);
+    cr_assert_eq(on_brand(&net, row_of(&net, 1, &bl), brand, 4), 6, "customer 1 hears 0 six times");
+    net_free(&net);
+}
+
+/* net_on_brand of every customer and brand against a count over the lists:
+ * inside the ring (in words) and at its ends (byte by byte), every degree,
+ * rings with and without rewired links, a block boundary inside */
+Test(network, on_brand_matches_a_count_by_hand_everywhere)
+{
+    enum { N = 700 };
+    static uint8_t brand[N];
+    uint32_t x = 777;
+    for (int i = 0; i < N; i++) {
+        x = x * 1664525u + 1013904223u;
+        brand[i] = (uint8_t)(x >> 29); /* 8 brands: many equal bytes in a window */
+    }
+    const int degs[] = {1, 2, 3, 4, 6, 7, 8, 10, 15, 16};
+    const double ps[] = {0.0, 0.3, 1.0};
+    for (size_t d = 0; d < sizeof degs / sizeof *degs; d++)
+        for (size_t q = 0; q < sizeof ps / sizeof *ps; q++) {
+            const int deg = degs[d];
+            ad_net net;
+            net_block bl;
+            cr_assert_eq(net_build(&net, N, deg, ps[q], 11), 0);
+            uint32_t *nbr = expand(&net);
+            for (int64_t i = 0; i < N; i++) {
+                const net_row r = row_of(&net, i, &bl);
+                for (int b = 0; b < 8; b++) {
+                    int hand = 0;
+                    for (int k = 0; k < deg; k++) hand += brand[nbr[deg * i + k]] == b;
+                    cr_assert_eq(on_brand(&net, r, brand, b), hand, "deg %d p %.1f customer %lld brand %d", deg,
+                                 ps[q], (long long)i, b);
+                }
+            }
+            free(nbr);
+            net_free(&net);
+        }
 }
 
 /* score[b] = neighbours on b + promoters on b - detractors on b, counted by
@@ -217,7 +320,10 @@ static void hand_scores(const uint32_t *my, int deg, const uint8_t *brand, const
 Test(network, scores_match_a_count_by_hand_on_every_brand)
 {
     const int deg = 4;
-    uint32_t nbr[2 * 4] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint32_t nbr[NC * 4] = {1, 2, 3, 4, 5, 6, 7, 8};
+    ad_net net;
+    net_block bl;
+    cr_assert_eq(net_from_lists(&net, NC, deg, nbr), 0);
     uint8_t brand[NC] = {0};
     int8_t exper[NC] = {0};
     /* customer 0: brand 1 promoter, brand 1 detractor, brand 9 promoter,
@@ -227,7 +333,7 @@ Test(network, scores_match_a_count_by_hand_on_every_brand)
     brand[3] = 9; exper[3] = 1;
     brand[4] = 15; exper[4] = 0;
     int score[16];
-    net_scores(nbr, deg, 0, brand, exper, 16, score);
+    net_scores(&net, row_of(&net, 0, &bl), brand, exper, 16, score);
     int want[16] = {0};
     want[1] = 2;  /* 2 on brand 1, +1 -1 */
     want[9] = 2;  /* 1 on brand 9, +1 */
@@ -236,9 +342,10 @@ Test(network, scores_match_a_count_by_hand_on_every_brand)
     /* nb limits what is written */
     int few[16];
     for (int b = 0; b < 16; b++) few[b] = -7;
-    net_scores(nbr, deg, 0, brand, exper, 4, few);
+    net_scores(&net, row_of(&net, 0, &bl), brand, exper, 4, few);
     cr_assert_eq(few[1], 2);
     cr_assert_eq(few[4], -7, "net_scores must write only score[0..nb)");
+    net_free(&net);
 
     /* random neighbourhoods of the largest degree over all 16 brands */
     enum { DEG = 16, N = 4096 };
@@ -255,12 +362,16 @@ Test(network, scores_match_a_count_by_hand_on_every_brand)
             big[i * DEG + k] = (x >> 8) % N;
         }
     }
+    /* and some ring links among them, so the scores see both kinds */
+    for (int i = 0; i < N; i += 3) big[i * DEG + 2] = (uint32_t)((i - DEG / 2 + 2 + N) % N);
+    cr_assert_eq(net_from_lists(&net, N, DEG, big), 0);
     for (int i = 0; i < N; i++) {
         int got[16], hand[16];
-        net_scores(big, DEG, i, bb, ee, 16, got);
+        net_scores(&net, row_of(&net, i, &bl), bb, ee, 16, got);
         hand_scores(big + DEG * i, DEG, bb, ee, hand);
         for (int b = 0; b < 16; b++) cr_assert_eq(got[b], hand[b], "customer %d brand %d", i, b);
     }
+    net_free(&net);
 }
 
 Test(network, scores_hold_the_extremes_of_degree_16)
@@ -268,10 +379,14 @@ Test(network, scores_hold_the_extremes_of_degree_16)
     /* all 16 neighbours promoters of one brand: 32, the largest packed sum;
      * it must not spill into the next brand's byte. All detractors: 0. */
     const int deg = 16;
-    uint32_t nbr[16];
+    uint32_t nbr[32 * 16] = {0};
     uint8_t brand[32] = {0};
     int8_t exper[32] = {0};
     for (int k = 0; k < deg; k++) nbr[k] = (uint32_t)(k + 1);
+    ad_net net;
+    net_block bl;
+    cr_assert_eq(net_from_lists(&net, 32, deg, nbr), 0);
+    const net_row r0 = row_of(&net, 0, &bl);
     const int probe[] = {0, 6, 7, 8, 14, 15};
     for (size_t p = 0; p < sizeof probe / sizeof *probe; p++) {
         for (int e = -1; e <= 1; e++) {
@@ -280,11 +395,12 @@ Test(network, scores_hold_the_extremes_of_degree_16)
                 exper[k] = (int8_t)e;
             }
             int score[16];
-            net_scores(nbr, deg, 0, brand, exper, 16, score);
+            net_scores(&net, r0, brand, exper, 16, score);
             for (int b = 0; b < 16; b++)
                 cr_assert_eq(score[b], b == probe[p] ? deg * (1 + e) : 0, "brand %d, experience %d: score[%d] = %d",
                              probe[p], e, b, score[b]);
-            cr_assert_eq(net_on_brand(nbr, deg, 0, brand, probe[p]), deg);
+            cr_assert_eq(on_brand(&net, r0, brand, probe[p]), deg);
         }
     }
+    net_free(&net);
 }
