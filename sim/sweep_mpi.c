@@ -208,6 +208,11 @@ int sweep_mpi_run(const sweep_run_opts *o, ad_error *err)
     MPI_Comm_size(comm, &size);
     sweep_ctx *c = calloc(1, sizeof *c);
     int rc = c ? sweep_ctx_setup(c, o, err) : ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+    /* a launcher that started several processes MPI does not join */
+    if (!rc && size == 1 && o->shard_count <= 0 && sweep_launched_ranks() > 1)
+        rc = ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL,
+                          "started as %ld processes, but MPI sees only this one: each would run the whole sweep into "
+                          "the same file; start it with mpirun, or with srun --mpi=pmix (Open MPI)", sweep_launched_ranks());
     if (c && rank != 0) c->tty = 0;
     rc = agree(comm, rank, size, rc, err);
     if (!rc && size == 1) { /* one rank: a local sweep */

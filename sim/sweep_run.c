@@ -374,11 +374,9 @@ const char *sweep_mpi_version(void)
 #endif
 }
 
-/* Processes of the MPI job that started this one, by its launcher's
- * environment (Open MPI's mpirun, MPICH's and Slurm's PMI); 1 if none. */
-static long launched_ranks(void)
+long sweep_launched_ranks(void)
 {
-    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_STEP_NUM_TASKS"};
     long n = 1;
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i]);
@@ -394,12 +392,19 @@ int sweep_run_all(const sweep_run_opts *o, ad_error *err)
 #ifdef AANDACHT_MPI
     if (sweep_mpi_launched()) return sweep_mpi_run(o, err);
 #endif
-    /* without MPI, copies started by mpirun would all write the same file */
-    if (launched_ranks() > 1)
+    /* processes started side by side without MPI would all write one file */
+    if (o->shard_count <= 0 && sweep_launched_ranks() > 1)
         return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL,
-                            "started as %ld MPI processes, but this aandacht is built without MPI: they would all run "
-                            "the whole sweep into one file; build with cmake -DAANDACHT_MPI=ON, or use --shard I/N "
-                            "(docs/hpc.md)", launched_ranks());
+                            "started as %ld processes (by mpirun or srun), but %s: each would run the whole sweep "
+                            "into the same file; %s, or give each process its own --shard I/N (docs/hpc.md)",
+                            sweep_launched_ranks(),
+#ifdef AANDACHT_MPI
+                            "no MPI process manager is in sight",
+                            "start it with mpirun, or with srun --mpi=pmix (Open MPI)"
+#else
+                            "this aandacht is built without MPI", "build it with cmake -DAANDACHT_MPI=ON"
+#endif
+        );
     sweep_ctx *c = calloc(1, sizeof *c);
     if (!c) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
     int rc = sweep_ctx_setup(c, o, err);

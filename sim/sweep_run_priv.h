@@ -75,6 +75,9 @@ void sweep_run_local(sweep_ctx *c);
 int sweep_ctx_finish(sweep_ctx *c, ad_error *err);
 /* Releases everything (closing an open file as incomplete). */
 void sweep_ctx_free(sweep_ctx *c);
+/* Processes started beside this one by a launcher, from its environment
+ * (Open MPI's mpirun, PMI, an srun step of several tasks); 1 if none. */
+long sweep_launched_ranks(void);
 /* Seconds on a monotonic clock. */
 double sweep_now(void);
 

@@ -227,3 +227,19 @@ def test_sigterm_to_the_ranks_leaves_a_partial_that_resumes(serial, tmp_path):
     r = mpirun(2, exe, "sweep", cfg, "-o", cut, "--resume", "--threads", 1)
     assert r.returncode == 0 and "12 runs (12 ok, 0 failed)" in r.stdout, r.stderr
     assert_same(whole, cut)
+
+
+def test_an_srun_step_of_several_tasks_needs_mpi_or_shards(tmp_path):
+    """Under srun -n 2 without an MPI plugin (SLURM_STEP_NUM_TASKS=2, no
+    PMI), a whole sweep is refused; a shard per task runs."""
+    cfg = small_scenario(tmp_path, name="step", weeks=4, warmup=2, customers=500, extra=GRID)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMI", "SLURM_"))}
+    env["SLURM_STEP_NUM_TASKS"] = "2"
+    r = subprocess.run([str(BINARY), "sweep", str(cfg), "-o", str(tmp_path / "x.h5")], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "each would run the whole sweep" in r.stderr and "--shard" in r.stderr
+    assert not (tmp_path / "x.h5.partial").exists()
+    r = subprocess.run([str(BINARY), "sweep", str(cfg), "-o", str(tmp_path / "x.h5"), "--shard", "1/2", "--quiet"],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "x.shard1of2.h5").exists()
