@@ -7,6 +7,7 @@ every other's, the top two when together they clear the rest, else that no
 parameter stands out (and, for Sobol indices whose intervals are typically
 wider than the whole 0-1 scale, that the runs are too few to tell).
 """
+import matplotlib.patches
 import numpy as np
 
 from . import style
@@ -92,6 +93,10 @@ def chart_morris(sw, outcome, outdir, res):
     fig, ax = style.new_figure("wide")
     top = max(np.nanmax(res.mu_star_ci), np.nanmax(res.sigma_ci), np.nanmax(res.mu_star), 1e-12) * 1.1
     ax.plot([0, top], [0, top], color=style.GREY, linestyle="--", linewidth=1.5)
+    floor = np.isfinite(res.noise_mu_star) and np.isfinite(res.noise_sigma)
+    if floor:     # what replication noise alone would give: effects in here are not told from noise
+        ax.add_patch(matplotlib.patches.Rectangle((0, 0), res.noise_mu_star, res.noise_sigma, color=style.LIGHT,
+                                                  alpha=0.8, linewidth=0, zorder=0.5))
     for j in range(len(names)):
         ax.errorbar(res.mu_star[j], res.sigma[j], xerr=np.abs(res.mu_star_ci[[j]].T - res.mu_star[j]),
                     yerr=np.abs(res.sigma_ci[[j]].T - res.sigma[j]), fmt="o", color=colors[j], markersize=14,
@@ -115,14 +120,22 @@ def chart_morris(sw, outcome, outdir, res):
     ax.annotate("σ = μ*", xy=(0.93 * top, 0.93 * top), xytext=(-4, 4), textcoords="offset points", ha="right",
                 va="bottom", rotation=np.degrees(np.arctan2(box.height, box.width)), rotation_mode="anchor",
                 color=style.GREY, fontsize=style.BASE_SIZE - 2)
-    _label_points(ax, res.mu_star, res.sigma, names, colors,
-                  _errorbar_boxes(ax, res.mu_star, res.sigma, res.mu_star_ci, res.sigma_ci, 8))
+    obstacles = _errorbar_boxes(ax, res.mu_star, res.sigma, res.mu_star_ci, res.sigma_ci, 8)
+    if floor and res.noise_mu_star > 0.12 * top:
+        t = ax.annotate("noise alone", xy=(res.noise_mu_star, res.noise_sigma), xytext=(-6, -6),
+                        textcoords="offset points", ha="right", va="top", color=style.GREY,
+                        fontsize=style.BASE_SIZE - 2)
+        obstacles.append(t.get_window_extent(ax.figure.canvas.get_renderer()))
+    _label_points(ax, res.mu_star, res.sigma, names, colors, obstacles)
     caption = (f"Morris elementary effects on {lc(label)} (mean of the last {sw.window} weeks, averaged over "
                "replications): μ* is the mean absolute change when a parameter moves across its whole range, "
                "σ how much that change differs from one place in the design to another (near or above the "
                f"dashed line: interaction or curvature as large as the effect itself). Bars: {pct} % bootstrap "
                f"intervals over {res.trajectories} trajectories ({res.resamples} resamples)"
-               + (f"; {res.dropped} trajectories dropped for failed runs" if res.dropped else "") + ".")
+               + (f"; {res.dropped} trajectories dropped for failed runs" if res.dropped else "")
+               + (". The grey corner is what replication noise alone would give (μ* "
+                  f"{res.noise_mu_star:.3g}, σ {res.noise_sigma:.3g}): a parameter inside it is not told apart "
+                  "from noise" if floor else "") + ".")
     return saved(outcome, "morris", title, caption, fig, outdir)
 
 
@@ -153,8 +166,8 @@ def chart_sobol(sw, outcome, outdir, res):
         title = f"{' and '.join(who)} {'drive' if len(who) > 1 else 'drives'} most of the variation in {lc(label)}"
     else:
         title = f"No parameter stands out in driving {lc(label)} with these runs"
-    noise = (f"; replication noise is {100 * res.noise_share:.0f} % of it"
-             if np.isfinite(res.noise_share) else "")
+    noise = (f"; replication noise ({100 * res.noise_share:.0f} % of the variance) taken out"
+             if res.denoised and np.isfinite(res.noise_share) else "")
     pct = int(round(100 * res.level))
     style.finish(fig, ax, title, subtitle=f"Sobol indices of {lc(label)} (last {sw.window} weeks){noise}",
                  footnote=sw.footnote(f"N = {res.n_base} base rows, bootstrap {pct} % intervals"))
@@ -163,7 +176,7 @@ def chart_sobol(sw, outcome, outdir, res):
                "adds its interactions. Estimators: Saltelli et al. (2010) for first order, Jansen (1999) for "
                f"total; error bars: {pct} % bootstrap intervals over {res.n_base} base rows ({res.resamples} "
                "resamples)" + (f"; {res.dropped} base rows dropped for failed runs" if res.dropped else "")
-               + (f". Replication noise left in the point means is {100 * res.noise_share:.0f} % of their "
-                  "variance; it adds about that much to every total index and takes it from the first-order ones"
-                  if np.isfinite(res.noise_share) else "") + ".")
+               + (f". Replication noise left in the point means ({100 * res.noise_share:.0f} % of their "
+                  "variance, estimated from the replications of each point) is taken out of the variance and "
+                  "the total-index numerators" if res.denoised and np.isfinite(res.noise_share) else "") + ".")
     return saved(outcome, "sobol", title, caption, fig, outdir)

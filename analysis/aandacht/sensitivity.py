@@ -47,8 +47,22 @@ Replications and failed runs
 ----------------------------
 By default (``replications="mean"``) the output is averaged over the
 replications of each design point before any index is computed: the indices
-describe the mean response, and ``noise_share`` says how large the
-replication noise left in those means is against their variance.
+describe the mean response. The means still carry replication noise (the
+variance of a mean of R runs, s^2 / R, with s^2 the point's sample variance
+over its replications), and noise inflates the estimators: the pooled
+variance by the mean noise, every Jansen numerator by the noise of its two
+points. With two or more replications that noise is estimated point by point
+and taken out (``denoise=True``, the default):
+
+  V    = var(f_A, f_B) - mean(n_A, n_B)
+  ST_i = mean((f_A - f_ABi)^2 - n_A - n_ABi) / (2 V)
+  S_i  = mean(f_B (f_ABi - f_A)) / V           (noise-free numerator already)
+
+n being each point's noise variance; ``noise_share`` reports mean noise over
+the pooled variance. Morris effects cannot be corrected the same way (mu* is
+an absolute value), so MorrisEffects reports the noise floor instead: the mu*
+and sigma that replication noise alone would give (``noise_mu_star``,
+``noise_sigma``); effects near it are not told apart from noise.
 ``replications="pool"`` treats each replication as its own copy of the design
 (base row or trajectory = (row, replication)), so run-to-run noise counts as
 variance nobody explains; an integer uses that replication alone.
@@ -86,7 +100,8 @@ class SobolIndices:
     output: str = ""          # what was analysed, for captions
     replications: str = "mean"
     failed_runs: int = 0
-    noise_share: float = float("nan")  # replication noise in the point means / V
+    noise_share: float = float("nan")  # replication noise in the point means / their variance
+    denoised: bool = False    # noise taken out of V and the total-index numerators
 
     def table(self) -> list:
         """One dict per parameter (for CSV files and HTML tables)."""
@@ -112,7 +127,9 @@ class MorrisEffects:
     output: str = ""
     replications: str = "mean"
     failed_runs: int = 0
-    noise_share: float = float("nan")  # replication noise in the point means / variance of the means
+    noise_share: float = float("nan")  # replication noise in the point means / their variance
+    noise_mu_star: float = float("nan")  # mu* that replication noise alone would give
+    noise_sigma: float = float("nan")    # sigma that replication noise alone would give
 
     @property
     def trajectories(self) -> int:
@@ -128,14 +145,20 @@ class MorrisEffects:
 
 # ---- estimators on arrays ----------------------------------------------------
 
-def _sobol_point(fa, fb, fab):
-    """S1, ST of (..., N) base outputs and (..., N, k) AB outputs; leading axes are batches."""
+def _sobol_point(fa, fb, fab, noise=None):
+    """S1, ST of (..., N) base outputs and (..., N, k) AB outputs; leading axes
+    are batches. noise: (n_A, n_B, n_AB) noise variances shaped alike, or None."""
     both = np.concatenate([fa, fb], axis=-1)
     v = np.var(both, axis=-1)
+    sq = (fa[..., None] - fab) ** 2
+    if noise is not None:
+        na, nb, nab = noise
+        v = v - np.mean(np.concatenate([na, nb], axis=-1), axis=-1)
+        sq = sq - na[..., None] - nab
     fb = fb - np.mean(both, axis=-1, keepdims=True)      # centred: see the module doc
     with np.errstate(divide="ignore", invalid="ignore"):
         s1 = np.mean(fb[..., None] * (fab - fa[..., None]), axis=-2) / v[..., None]
-        st = 0.5 * np.mean((fa[..., None] - fab) ** 2, axis=-2) / v[..., None]
+        st = 0.5 * np.mean(sq, axis=-2) / v[..., None]
     return s1, st, v
 
 
@@ -151,12 +174,14 @@ def _check_bootstrap(resamples, level):
         raise ValueError(f"level is {level}: it must lie between 0 and 1 (0.95 for 95 %)")
 
 
-def sobol_indices(fa, fb, fab, *, parameters: Sequence[str] | None = None, resamples=DEFAULT_RESAMPLES,
-                  level=DEFAULT_LEVEL, seed=0, **meta) -> SobolIndices:
+def sobol_indices(fa, fb, fab, *, parameters: Sequence[str] | None = None, noise=None,
+                  resamples=DEFAULT_RESAMPLES, level=DEFAULT_LEVEL, seed=0, **meta) -> SobolIndices:
     """Sobol indices from the outputs of a Saltelli sample.
 
     fa, fb: (N,) outputs at the rows of A and B; fab: (N, k), column i the
-    outputs at AB_i. Rows must be complete (drop spoilt ones first). meta is
+    outputs at AB_i. Rows must be complete (drop spoilt ones first).
+    noise: None, or the noise variance of each output, (n_A, n_B, n_AB)
+    shaped like (fa, fb, fab), to take out (see the module doc). meta is
     passed on to SobolIndices (output, dropped, replications, ...).
     """
     fa, fb, fab = (np.asarray(a, dtype=float) for a in (fa, fb, fab))
@@ -172,17 +197,23 @@ def sobol_indices(fa, fb, fab, *, parameters: Sequence[str] | None = None, resam
     names = tuple(parameters) if parameters is not None else tuple(f"x{j + 1}" for j in range(k))
     if len(names) != k:
         raise ValueError(f"{len(names)} parameter names for {k} parameters")
-    s1, st, v = _sobol_point(fa, fb, fab)
+    if noise is not None:
+        noise = tuple(np.asarray(a, dtype=float) for a in noise)
+        if [a.shape for a in noise] != [fa.shape, fb.shape, fab.shape] or not all(
+                np.all(np.isfinite(a) & (a >= 0)) for a in noise):
+            raise ValueError("noise variances must be finite, >= 0 and shaped like f_A, f_B and f_AB")
+    s1, st, v = _sobol_point(fa, fb, fab, noise)
     rng = np.random.default_rng(seed)
     b1, bt = np.empty((resamples, k)), np.empty((resamples, k))
     step = max(1, _CHUNK // (n * (k + 2)))
     for lo in range(0, resamples, step):
         idx = rng.integers(0, n, size=(min(step, resamples - lo), n))
-        b1[lo:lo + len(idx)], bt[lo:lo + len(idx)], _ = _sobol_point(fa[idx], fb[idx], fab[idx])
+        nz = None if noise is None else tuple(a[idx] for a in noise)
+        b1[lo:lo + len(idx)], bt[lo:lo + len(idx)], _ = _sobol_point(fa[idx], fb[idx], fab[idx], nz)
     meta.setdefault("dropped", 0)
     return SobolIndices(parameters=names, S1=s1, S1_ci=_percentile(b1, level), ST=st,
                         ST_ci=_percentile(bt, level), n_base=n, variance=float(v), level=level,
-                        resamples=int(resamples), **meta)
+                        resamples=int(resamples), denoised=noise is not None, **meta)
 
 
 def elementary_effects(y, factor, delta):
@@ -312,16 +343,22 @@ def point_outputs(y, point, replication, status, n_points, replications="mean"):
     return table[:, [r]], failed, table
 
 
-def _noise_share(table, means):
-    """Replication noise left in the point means, against the variance of those means."""
+def _mean_noise(table):
+    """(points, 1) noise variance of each point's mean over its replications
+    (sample variance / R); NaN where a replication is missing or R < 2."""
     if table.shape[1] < 2:
-        return float("nan")
-    good = np.all(np.isfinite(table), axis=1)
+        return np.full((table.shape[0], 1), np.nan)
+    with np.errstate(invalid="ignore"):
+        return (np.var(table, axis=1, ddof=1) / table.shape[1])[:, None]
+
+
+def _noise_share(noise, means):
+    """Mean replication noise in the point means, against the variance of those means."""
+    good = np.isfinite(noise[:, 0]) & np.isfinite(means)
     if good.sum() < 2:
         return float("nan")
-    noise = np.mean(np.var(table[good], axis=1, ddof=1)) / table.shape[1]
     v = np.var(means[good])
-    return float(noise / v) if v > 0 else float("nan")
+    return float(np.mean(noise[good, 0]) / v) if v > 0 else float("nan")
 
 
 def _int_var(data, name, design):
@@ -331,8 +368,8 @@ def _int_var(data, name, design):
     return np.asarray(data[name]).ravel().astype(np.int64)
 
 
-def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", resamples=DEFAULT_RESAMPLES,
-                      level=DEFAULT_LEVEL, seed=0, output: str | None = None):
+def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", denoise=True,
+                      resamples=DEFAULT_RESAMPLES, level=DEFAULT_LEVEL, seed=0, output: str | None = None):
     """Sobol indices (saltelli sweep) or Morris measures (morris sweep) of one output.
 
     data: aandacht.io.read's dict of a sweep file, or the file's variables
@@ -340,6 +377,8 @@ def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", r
     ``replication``, ``design_u``, ``saltelli_block``, ..., ``sweep_design``,
     observables; see flat_sweep). reduce(flat data) gives one number per run,
     e.g. ``mean_over_last_weeks("market_share", 52, brand="Alpha")``.
+    denoise: in "mean" mode with replications, take the replication noise
+    out of the Sobol estimators (module doc); Morris reports its noise floor.
     """
     data = flat_sweep(data)
     design = _text(data["sweep_design"])
@@ -353,9 +392,10 @@ def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", r
     values, failed, table = point_outputs(y, data["point"], data["replication"], data["status"], n_points,
                                           replications)
     mode = replications if isinstance(replications, str) else f"replication {int(replications)}"
+    noise = _mean_noise(table) if mode == "mean" else np.full((n_points, 1), np.nan)
     meta = dict(output=output if output is not None else getattr(reduce, "label", ""), replications=mode,
-                failed_runs=failed,
-                noise_share=_noise_share(table, values[:, 0]) if mode == "mean" else float("nan"))
+                failed_runs=failed, noise_share=_noise_share(noise, values[:, 0]))
+    use_noise = denoise and mode == "mean" and table.shape[1] >= 2
     if design == "saltelli":
         block, row = _int_var(data, "saltelli_block", design), _int_var(data, "saltelli_row", design)
         n = int(row.max()) + 1
@@ -363,16 +403,21 @@ def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", r
                 or block.min() < 0 or block.max() > k + 1:
             raise ValueError(f"saltelli layout: {n_points} points, rows 0..{n - 1} and blocks "
                              f"{block.min()}..{block.max()} do not make N (k + 2) points with k = {k}")
-        grid = np.full((k + 2, n, values.shape[1]), np.nan)
-        grid[block, row] = values
-        grid = grid.transpose(0, 2, 1).reshape(k + 2, -1)        # base rows = (replication, row)
+        def blocks(v):                                              # (points, m) -> (k + 2, base rows)
+            grid = np.full((k + 2, n, v.shape[1]), np.nan)
+            grid[block, row] = v
+            return grid.transpose(0, 2, 1).reshape(k + 2, -1)       # base rows = (replication, row)
+        grid = blocks(values)
         keep = np.all(np.isfinite(grid), axis=0)
         meta["dropped"] = int(np.count_nonzero(~keep))
         if keep.sum() < 2:
             raise ValueError(f"only {int(keep.sum())} complete base rows of {keep.size} "
                              f"({failed} runs failed): too few for Sobol indices")
-        g = grid[:, keep]
-        return sobol_indices(g[0], g[1], g[2:].T, parameters=names, resamples=resamples, level=level,
+        g, nz = grid[:, keep], None
+        if use_noise:
+            ng = blocks(noise)[:, keep]
+            nz = (ng[0], ng[1], ng[2:].T)
+        return sobol_indices(g[0], g[1], g[2:].T, parameters=names, noise=nz, resamples=resamples, level=level,
                              seed=seed, **meta)
     traj, step = _int_var(data, "morris_trajectory", design), _int_var(data, "morris_step", design)
     factor = _int_var(data, "morris_factor", design)
@@ -387,6 +432,11 @@ def sweep_sensitivity(data: Mapping, reduce: Callable, *, replications="mean", r
     dv = np.tile(delta[order].reshape(r, k + 1), (values.shape[1], 1))
     keep = np.all(np.isfinite(yv), axis=1)
     meta["dropped"] = int(np.count_nonzero(~keep))
+    if use_noise and keep.any():
+        nv = noise[order].reshape(r, k + 1)[keep]                  # "mean" mode: one copy of the design
+        pair, step_u = nv[:, 1:] + nv[:, :-1], np.abs(dv[keep][:, 1:])
+        meta["noise_mu_star"] = float(np.mean(np.sqrt(2 * pair / np.pi) / step_u))
+        meta["noise_sigma"] = float(np.sqrt(np.mean(pair / step_u ** 2)))
     if not keep.any():
         raise ValueError(f"no complete Morris trajectory of {keep.size} ({failed} runs failed)")
     ee = elementary_effects(yv[keep], fv[keep], dv[keep])

@@ -270,6 +270,31 @@ def test_sweep_saltelli_means_replications_and_drops_failed_rows():
     assert one.n_base == n and one.dropped == 0 and one.replications == "replication 0"
 
 
+def test_replication_noise_is_taken_out():
+    """y = 0.2 + 0.3 u0 + 0.1 u1 (u2 unused) plus run noise as large as a
+    quarter of the variance left in 4-replication means: the raw Jansen
+    total index gives the unused parameter about that quarter; with the
+    noise estimated from the replications and taken out, the intervals hold
+    the truth. Morris on pure noise sits at the noise floor it reports."""
+    c = np.array([0.3, 0.1, 0.0])
+    data = sweep_data("saltelli", 3, 512, lambda u: 0.2 + u @ c, reps=4, noise=0.1, seed=3)
+    reduce = sa.final_value("hhi")
+    share = c ** 2 / np.sum(c ** 2)
+    raw = sa.sweep_sensitivity(data, reduce, resamples=300, denoise=False)
+    clean = sa.sweep_sensitivity(data, reduce, resamples=300)
+    assert clean.denoised and not raw.denoised and 0.15 < clean.noise_share < 0.35
+    assert raw.ST_ci[2, 0] > 0.1                        # noise passes for an effect
+    assert_covered(clean.ST_ci, share, "denoised ST")
+    assert_covered(clean.S1_ci, share, "denoised S1")
+    np.testing.assert_allclose(clean.ST, share, atol=0.06)
+    pooled = sa.sweep_sensitivity(data, reduce, resamples=100, replications="pool")
+    assert not pooled.denoised
+    noise_only = sweep_data("morris", 3, 60, lambda u: np.zeros(len(u)), reps=3, noise=0.1, seed=4)
+    m = sa.sweep_sensitivity(noise_only, reduce, resamples=100)
+    assert np.all(np.abs(m.mu_star / m.noise_mu_star - 1) < 0.3), (m.mu_star, m.noise_mu_star)
+    assert np.all(np.abs(m.sigma / m.noise_sigma - 1) < 0.3), (m.sigma, m.noise_sigma)
+
+
 def test_sweep_morris_drops_failed_trajectories():
     c = np.array([2.0, -1.0])
     data = sweep_data("morris", 2, 10, lambda u: u @ c, reps=2)
