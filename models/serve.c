@@ -34,6 +34,7 @@ typedef struct serve_in {
     int deg, soc_on, recording, tip_on;
     double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
     double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
+    int any_stated;                     /* some stated[b] > 0 */
     uint32_t avoid_key[AD_MAX_BRANDS];
     int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
     double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
@@ -49,8 +50,16 @@ typedef struct serve_in {
 /* One thread's state in cust_serve: its sums, and the scratch of the block
  * in hand (the contacts listed, their draws and social counts, and what the
  * settling pass needs of them). */
+/* how the settling pass sorts a customer's week: by the contacts it had */
+enum { SET_OTHER, SET_HUMAN_ONLY, SET_ROBOT_ONLY, SET_N = 4 };
+static const uint8_t set_class[8] = {
+    [AD_C_HUMAN] = SET_HUMAN_ONLY, [AD_C_AUTO_OK] = SET_ROBOT_ONLY, [AD_C_AUTO_FRUST] = SET_ROBOT_ONLY};
+
 typedef struct serve_scratch {
     int64_t acc[AD_MAX_BRANDS][AC_N]; /* this thread's sums, added to A once */
+    int64_t set_n[AD_MAX_BRANDS * SET_N];   /* settling pass: customers by brand and class, */
+    int64_t set_loy[AD_MAX_BRANDS * SET_N]; /* their loyalty (fixed point), */
+    int64_t set_def[AD_MAX_BRANDS];         /* and deficit by brand; added to acc once */
     ad_acc *A;                      /* this thread's accumulators (histograms) */
     int64_t *warm;                  /* this thread's warmth per employee (owned), */
     int32_t *load;                  /* and contacts; NULL: add to w's atomically */
@@ -262,19 +271,13 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
             }
         }
         brand_next[i] = (uint8_t)nb_i;
-        const int64_t fl = ad_fx(l);
-        const int human_only = kind == AD_C_HUMAN, robot_only = kind == AD_C_AUTO_OK || kind == AD_C_AUTO_FRUST;
-        int64_t *an = acc[nb_i];
-        an[AC_CUST]++;
-        an[AC_LOY] += fl;
-        an[AC_DEFICIT] += ad_fx(s->d[k]);
-        an[AC_HUMAN_ONLY] += human_only;
-        an[AC_HUMAN_ONLY_LOY] += human_only ? fl : 0;
-        an[AC_ROBOT_ONLY] += robot_only;
-        an[AC_ROBOT_ONLY_LOY] += robot_only ? fl : 0;
-        if (in->stated[nb_i] > 0) {
+        const int at = nb_i * SET_N + set_class[kind];
+        s->set_n[at]++;
+        s->set_loy[at] += ad_fx(l);
+        s->set_def[nb_i] += ad_fx(s->d[k]);
+        if (in->any_stated && in->stated[nb_i] > 0) {
             rng4 ra = rng_draw(in->seed, (uint64_t)i, in->avoid_key[nb_i], RNG_AVOID);
-            an[AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
+            acc[nb_i][AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
         }
         if (in->recording) {
             s->A->hist[AD_S_loyalty][nb_i][hist_bin(l)]++;
@@ -304,6 +307,7 @@ void cust_serve(ad_world *w)
         in.loyal_const[b] = c->k_rep * s->rep - c->shock_loyalty * s->stated;
         in.share[b] = s->share;
         in.stated[b] = s->stated;
+        in.any_stated |= s->stated > 0;
         in.avoid_key[b] = (uint32_t)(s->shock_event + 1);
         in.off[b] = w->active_off[b];
         in.H[b] = w->active_off[b + 1] - w->active_off[b];
@@ -323,8 +327,11 @@ void cust_serve(ad_world *w)
     #pragma omp parallel num_threads(w->threads)
     {
         const int t = omp_get_thread_num();
-        serve_scratch s; /* about 26 KB */
+        serve_scratch s; /* about 30 KB */
         memset(s.acc, 0, sizeof s.acc);
+        memset(s.set_n, 0, sizeof s.set_n);
+        memset(s.set_loy, 0, sizeof s.set_loy);
+        memset(s.set_def, 0, sizeof s.set_def);
         s.A = &w->acc[t];
         s.links = NULL;
         s.lb[0].i0 = s.lb[1].i0 = -1;
@@ -336,6 +343,18 @@ void cust_serve(ad_world *w)
         for (int64_t blk = 0; blk < nblocks; blk++) {
             int64_t i0 = blk * CUST_BLOCK;
             serve_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), &s);
+        }
+        for (int b = 0; b < w->nb; b++) { /* the settling pass's sums by class */
+            const int64_t *n = s.set_n + b * SET_N, *l = s.set_loy + b * SET_N;
+            for (int k = 0; k < SET_N; k++) {
+                s.acc[b][AC_CUST] += n[k];
+                s.acc[b][AC_LOY] += l[k];
+            }
+            s.acc[b][AC_HUMAN_ONLY] += n[SET_HUMAN_ONLY];
+            s.acc[b][AC_HUMAN_ONLY_LOY] += l[SET_HUMAN_ONLY];
+            s.acc[b][AC_ROBOT_ONLY] += n[SET_ROBOT_ONLY];
+            s.acc[b][AC_ROBOT_ONLY_LOY] += l[SET_ROBOT_ONLY];
+            s.acc[b][AC_DEFICIT] += s.set_def[b];
         }
         for (int b = 0; b < w->nb; b++)
             for (int f = 0; f < AC_N; f++) s.A->v[b][f] += s.acc[b][f];
