@@ -1,5 +1,5 @@
 # Conveniences around the CMake build. The two commands of the quick start:
-#   make demo   install what is missing, build, run the baseline scenario
+#   make demo   install what is missing, build, run the baseline scenario, report it
 #   make test   install what is missing, build, run every test
 # make test also builds the aandacht binary with MPI in $(MPI_BUILD) for the
 # mpirun tests (tests/python/test_sweep_mpi.py).
@@ -30,6 +30,9 @@ build-mpi: deps-mpi
 
 demo: build
 	$(BUILD)/aandacht run scenarios/baseline.cfg --force
+	$(BUILD)/aandacht report out/baseline.h5 -o out/baseline_report
+	@echo "The baseline's report: $(CURDIR)/out/baseline_report/report.html (open it in a browser;"
+	@echo "charts for slides in out/baseline_report/charts/, CSV files in out/baseline_report/data/)"
 
 test: build build-mpi
 	@cd $(BUILD) && ctest -L c --output-on-failure -j 1

@@ -6,7 +6,8 @@ returns {stem, title, caption, png, svg}; it returns None when the run has
 nothing to show (no tipping, no shock). Titles are computed from the data:
 they state what the chart shows, so they change with the run.
 
-Time runs in years after the warm-up (week / 52). Noisy weekly series
+Time runs in years after the warm-up (week / 52; weeks for runs shorter
+than two years). Noisy weekly series
 (NPS, profit, tips) are shown as a trailing mean over a quarter (13 weeks),
 which the subtitle says.
 """
@@ -18,7 +19,14 @@ QUARTER = 13
 
 
 def years(d):
-    return np.asarray(d["week"], dtype=float) / 52.0
+    """The time axis: years after the warm-up, or weeks for a run shorter
+    than two years (fractions of a year read badly)."""
+    return np.asarray(d["week"], dtype=float) / time_unit(d)[0]
+
+
+def time_unit(d):
+    """(weeks per unit, axis label) for a run's time axis."""
+    return (52.0, "years after the warm-up") if len(d["week"]) >= 104 else (1.0, "weeks after the warm-up")
 
 
 def smooth(x, k=QUARTER):
@@ -60,7 +68,7 @@ def pct(x):
 def _time_axes(ax, d, ylabel):
     t = years(d)
     ax.set_xlim(t[0], t[-1] if len(t) > 1 else t[0] + 1)
-    ax.set_xlabel("years after the warm-up")
+    ax.set_xlabel(time_unit(d)[1])
     ax.set_ylabel(ylabel)
 
 

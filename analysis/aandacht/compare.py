@@ -9,7 +9,7 @@ scenario name, or by file name when two files share a scenario.
 import numpy as np
 
 from . import style
-from .charts import QUARTER, ends, smooth
+from .charts import QUARTER, ends, smooth, time_unit
 
 
 def _labels(datas):
@@ -106,12 +106,13 @@ def compare_chart(datas, outdir, fig_spec, prefix="compare"):
     title = _title(kind, template, labels, last)
     fig, ax = style.new_figure()
     lines = []
+    longest = max(datas, key=lambda d: len(d["week"]))
+    unit, xlabel = time_unit(longest)
     for d, s, lab in zip(datas, series, labels):
         y = smooth(s, k) if k > 1 else s
-        lines.append(ax.plot(np.asarray(d["week"]) / 52.0, scale * y, color=colors[lab], label=lab)[0])
-    tmax = max(len(d["week"]) for d in datas)
-    ax.set_xlim(0, max(1, tmax - 1) / 52.0)
-    ax.set_xlabel("years after the warm-up")
+        lines.append(ax.plot(np.asarray(d["week"]) / unit, scale * y, color=colors[lab], label=lab)[0])
+    ax.set_xlim(0, max(1, len(longest["week"]) - 1) / unit)
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if np.nanmax([np.nanmax(np.abs(scale * s)) for s in series]) >= 10000:
         style.thousands(ax)

@@ -174,7 +174,9 @@ def c4_engagement(engaged_share, loyalty, nps, profit):
         return Evidence("C4", False, f"engaged share hardly varies (sd {np.nanstd(e):.3f})",
                         why_not="brands do not differ in engagement; hr_marketing gives one twin engaged staff")
     r_l, r_n, r_p = _corr(e, loy), _corr(e, n), _corr(e, prof)
-    fig = (f"across {len(e)} brand-years: engaged share against loyalty r = {r_l:+.2f}, "
+    w = window(len(np.asarray(engaged_share)))
+    unit = "brand-years" if w == 52 else f"brand-periods of {w} weeks"
+    fig = (f"across {len(e)} {unit}: engaged share against loyalty r = {r_l:+.2f}, "
            f"against NPS r = {r_n:+.2f}, against profit r = {r_p:+.2f}")
     return Evidence("C4", True, fig, [Part("r engagement-loyalty", r_l, MIN["r_loyalty"]),
                                       Part("r engagement-profit", r_p, MIN["r_profit"])])
