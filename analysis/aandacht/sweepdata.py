@@ -220,8 +220,8 @@ def direction(sw, values, j):
 
 
 def trend_title(sw, what, values, params):
-    """'What rises with A and falls with B', 'What rises with A and B; no clear
-    trend with C', 'What: no clear trend with A or B' (see direction)."""
+    """'What rises with A and falls with B', 'What rises with A and B, not clearly
+    with C', 'What: no clear trend with A or B' (see direction)."""
     verbs = [direction(sw, values, j) for j in params]
     said = [(v, sw.labels[j]) for v, j in zip(verbs, params) if v]
     unsaid = [sw.labels[j] for v, j in zip(verbs, params) if not v]
@@ -231,7 +231,7 @@ def trend_title(sw, what, values, params):
         title = f"{what} {said[0][0]} {' and '.join(name for _, name in said)}"
     else:
         title = f"{what} {' and '.join(f'{v} {name}' for v, name in said)}"
-    return title + (f"; no clear trend with {' or '.join(unsaid)}" if unsaid else "")
+    return title + (f", not clearly with {' or '.join(unsaid)}" if unsaid else "")
 
 
 def units(sw, outcome):

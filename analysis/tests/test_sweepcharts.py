@@ -108,7 +108,7 @@ def test_titles_say_what_the_data_show(tmp_path):
     rising = fake_grid(lambda u: 0.2 + 0.3 * u[:, 0])
     charts = sweepcharts.make_all(rising, tmp_path, outcomes=[("hhi", None)])
     assert charts[0]["title"] == "Hhi rises with p.a"
-    assert charts[1]["title"] == "Hhi rises with p.a; no clear trend with p.b"
+    assert charts[1]["title"] == "Hhi rises with p.a, not clearly with p.b"
     for f, title in ((lambda u: 0.5 - 0.2 * u[:, 1] + 0.1 * u[:, 0], "Hhi rises with p.a and falls with p.b"),
                      (lambda u: 0.5 + 0.2 * u[:, 1] + 0.1 * u[:, 0], "Hhi rises with p.a and p.b"),
                      (lambda u: np.full(len(u), 0.3), "Hhi: no clear trend with p.a or p.b")):
