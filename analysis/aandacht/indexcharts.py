@@ -1,11 +1,12 @@
 """Sensitivity charts of a sweep: Sobol indices as bars, Morris (mu*, sigma).
 
 Both draw a result of aandacht.sensitivity (computed from the sweep's stored
-design) for one outcome, with its bootstrap intervals, and name in the title
-the parameter(s) that matter most: one parameter when its interval clears
-every other's, the top two when together they clear the rest, else that no
-parameter stands out (and, for Sobol indices whose intervals are typically
-wider than the whole 0-1 scale, that the runs are too few to tell).
+design) for one outcome, with its bootstrap intervals; their entry carries
+the rows as `table` (one dict per parameter, for a CSV file). The title names
+the parameter(s) that matter most: one when its interval clears every
+other's, the top two when together they clear the rest, else that no
+parameter stands out; when the typical Sobol interval is wider than the
+whole 0-1 scale, that the runs are too few to tell.
 """
 import matplotlib.patches
 import numpy as np
@@ -136,7 +137,7 @@ def chart_morris(sw, outcome, outdir, res):
                + (". The grey corner is what replication noise alone would give (μ* "
                   f"{res.noise_mu_star:.3g}, σ {res.noise_sigma:.3g}): a parameter inside it is not told apart "
                   "from noise" if floor else "") + ".")
-    return saved(outcome, "morris", title, caption, fig, outdir)
+    return dict(saved(outcome, "morris", title, caption, fig, outdir), table=res.table())
 
 
 def chart_sobol(sw, outcome, outdir, res):
@@ -179,4 +180,4 @@ def chart_sobol(sw, outcome, outdir, res):
                + (f". Replication noise left in the point means ({100 * res.noise_share:.0f} % of their "
                   "variance, estimated from the replications of each point) is taken out of the variance and "
                   "the total-index numerators" if res.denoised and np.isfinite(res.noise_share) else "") + ".")
-    return saved(outcome, "sobol", title, caption, fig, outdir)
+    return dict(saved(outcome, "sobol", title, caption, fig, outdir), table=res.table())

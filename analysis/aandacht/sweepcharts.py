@@ -2,7 +2,7 @@
 
     from aandacht import io, sweepcharts
     charts = sweepcharts.make_all(io.read("out/x_sweep.h5"), "report/")
-    # [{"stem", "title", "caption", "png", "svg"}, ...]
+    # [{"stem", "title", "caption", "png", "svg"}, ...]; index charts add "table"
 
 For each outcome (by default attention scarcity, customer NPS, and the
 market share and profit of the brand the sweep touches first), up to three

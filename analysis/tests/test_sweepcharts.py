@@ -38,6 +38,9 @@ def test_every_chart_of_each_design(sweep_file, tmp_path, name):
     assert len({c["stem"] for c in charts}) == len(charts)
     for c in charts:
         check_chart(c)
+        if c["stem"].split("_")[1] in ("sobol", "morris"):
+            assert [row["parameter"] for row in c["table"]] == [s["key"] for s in d["swept"]]
+            assert all(np.isfinite(v) for row in c["table"] for key, v in row.items() if key != "parameter")
         assert f"sweep seed {d['attrs']['sweep_seed']}" in sweepdata.Sweep(d).footnote()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         n for c in charts for n in (c["png"].name, c["svg"].name))
