@@ -155,6 +155,16 @@ def _setting(iv):
     return f"{float(iv.get('value', text)):g}"
 
 
+def _event(e):
+    return (f"week {e.get('week')}: {str(e.get('type', '')).replace('_', ' ')} of {e.get('brand')} "
+            f"({100 * float(e.get('stated', 0)):.0f} % say they avoid it, visits fall "
+            f"{100 * float(e.get('visits', 0)):.0f} %, half-life {float(e.get('half_life', 0)):g} weeks)")
+
+
+def _intervention(i):
+    return f"week {i.get('week')}: {i.get('brand')} sets {i.get('key')} = {_setting(i)}"
+
+
 def _scenario(d):
     a = d["attrs"]
     facts = [("file", d["path"]), ("kind", "sweep" if d["kind"] == "sweep" else "single run"),
@@ -172,14 +182,44 @@ def _scenario(d):
                       for b in d["brands"])
     facts.append(("brands", None))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{brands if v is None else esc(v)}</dd>" for k, v in facts)
-    ev = [f"week {e.get('week')}: {e.get('type')} of {e.get('brand')} (stated {e.get('stated')}, "
-          f"visits {e.get('visits')})" for e in d["events"]]
-    iv = [f"week {i.get('week')}: {i.get('brand')} sets {i.get('key')} = {_setting(i)}"
-          for i in d["interventions"]]
+    ev = [_event(e) for e in d["events"]]
+    iv = [_intervention(i) for i in d["interventions"]]
     lists = "".join(f"<h3>{t}</h3><ul>{''.join(f'<li>{esc(x)}</li>' for x in xs)}</ul>"
                     for t, xs in (("Events", ev), ("Interventions", iv)) if xs)
     desc = esc(d["description"]) or "<i>no description in the scenario file</i>"
     return f'<p class="lead">{desc}</p><dl class="facts">{dl}</dl>{lists}'
+
+
+def _scenarios(datas):
+    """Several files: one row each, then the events and interventions of each."""
+    rows = []
+    for d in datas:
+        a = d["attrs"]
+        colors = style.brand_colors(d["brands"])
+        brands = " ".join(f'<span class="swatch" style="background:{colors[b]}"></span>{esc(b)}'
+                          for b in d["brands"])
+        kind = (f"sweep ({a.get('sweep_design', '?')}, {len(d['ok'])} runs)" if d["kind"] == "sweep"
+                else f"seed {d['seed']}")
+        rows.append(f"<tr><td><b>{esc(d['scenario'])}</b><br><span class=\"small\">{esc(d['path'])}</span></td>"
+                    f"<td>{esc(d['description'])}<br><span class=\"small\">{brands}</span></td>"
+                    f"<td class=\"num\">{esc(kind)}<br>{int(a.get('customers', 0)):,} customers<br>"
+                    f"{len(d['week'])} weeks</td></tr>")
+    out = [f"<table><thead><tr><th>scenario</th><th>description</th><th class=\"num\">run</th></tr></thead>"
+           f"<tbody>{''.join(rows)}</tbody></table>"]
+    for d in datas:
+        ev = [_event(e) for e in d["events"]] + [_intervention(i) for i in d["interventions"]]
+        if ev:
+            out.append(f"<h3>{esc(d['scenario'])}</h3><ul>{''.join(f'<li>{esc(x)}</li>' for x in ev)}</ul>")
+    return "".join(out)
+
+
+def _index_table(t):
+    if not t["rows"]:
+        return f"<h3>{esc(t['title'])}</h3><p class=\"small\">{esc(t['note'])}</p>"
+    head = "".join(f"<th>{esc(h)}</th>" for h in t["header"])
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in t["rows"])
+    return (f"<h3>{esc(t['title'])}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<p class=\"small\">{esc(t['note'])}</p>")
 
 
 def page(sections, comparison, cards):
@@ -193,8 +233,11 @@ def page(sections, comparison, cards):
         toc.append(f'<li><a href="#{anchor}">{esc(heading)}</a></li>')
         body.append(f'<h2 id="{anchor}">{esc(heading)}</h2>{content}')
 
-    for s in sections:
-        section(f"scenario-{s['data']['stem']}", f"Scenario {s['data']['scenario']}", _scenario(s["data"]))
+    if len(sections) == 1:
+        section(f"scenario-{sections[0]['data']['stem']}", f"Scenario {sections[0]['data']['scenario']}",
+                _scenario(sections[0]["data"]))
+    else:
+        section("scenarios", "Scenarios", _scenarios([s["data"] for s in sections]))
     score = ['<p>Each claim of the model is checked against the file; a verdict needs the figure to '
              'reach a stated minimum in the claimed direction (docs/report.md lists the thresholds), and, '
              'where a sweep has replications, the lower end of its 95\u00a0% interval above zero. '
@@ -214,6 +257,10 @@ def page(sections, comparison, cards):
     section("kpis", "Key figures per brand", "".join(kp))
     if comparison:
         section("compare", "Scenarios compared", "".join(_figure(c) for c in comparison))
+    for s in sections:
+        if s.get("indices"):
+            section(f"indices-{s['data']['stem']}", f"Sensitivity: {s['data']['scenario']}",
+                    "".join(_index_table(t) for t in s["indices"]))
     for s in sections:
         notes = "".join(f"<li>{esc(n)}</li>" for n in s["notes"])
         content = "".join(_figure(c) for c in s["charts"]) + (

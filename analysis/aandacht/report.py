@@ -18,7 +18,7 @@ Returns {"html": Path, "charts": [chart dicts], "csv": [csv dicts]}.
 import base64
 from pathlib import Path
 
-from . import charts, claims, compare, relations, style, tables
+from . import charts, claims, compare, indextables, relations, style, tables
 from .page import page, kpi_rows
 
 try:   # sweep charts live in their own module; a report without them still works
@@ -81,7 +81,7 @@ def build(datas, outdir, *, csv=True, log=None):
         files = tables.write_csvs(d, data_dir) if csv else []
         all_csv += files
         sections.append(dict(data=d, charts=made, notes=notes + _skipped(d, made), csv=files,
-                             kpis=kpi_rows(d), cards=cards[d["stem"]]))
+                             kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indextables.index_tables(d)))
     for c in all_charts:
         c["uri"] = data_uri(c["png"])
     doc = page(sections, comp, cards)
