@@ -83,3 +83,21 @@ def test_analysis_override(run_files, tmp_path):
     env = dict(os.environ, AANDACHT_ANALYSIS=str(ANALYSIS))
     r = engine("report", "--help", env=env)
     assert "--no-csv" in r.stdout
+
+
+def test_installed_layout_finds_the_package_beside_the_binary(run_files, tmp_path):
+    """bin/aandacht finds share/aandacht/python next to it (what cmake --install makes)."""
+    from report_runs import BINARY
+    (tmp_path / "bin").mkdir()
+    shutil.copy(BINARY, tmp_path / "bin" / "aandacht")
+    shutil.copytree(ANALYSIS / "aandacht", tmp_path / "share" / "aandacht" / "python" / "aandacht",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    wrap = tmp_path / "py"
+    wrap.write_text('#!/bin/sh\necho "PYTHONPATH=$PYTHONPATH" >&2\nexec /usr/bin/python3 "$@"\n')
+    wrap.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("AANDACHT_ANALYSIS", "PYTHONPATH")}
+    env["AANDACHT_PYTHON"] = str(wrap)
+    r = subprocess.run([str(tmp_path / "bin" / "aandacht"), "report", "--help"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0 and "--no-csv" in r.stdout
+    assert f"PYTHONPATH={tmp_path}/bin/../share/aandacht/python" in r.stderr
