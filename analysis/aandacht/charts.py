@@ -72,7 +72,7 @@ def _time_axes(ax, d, ylabel):
     ax.set_ylabel(ylabel)
 
 
-def _per_brand(d, outdir, stem, series, ylabel, title, subtitle, caption, scale=1.0, k=1):
+def _per_brand(d, outdir, stem, series, ylabel, title, subtitle, caption, scale=1.0, k=1, from_zero=False):
     """One line per brand (brand colours), labelled at the ends."""
     fig, ax = style.new_figure()
     colors = style.brand_colors(d["brands"])
@@ -80,6 +80,8 @@ def _per_brand(d, outdir, stem, series, ylabel, title, subtitle, caption, scale=
     lines = [ax.plot(years(d), scale * y[:, i], color=colors[b], label=b)[0]
              for i, b in enumerate(d["brands"])]
     _time_axes(ax, d, ylabel)
+    if from_zero:
+        ax.set_ylim(0, 1.15 * np.nanmax(scale * y))
     if np.nanmax(np.abs(scale * y)) >= 10000:
         style.thousands(ax)
     style.label_line_ends(ax, lines)
@@ -201,9 +203,10 @@ def engaged_share(d, outdir):
     colors = style.brand_colors(names)
     t = years(d)
     es = smooth(d["brand"]["brand_engaged_share"])
-    lines = [ax.plot(t, 100 * es[:, i], color=colors[b], label=b)[0] for i, b in enumerate(names)]
+    lines = [ax.plot(t, 100 * es[:, i], color=colors[b], label=b, lw=2.2, alpha=0.85)[0]
+             for i, b in enumerate(names)]
     lines.append(ax.plot(t, 100 * smooth(d["market"]["engaged_share"]), color="#000000", ls="--",
-                         label="all staff")[0])
+                         lw=4.5, label="all staff")[0])
     _time_axes(ax, d, "% of staff engaged")
     style.label_line_ends(ax, lines)
     style.finish(fig, ax, title, subtitle="share of active employees who are engaged (engagement \u2265 0.65), "
@@ -221,22 +224,28 @@ def tip_rate(d, outdir):
     _, m1 = ends(m)
     names = d["brands"]
     hi, lo = int(np.nanargmax(r1)), int(np.nanargmin(r1))
-    title = (f"Tips are {100 * m1:.0f} % of the bill; {names[hi]}'s guests tip most "
-             f"({100 * r1[hi]:.1f} %), {names[lo]}'s least ({100 * r1[lo]:.1f} %)")
+    if r1[hi] - r1[lo] < 0.01:
+        title = f"Guests tip about {100 * m1:.0f} % of the bill at every brand that serves them in person"
+    else:
+        title = (f"Tips are {100 * m1:.0f} % of the bill; {names[hi]}'s guests tip most "
+                 f"({100 * r1[hi]:.1f} %), {names[lo]}'s least ({100 * r1[lo]:.1f} %)")
     return _per_brand(d, outdir, _name_of(d, "tip_rate"), d["brand"]["brand_tip_rate"],
                       "tips, % of the bill", title,
                       "tips as a share of the bills of contacts served by a person, mean over the last quarter",
                       "C7: people pay voluntarily for attention. Tipping studies find 15-20 % where "
-                      "tipping is the norm.", scale=100, k=QUARTER)
+                      "tipping is the norm. The axis starts at zero: differences of a few tenths of a "
+                      "point are noise.", scale=100, k=QUARTER, from_zero=True)
 
 
 def differentiation(d, outdir):
     m = d["market"]
     f0, f1 = ends(m["differentiation_functional"])
     r0, r1 = ends(m["differentiation_relational"])
-    lead = "relation" if r1 > f1 else "function"
-    title = (f"At the end brands differ more on {lead}: relational {r0:.2f} \u2192 {r1:.2f}, "
-             f"functional {f0:.2f} \u2192 {f1:.2f}")
+    h0, h1 = r0 / (r0 + f0), r1 / (r1 + f1)
+    moved = "up" if h1 > h0 else "down"
+    title = (f"Relation makes {pct(h1)} of the differences between brands at the end, "
+             f"{moved} from {pct(h0)}" if abs(h1 - h0) >= 0.005
+             else f"Relation makes {pct(h1)} of the differences between brands throughout")
     fig, ax = style.new_figure()
     t = years(d)
     l1, = ax.plot(t, m["differentiation_functional"], color=style.PALETTE[4], label="functional (4 P's)")
@@ -246,7 +255,8 @@ def differentiation(d, outdir):
     style.label_line_ends(ax, [l1, l2])
     style.finish(fig, ax, title, subtitle="spread across brands of the utility customers draw from "
                  "product, price, promotion and place, and from relation", footnote=footnote(d))
-    caption = "C3: as the 4 P's commoditise, do brands differentiate on relation?"
+    caption = (f"C3: as the 4 P's commoditise, do brands differentiate on relation? Relational "
+               f"{r0:.2f} \u2192 {r1:.2f}, functional {f0:.2f} \u2192 {f1:.2f} (first year \u2192 last).")
     stem = _name_of(d, "differentiation")
     return dict(stem=stem, title=title, caption=caption, **style.save(fig, outdir, stem))
 

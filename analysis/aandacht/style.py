@@ -211,13 +211,24 @@ def _union_bbox(fig, renderer):
 
 
 def _wrap(text, fig, size):
-    """Wraps text to the figure's width at the given font size."""
+    """Wraps text to the figure's width at the given font size (an estimate;
+    _fit_width measures and narrows it)."""
     width_pt = fig.get_figwidth() * 72 * (1 - 2 * _MARGIN)
     chars = max(20, int(width_pt / (size * 0.56)))
     if not text:
         return text
     text = text.replace(" %", "\u00a0%")     # never "29" at a line's end and "%" on the next
     return "\n".join(textwrap.wrap(text, chars))
+
+
+def _fit_width(fig, t, raw, renderer):
+    """Re-wraps Text t (of the string raw) narrower until it fits the figure's width."""
+    avail = fig.bbox.width * (1 - 2 * _MARGIN)
+    chars = max(len(line) for line in t.get_text().split("\n"))
+    raw = raw.replace(" %", "\u00a0%")
+    while t.get_window_extent(renderer).width > avail and chars > 20:
+        chars -= 2
+        t.set_text("\n".join(textwrap.wrap(raw, chars)))
 
 
 def finish(fig, ax, title, subtitle=None, footnote=None):
@@ -242,6 +253,9 @@ def finish(fig, ax, title, subtitle=None, footnote=None):
         t_foot = fig.text(left, _MARGIN, _wrap(footnote, fig, FOOTNOTE_SIZE * 1.1),
                           ha="left", va="bottom", fontsize=FOOTNOTE_SIZE, color=GREY)
     renderer = fig.canvas.get_renderer()
+    for t, raw in ((t_title, title), (t_sub, subtitle), (t_foot, footnote)):
+        if t is not None:
+            _fit_width(fig, t, raw, renderer)
     W, H = fig.bbox.width, fig.bbox.height
     # the title block's bottom edge, in figure fraction
     tb = t_title.get_window_extent(renderer)
@@ -300,8 +314,12 @@ def save(fig, outdir, stem):
         else:
             fig.canvas.draw()
             rgba = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()))
-            rgba.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
-                                         dither=Image.Dither.NONE).save(paths["png"])
+            q = rgba.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                             dither=Image.Dither.NONE)
+            pal = np.asarray(q.getpalette(), dtype=np.uint8).reshape(-1, 3)
+            pal[np.all(pal >= 246, axis=1)] = 255     # the octree greys the white a little
+            q.putpalette(pal.ravel().tolist())
+            q.save(paths["png"])
         fig.savefig(paths["svg"], metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return paths
