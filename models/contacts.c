@@ -8,14 +8,18 @@
  * contacts per brand and code in the thread's accumulators.
  *
  * Speed: blocks of CUST_BLOCK customers. Each block draws its random words
- * in one flat loop (vectorised Philox), then decides. The decisions are
- * coin flips that no branch predictor learns, so they are taken without
- * branches. Counts go to a stack array of the thread, not through the world.
+ * in one flat loop (vectorised Philox), then decides in one flat loop
+ * without branches or calls, which the compiler runs in vector lanes
+ * (16 with AVX-512, chosen at run time; AANDACHT_NO_AVX512 in the
+ * environment keeps the plain path, for comparing: both give the same
+ * bytes). The few customers whose answer that loop cannot give exactly are
+ * redone one by one. Counts go to a stack array of the thread.
  */
 #include "customer.h"
 
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cust_priv.h"
@@ -25,9 +29,10 @@ typedef struct contacts_in {
     uint64_t seed;
     uint32_t step;
     float f[AD_MAX_BRANDS];             /* visit-rate factor */
-    float p_auto[AD_MAX_BRANDS][2];     /* routing to the robot: [b][relational] */
+    float p_auto[AD_MAX_BRANDS * 2];    /* routing to the robot: [2 b + relational] */
     float q_auto[2];                    /* automated success: [relational] */
-    uint8_t kind[AD_MAX_BRANDS][2][2];  /* contact kind: [b][automated][solved] */
+    uint32_t kind[AD_MAX_BRANDS * 4];   /* contact kind: [4 b + 2 automated + solved] */
+    int avx512;                         /* decide with decide_avx512 */
     float kv;
     double forget;
     const double *psw;                  /* w->psw */
@@ -67,49 +72,109 @@ static inline float contact_p_near(float x)
     return 1.0f - q * scale;
 }
 
-/* One block of customers: the block's draws first (one flat loop), then
- * each customer's contact probability (approximate, see contact_p_near),
- * then the decisions. Contact, class, route and success are coin flips no
- * branch predictor can learn, so the decisions are taken without branches:
- * flags index small tables and select through masks. */
+/* The decisions of m customers (arrays start at the block's first), all
+ * but the rare ones: contact by the approximate probability, class, route,
+ * success; the code, and loyalty (drifting without a contact). check[k] is
+ * set where the answer may differ from the exact rule: a draw within
+ * CONTACT_DOUBT of the probability, or one that may reconsider (below
+ * psw_max without a contact); decide_exact redoes those. No branch and no
+ * call: the compiler runs it across vector lanes. lold keeps the loyalty
+ * before the week for decide_exact. */
+static inline __attribute__((always_inline)) void decide_body(const contacts_in *restrict in,
+                                                              const uint8_t *restrict brand,
+                                                              const float *restrict rate,
+                                                              const float *restrict need, float *restrict loyalty,
+                                                              uint8_t *restrict code, uint8_t *restrict check,
+                                                              float *restrict lold, const rng_block *restrict r, int m)
+{
+    const float inv32 = 1.0f / 4294967296.0f;
+    for (int k = 0; k < m; k++) {
+        const int b = brand[k];
+        const float l = loyalty[k];
+        const float lam = rate[k] * in->f[b] * (1.0f + in->kv * (l - 0.5f));
+        const float p = contact_p_near(lam);
+        const float u = (float)r->v[0][k] * inv32;
+        const uint32_t contact = u < p, doubt = fabsf(u - p) < CONTACT_DOUBT;
+        const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
+        const uint32_t may_switch = rng_u01(r->v[1][k]) < in->psw_max;
+        const uint32_t rel = (float)r->v[1][k] * inv32 < need[k];
+        const uint32_t autom = (float)r->v[2][k] * inv32 < in->p_auto[2 * b + rel];
+        const uint32_t ok = (float)r->v[3][k] * inv32 < select_f((int)rel, in->q_auto[1], in->q_auto[0]);
+        const uint32_t used = in->kind[4 * b + 2 * autom + ok] | rel << 3;
+        code[k] = (uint8_t)(used & (0u - contact));
+        lold[k] = l;
+        loyalty[k] = select_f((int)contact, l, drift);
+        check[k] = (uint8_t)(doubt | (may_switch & (contact ^ 1u)));
+    }
+}
+
+#if RNG_AVX512
+static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void decide_avx512(
+    const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
+    const float *restrict need, float *restrict loyalty, uint8_t *restrict code, uint8_t *restrict check,
+    float *restrict lold, const rng_block *restrict r, int m)
+{
+    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
+}
+#endif
+
+static void decide_plain(const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
+                         const float *restrict need, float *restrict loyalty, uint8_t *restrict code,
+                         uint8_t *restrict check, float *restrict lold, const rng_block *restrict r, int m)
+{
+    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
+}
+
+/* Customer k's decisions by the exact rule (l its loyalty before the
+ * week): where decide_body flagged it. Writes code and loyalty. */
+static void decide_exact(const contacts_in *restrict in, int b, float l, float need, float rate,
+                         const rng_block *restrict r, int k, uint8_t *code, float *loyalty)
+{
+    const float inv32 = 1.0f / 4294967296.0f;
+    const float lam = rate * in->f[b] * (1.0f + in->kv * (l - 0.5f));
+    const float p = contact_p_near(lam);
+    const float u = (float)r->v[0][k] * inv32;
+    uint32_t contact = u < p;
+    if (fabsf(u - p) < CONTACT_DOUBT) /* too close to call: the exact probability */
+        contact = u < (lam > 0.0f ? 1.0f - expf(-lam) : 0.0f);
+    /* without a contact loyalty drifts towards 0.5 and the customer may
+     * reconsider, decided with the spare word */
+    const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
+    const double u1 = rng_u01(r->v[1][k]);
+    const uint32_t sw = u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
+    const uint32_t rel = (float)r->v[1][k] * inv32 < need;
+    const uint32_t autom = (float)r->v[2][k] * inv32 < in->p_auto[2 * b + rel];
+    const uint32_t ok = (float)r->v[3][k] * inv32 < in->q_auto[rel];
+    const uint32_t used = in->kind[4 * b + 2 * autom + ok] | rel << 3, idle = sw << 4;
+    *code = (uint8_t)(contact ? used : idle);
+    *loyalty = contact ? l : drift;
+}
+
+/* One block of customers: the block's draws (one flat loop), the decisions
+ * in vector lanes (decide_body), then one pass that redoes the few flagged
+ * ones exactly and counts codes per brand. Contact, class, route and
+ * success are coin flips no branch predictor can learn; only the rare
+ * flags branch. */
 static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m,
                            const uint16_t *seq, int64_t (*count)[32])
 {
-    const uint8_t *restrict brand = w->brand;
-    const float *restrict rate = w->rate, *restrict need = w->need;
-    float *restrict loyalty = w->loyalty;
-    uint8_t *restrict code = w->code;
-    const float inv32 = 1.0f / 4294967296.0f;
+    const uint8_t *restrict brand = w->brand + i0;
+    float *restrict loyalty = w->loyalty + i0;
+    uint8_t *restrict code = w->code + i0;
     rng_block r;
-    float lam[CUST_BLOCK], p[CUST_BLOCK];
+    uint8_t check[CUST_BLOCK];
+    float lold[CUST_BLOCK];
     rng_draw_list(in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
+#if RNG_AVX512
+    if (in->avx512)
+        decide_avx512(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
+    else
+#endif
+        decide_plain(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
     for (int k = 0; k < m; k++) {
-        const int64_t i = i0 + k;
-        lam[k] = rate[i] * in->f[brand[i]] * (1.0f + in->kv * (loyalty[i] - 0.5f));
-    }
-    for (int k = 0; k < m; k++) p[k] = contact_p_near(lam[k]); /* vectorised */
-    for (int k = 0; k < m; k++) {
-        const int64_t i = i0 + k;
-        const int b = brand[i];
-        const float l = loyalty[i];
-        const float u = (float)r.v[0][k] * inv32;
-        uint32_t contact = u < p[k];
-        if (fabsf(u - p[k]) < CONTACT_DOUBT) /* too close to call: the exact probability */
-            contact = u < (lam[k] > 0.0f ? 1.0f - expf(-lam[k]) : 0.0f);
-        /* without a contact loyalty drifts towards 0.5 and the customer may
-         * reconsider, decided with the spare word */
-        const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
-        const double u1 = rng_u01(r.v[1][k]);
-        const uint32_t sw = u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
-        const uint32_t rel = (float)r.v[1][k] * inv32 < need[i];
-        const uint32_t autom = (float)r.v[2][k] * inv32 < in->p_auto[b][rel];
-        const uint32_t ok = (float)r.v[3][k] * inv32 < in->q_auto[rel];
-        const uint32_t used = in->kind[b][autom][ok] | rel << 3, idle = sw << 4;
-        const uint32_t mask = 0u - contact; /* all ones with a contact */
-        const uint32_t cd = (used & mask) | (idle & ~mask);
-        loyalty[i] = select_f((int)contact, l, drift);
-        code[i] = (uint8_t)cd;
-        count[b][cd]++;
+        const int b = brand[k];
+        if (check[k]) decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
+        count[b][code[k]]++;
     }
 }
 
@@ -121,13 +186,19 @@ void cust_contacts(ad_world *w)
         .kv = (float)c->k_visits, .q_auto = {(float)c->q_at, (float)c->q_ar},
         .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
+#if RNG_AVX512
+    /* the same decisions either way; AANDACHT_NO_AVX512 lets a test compare */
+    in.avx512 = !getenv("AANDACHT_NO_AVX512") && __builtin_cpu_supports("avx512f") &&
+                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512dq");
+#endif
     for (int b = 0; b < w->nb; b++) {
         in.f[b] = (float)w->br[b].f;
-        in.p_auto[b][0] = (float)w->br[b].p_auto_trans;
-        in.p_auto[b][1] = (float)w->br[b].p_auto_rel;
-        in.kind[b][0][0] = in.kind[b][0][1] = AD_C_HUMAN;
-        in.kind[b][1][0] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
-        in.kind[b][1][1] = AD_C_AUTO_OK;
+        in.p_auto[2 * b] = (float)w->br[b].p_auto_trans;
+        in.p_auto[2 * b + 1] = (float)w->br[b].p_auto_rel;
+        in.kind[4 * b] = in.kind[4 * b + 1] = AD_C_HUMAN;
+        in.kind[4 * b + 2] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
+        in.kind[4 * b + 3] = AD_C_AUTO_OK;
     }
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
 
