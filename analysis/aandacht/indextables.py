@@ -1,52 +1,63 @@
-"""Sensitivity tables of a sweep for report.html: Sobol first and total
-indices (saltelli sweeps) or Morris mu*, sigma (morris sweeps), each with
-its bootstrap interval, for the outcomes the sweep charts show.
+"""Sensitivity tables of a sweep for report.html and the CSV files: the
+Sobol indices (saltelli sweeps) or Morris measures (morris sweeps) that the
+sweep's index charts drew, each with its bootstrap interval.
 
-`index_tables(d)` returns [] for other designs, else a list of
-{title, header, rows, note} with rows of already formatted cells. The
-numbers come from aandacht.sensitivity (docs/sweep-analysis.md).
+The index charts of aandacht.sweepcharts carry their numbers as `table`
+(one dict per parameter: `parameter, S1, S1_low, S1_high, ST, ST_low,
+ST_high` or `parameter, mu, mu_low, mu_high, mu_star, ..., sigma_high`), so
+nothing is computed twice. `index_tables(charts)` turns them into
+{title, stem, header, rows, raw} with formatted cells for the page;
+`write_index_csvs(tables, outdir, prefix)` writes each as
+`<prefix>_<chart stem>.csv` with
+the numbers in full.
 """
+import csv
+from pathlib import Path
+
 import numpy as np
 
+# (column of the value, its interval's columns, header)
+SOBOL = (("S1", "S1_low", "S1_high", "first-order S1"), ("ST", "ST_low", "ST_high", "total ST"))
+MORRIS = (("mu_star", "mu_star_low", "mu_star_high", "mu*"), ("sigma", "sigma_low", "sigma_high", "sigma"),
+          ("mu", "mu_low", "mu_high", "mu"))
 
-def _ci(v, lo, hi):
-    if not np.isfinite(v):
+
+def _cell(row, v, lo, hi):
+    x = row.get(v, np.nan)
+    if x is None or not np.isfinite(x):
         return "\u2013"
-    return f"{v:.3g} [{lo:.3g}, {hi:.3g}]"
+    return f"{x:.3g} [{row.get(lo, np.nan):.3g}, {row.get(hi, np.nan):.3g}]"
 
 
-def index_tables(d, resamples=1000, seed=0):
-    design = str(d["attrs"].get("sweep_design", ""))
-    if d["kind"] != "sweep" or design not in ("saltelli", "morris"):
-        return []
-    try:
-        from . import sensitivity as sa
-        from .sweepdata import Sweep, default_outcomes, outcome_label, param_label
-    except ImportError:    # the sweep analysis modules are not installed: no tables
-        return []
-    sw = Sweep(d)
+def index_tables(charts):
+    """The tables of the sweep charts that carry one."""
     out = []
-    for outcome in default_outcomes(sw):
-        label = outcome_label(outcome)
-        try:
-            res = sa.sweep_sensitivity(d, sw.reducer(outcome), resamples=resamples, seed=seed)
-        except (ValueError, KeyError) as e:
-            out.append(dict(title=label, header=[], rows=[], note=f"no indices: {e}"))
+    for c in charts:
+        rows = c.get("table")
+        if not rows:
             continue
-        names = [param_label(p, sw.brands) for p in res.parameters]
-        level = f"{100 * res.level:.0f} %"
-        if design == "saltelli":
-            header = ["parameter", f"first-order S1 [{level} interval]", f"total ST [{level} interval]"]
-            rows = [[n, _ci(res.S1[j], *res.S1_ci[j]), _ci(res.ST[j], *res.ST_ci[j])]
-                    for j, n in enumerate(names)]
-            note = (f"{res.n_base} base rows ({res.dropped} dropped), {res.resamples} bootstrap resamples; "
-                    f"replications: {res.replications}")
-        else:
-            header = ["parameter", f"mu* [{level} interval]", f"sigma [{level} interval]", "mu"]
-            rows = [[n, _ci(res.mu_star[j], *res.mu_star_ci[j]), _ci(res.sigma[j], *res.sigma_ci[j]),
-                     f"{res.mu[j]:+.3g}"] for j, n in enumerate(names)]
-            note = (f"{res.trajectories} trajectories ({res.dropped} dropped), {res.resamples} bootstrap "
-                    f"resamples; effects in the outcome's unit per full range of the parameter")
-        out.append(dict(title=f"{label}: {'Sobol indices' if design == 'saltelli' else 'Morris screening'}",
-                        header=header, rows=rows, note=note))
+        cols = SOBOL if "S1" in rows[0] else MORRIS
+        header = ["parameter"] + [f"{label} [95 % interval]" for _, _, _, label in cols]
+        cells = [[str(r.get("parameter", ""))] + [_cell(r, *col[:3]) for col in cols] for r in rows]
+        out.append(dict(title=c["title"], stem=c["stem"], anchor=c.get("rel", c["stem"]), header=header, rows=cells, raw=rows,
+                        note=c.get("caption", "")))
     return out
+
+
+def write_index_csvs(tables, outdir, prefix):
+    """Each table as OUTDIR/<prefix>_<chart stem>.csv; returns {name, path, description} entries."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for t in tables:
+        path = outdir / f"{prefix}_{Path(t['stem']).name}.csv"
+        keys = list(t["raw"][0])
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(keys)
+            for r in t["raw"]:
+                w.writerow(["" if isinstance(r[k], float) and not np.isfinite(r[k])
+                            else repr(float(r[k])) if isinstance(r[k], (float, np.floating)) else r[k]
+                            for k in keys])
+        files.append(dict(name=path.name, path=path, description=f"sensitivity indices: {t['title']}"))
+    return files

@@ -139,10 +139,9 @@ def _matrix(cards):
 
 
 def _figure(c):
-    return (f'<figure id="{esc(c["stem"])}"><img src="{c["uri"]}" alt="{esc(c["title"])}">'
+    return (f'<figure id="{esc(c.get("rel", c["stem"]))}"><img src="{c["uri"]}" alt="{esc(c["title"])}">'
             f'<figcaption><b>{esc(c["title"])}.</b> {esc(c.get("caption", ""))}'
-            f'<span class="files">charts/{esc(c["png"].name if hasattr(c["png"], "name") else c["png"])}'
-            f' and .svg</span></figcaption></figure>')
+            f'<span class="files">{esc(c.get("rel", c["stem"]))}.png and .svg</span></figcaption></figure>')
 
 
 def _setting(iv):
@@ -214,12 +213,11 @@ def _scenarios(datas):
 
 
 def _index_table(t):
-    if not t["rows"]:
-        return f"<h3>{esc(t['title'])}</h3><p class=\"small\">{esc(t['note'])}</p>"
     head = "".join(f"<th>{esc(h)}</th>" for h in t["header"])
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in t["rows"])
     return (f"<h3>{esc(t['title'])}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f"<p class=\"small\">{esc(t['note'])}</p>")
+            f"<p class=\"small\">Bootstrap intervals; the chart <a href=\"#{esc(t.get('anchor', t['stem']))}\">below</a> "
+            "shows the same numbers.</p>")
 
 
 def page(sections, comparison, cards):

@@ -59,6 +59,13 @@ def _skipped(d, made):
     return why
 
 
+def _relative(made, outdir):
+    """Adds each chart's path in the report directory, without suffix, as "rel"."""
+    for c in made:
+        c["rel"] = Path(c["png"]).resolve().relative_to(Path(outdir).resolve()).with_suffix("").as_posix()
+    return made
+
+
 def data_uri(png_path):
     return "data:image/png;base64," + base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
 
@@ -72,16 +79,20 @@ def build(datas, outdir, *, csv=True, log=None):
     style.apply()
     sections, all_charts, all_csv = [], [], []
     cards = {d["stem"]: claims.scorecard(d) for d in datas}
-    comp = compare.compare_all(datas, chart_dir)
+    comp = _relative(compare.compare_all(datas, chart_dir), outdir)
     all_charts += comp
     for d in datas:
         log(f"charts of {d['path']}")
         made, notes = _file_charts(d, chart_dir, log)
+        _relative(made, outdir)
         all_charts += made
         files = tables.write_csvs(d, data_dir) if csv else []
+        indices = indextables.index_tables(made)
+        if csv:
+            files += indextables.write_index_csvs(indices, data_dir, d["stem"])
         all_csv += files
         sections.append(dict(data=d, charts=made, notes=notes + _skipped(d, made), csv=files,
-                             kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indextables.index_tables(d)))
+                             kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indices))
     for c in all_charts:
         c["uri"] = data_uri(c["png"])
     doc = page(sections, comp, cards)

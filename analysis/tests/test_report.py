@@ -226,3 +226,21 @@ def test_page_screenshot(built_report):
     img = mpimg.imread(shot)
     assert img.shape[:2] == (1000, 1600)
     assert float(np.std(img[..., :3])) > 0.05
+
+
+def test_index_tables_come_from_the_chart_entries(tmp_path):
+    """Sensitivity tables of the page and their CSV files hold the numbers the index charts carry."""
+    from aandacht import indextables
+    sobol = [dict(parameter="satisfaction.theta", S1=0.25, S1_low=0.1, S1_high=0.4, ST=0.5, ST_low=0.3,
+                  ST_high=0.7), dict(parameter="brands.[2].price", S1=float("nan"), S1_low=float("nan"),
+                                     S1_high=float("nan"), ST=0.1, ST_low=0.0, ST_high=0.2)]
+    charts_ = [dict(stem="sweep_time_x", title="t", caption="c"),
+               dict(stem="sweep_sobol_x", title="Theta matters most", caption="c", table=sobol)]
+    t = indextables.index_tables(charts_)
+    assert len(t) == 1 and t[0]["header"][1].startswith("first-order S1")
+    assert t[0]["rows"][0] == ["satisfaction.theta", "0.25 [0.1, 0.4]", "0.5 [0.3, 0.7]"]
+    assert t[0]["rows"][1][1] == "\u2013"
+    f = indextables.write_index_csvs(t, tmp_path, "sw")[0]
+    head, rows = _read_csv(f["path"])
+    assert f["name"] == "sw_sweep_sobol_x.csv" and head[:2] == ["parameter", "S1"]
+    assert float(rows[0][1]) == 0.25 and rows[1][1] == ""
