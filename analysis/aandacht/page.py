@@ -140,7 +140,7 @@ def _matrix(cards):
 
 def _figure(c):
     return (f'<figure id="{esc(c.get("rel", c["stem"]))}"><img src="{c["uri"]}" alt="{esc(c["title"])}">'
-            f'<figcaption><b>{esc(c["title"])}.</b> {esc(c.get("caption", ""))}'
+            f'<figcaption>{esc(c.get("caption", ""))}'
             f'<span class="files">{esc(c.get("rel", c["stem"]))}.png and .svg</span></figcaption></figure>')
 
 
