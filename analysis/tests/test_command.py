@@ -47,6 +47,12 @@ def test_not_an_aandacht_file_is_exit_2_naming_it(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_unwritable_directory_is_exit_1(run_files, tmp_path):
+    (tmp_path / "afile").write_text("")
+    r = engine("report", run_files["calm"], "-o", tmp_path / "afile", check=False)
+    assert r.returncode == 1 and "cannot write" in r.stderr and "afile" in r.stderr
+
+
 def test_usage_errors(tmp_path):
     r = engine("report", check=False)
     assert r.returncode == 2 and "no file given" in r.stderr

@@ -3,6 +3,7 @@ decodes, the CSV files hold the HDF5 values, the page is self-contained and
 shows every image in headless Chromium, and the claims card matches what
 the run did. (One module, so that the report is built once per session.)"""
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -216,11 +217,12 @@ def test_page_in_chromium_has_no_broken_images(built_report, tmp_path):
 
 
 def test_page_screenshot(built_report):
-    """A screenshot of the top of the page (kept beside the report as
-    screenshot.png, to look at): it renders and is not blank."""
+    """A screenshot of the top of the page (beside the report as
+    screenshot.png, or where AANDACHT_SCREENSHOT says, to look at): it
+    renders and is not blank."""
     browser = _chromium()
     res, out = built_report
-    shot = Path(out) / "screenshot.png"
+    shot = Path(os.environ.get("AANDACHT_SCREENSHOT", Path(out) / "screenshot.png"))
     r = _headless(browser, f"--screenshot={shot}", "--window-size=1600,1000", res["html"].as_uri())
     assert shot.exists(), r.stderr[-2000:]
     img = mpimg.imread(shot)
