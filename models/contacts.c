@@ -39,18 +39,6 @@ typedef struct contacts_in {
     double psw_mult, psw_max;           /* psw_max: see psw_bound */
 } contacts_in;
 
-/* c ? a : b through a bit mask: no branch, and a loop of them vectorises */
-static inline float select_f(int c, float a, float b)
-{
-    uint32_t ua, ub;
-    const uint32_t mask = 0u - (uint32_t)c;
-    memcpy(&ua, &a, sizeof ua);
-    memcpy(&ub, &b, sizeof ub);
-    ua = (ua & mask) | (ub & ~mask);
-    memcpy(&a, &ua, sizeof a);
-    return a;
-}
-
 /* 1 - exp(-x) within about 2e-6 (x >= 0), with no call: a first look at
  * the contact probability 1 - expf(-x). A draw within CONTACT_DOUBT of it
  * (one customer in a few thousand) is decided with expf itself, so every

@@ -12,6 +12,7 @@
 #define AD_CUST_PRIV_H
 
 #include <math.h>
+#include <string.h>
 #include "rng.h"
 #include "world.h"
 
@@ -20,6 +21,30 @@ static inline int hist_bin(double x)
 {
     int k = (int)(x * AD_HIST_BINS);
     return k < 0 ? 0 : (k >= AD_HIST_BINS ? AD_HIST_BINS - 1 : k);
+}
+
+/* c ? a : b through a bit mask (c 0 or 1): no branch, and a loop of them
+ * vectorises */
+static inline float select_f(int c, float a, float b)
+{
+    uint32_t ua, ub;
+    const uint32_t mask = 0u - (uint32_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    ua = (ua & mask) | (ub & ~mask);
+    memcpy(&a, &ua, sizeof a);
+    return a;
+}
+
+static inline double select_d(int c, double a, double b)
+{
+    uint64_t ua, ub;
+    const uint64_t mask = 0u - (uint64_t)c;
+    memcpy(&ua, &a, sizeof ua);
+    memcpy(&ub, &b, sizeof ub);
+    ua = (ua & mask) | (ub & ~mask);
+    memcpy(&a, &ua, sizeof a);
+    return a;
 }
 
 /* customers per block of the hot loops: a block's draws and lists live on

@@ -22,30 +22,12 @@
 
 #include "cust_priv.h"
 #include "network.h"
+#include "service.h"
 #include "tipping.h"
 
 /* contacts between prefetching a contact's neighbours and counting them */
 #define SOC_AHEAD 8
 
-/* brand-level inputs and parameters of cust_serve, copied once per step */
-typedef struct serve_in {
-    uint64_t seed;
-    uint32_t step;
-    int deg, soc_on, recording, tip_on;
-    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
-    double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
-    int any_stated;                     /* some stated[b] > 0 */
-    uint32_t avoid_key[AD_MAX_BRANDS];
-    int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
-    double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
-    double a_bot;                       /* attention of an automated contact */
-    double promoter_min, detractor_max, noise_w;
-    const double *psw;                  /* w->psw */
-    double psw_mult, psw_max;           /* psw_max: see psw_bound */
-    double tipf[AD_TIP_N];
-    rng_gumbel_bounds gb;               /* for cust_choose */
-    double per_deg[AD_NET_MAX_DEG + 1]; /* (double)c / deg, no division per contact */
-} serve_in;
 
 /* One thread's state in cust_serve: its sums, and the scratch of the block
  * in hand (the contacts listed, their draws and social counts, and what the
@@ -73,6 +55,7 @@ typedef struct serve_scratch {
     uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
     uint8_t pick[CUST_BLOCK];       /* brand customer k chose on reconsidering */
     double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
+    serve_lanes v;                  /* the contacts' state in and out of the vector pass */
     const net_block *links;         /* the block's links */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
 } serve_scratch;
@@ -88,84 +71,89 @@ static const net_block *block_links(const ad_net *net, serve_scratch *s, int64_t
     return bl;
 }
 
-/* Service of contact q (steps 4-7) of the block at i0. */
-static inline void serve_one(const serve_in *restrict in, ad_world *w, int64_t i0, int q,
-                             serve_scratch *restrict s)
+/* Service of the block's contacts (steps 4-7), in three passes: gather
+ * each contact's state (and its neighbours on its brand) into lanes, compute
+ * the service in vector lanes (serve_lanes_body: no branch, no call), then
+ * store, sum and hand warmth to the employees one by one. */
+static void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
+{
+    serve_lanes *restrict v = &s->v;
+    const ad_net *net = &w->net;
+    for (int q = 0; q < mc; q++) {
+        /* a contact's rewired neighbours are anywhere in memory: ask for
+         * their brands SOC_AHEAD contacts early, so the misses overlap */
+        if (in->soc_on && q + SOC_AHEAD < mc) net_prefetch(net_row_of(net, s->links, s->list[q + SOC_AHEAD]), w->brand);
+        const int k = s->list[q];
+        const int64_t i = i0 + k;
+        const int b = w->brand[i];
+        v->b[q] = b;
+        v->cd[q] = w->code[i];
+        v->l[q] = w->loyalty[i];
+        v->d[q] = w->deficit[i];
+        v->x[q] = w->expect[i];
+        v->open[q] = w->open[i];
+        v->soc[q] = in->soc_on ? net_on_brand(net, net_row_of(net, s->links, k), w->brand, b) : 0;
+    }
+}
+
+static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
 {
     int64_t(*acc)[AC_N] = s->acc;
-    const int k = s->list[q];
-    const int64_t i = i0 + k;
-    const int b = w->brand[i], cd = w->code[i];
-    const int rel = (cd & AD_C_REL) != 0, kind = cd & 7;
-    const uint32_t r1 = s->r.v[1][q], r2 = s->r.v[2][q], r3 = s->r.v[3][q];
-    double l = w->loyalty[i], d = w->deficit[i];
-    int human = kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC;
-    const int nostaff = human && in->H[b] == 0; /* nobody left: the contact ends unserved */
-    human &= !nostaff;
-    double att = human || nostaff ? 0.0 : in->a_bot; /* an automated contact's attention */
-    int succ = kind == AD_C_AUTO_OK;
-    if (human) {
-        const int64_t j = s->emp[q];
-        att = s->eng[q] * in->attf[b];
-        succ = rng_u01(r1) < in->qh[b];
-        int64_t warm = ad_fx(w->open[i] * att);
-        if (s->warm) {
-            s->warm[j] += warm;
-            s->load[j]++;
-        } else {
-            #pragma omp atomic
-            w->e_warm[j] += warm;
-            #pragma omp atomic
-            w->e_load[j] += 1;
+    const serve_lanes *restrict v = &s->v;
+    for (int q = 0; q < mc; q++) {
+        const int k = s->list[q];
+        const int64_t i = i0 + k;
+        const int b = (int)v->b[q], rel = (v->cd[q] & AD_C_REL) != 0;
+        const uint32_t f = v->flags[q];
+        const int human = f & SL_HUMAN, nostaff = (f & SL_NOSTAFF) != 0, succ = (f & SL_SUCC) != 0;
+        const int frus = (f & SL_FRUS) != 0;
+        const double att = v->att[q], S = v->S[q];
+        if (human) {
+            const int64_t j = s->emp[q];
+            if (s->warm) {
+                s->warm[j] += v->warm[q];
+                s->load[j]++;
+            } else {
+                #pragma omp atomic
+                w->e_warm[j] += v->warm[q];
+                #pragma omp atomic
+                w->e_load[j] += 1;
+            }
         }
-    }
-    const int frus = !human && !succ;
-    /* an escalated contact failed with the robot first */
-    double S = in->base_S[b] + in->w_T * succ - in->w_X * frus + (human ? -in->wait[b] : 0.0) -
-               (kind == AD_C_AUTO_ESC ? in->w_E : 0.0) +
-               (rel ? in->w_A * att * (1.0 + in->theta * d) : 0.0) + in->noise_w * (rng_u01(r2) - 0.5);
-    S = S < 0 ? 0 : (S > 1 ? 1 : S);
-    d = rel ? (1.0 - in->mu) * d + in->mu * (1.0 - att) : d;
-    double soc = in->soc_on ? in->per_deg[net_on_brand(&w->net, net_row_of(&w->net, s->links, k), w->brand, b)] -
-                                  in->share[b]
-                            : 0.0;
-    double x = w->expect[i];
-    double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
-    l += in->loyalty_rate * (V - l);
-    w->expect[i] = (float)(x + in->beta_x * (S - x));
-    int ex = S >= in->promoter_min ? 1 : (S < in->detractor_max ? -1 : 0);
-    w->exper_next[i] = (int8_t)ex;
-    if (human && in->tip_on) {
-        uint32_t word[AD_TIP_N];
-        const int h = s->th++;
-        for (int g = 0; g < AD_TIP_N / 4; g++)
-            for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
-        double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
-        acc[b][AC_TIPRATE] += ad_fx(tr);
-        acc[b][AC_TIPPED]++;
-        acc[b][AC_TIP_X] += ad_fx(att);
-        acc[b][AC_TIP_XX] += ad_fx(att * att);
-        acc[b][AC_TIP_XY] += ad_fx(att * tr);
-    }
-    const int64_t fatt = ad_fx(att);
-    acc[b][AC_NOSTAFF] += nostaff;
-    acc[b][AC_FRUST] += frus;
-    acc[b][AC_REL_HUMAN] += rel && human;
-    acc[b][AC_ATT] += fatt;
-    acc[b][AC_ATT_REL] += rel ? fatt : 0;
-    acc[b][AC_SAT] += ad_fx(S);
-    acc[b][AC_PROM] += ex > 0;
-    acc[b][AC_DET] += ex < 0;
-    if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
-    float lf = clamp01f((float)l);
-    w->loyalty[i] = lf;
-    s->d[k] = d;
-    w->deficit[i] = (float)d;
-    const double u3 = rng_u01(r3);
-    s->recon[k] = u3 < in->psw_max && u3 < ad_psw_tab(in->psw, in->psw_mult, lf);
-    if (s->recon[k]) { /* what cust_choose will read (the neighbours' brands are asked for) */
-        __builtin_prefetch(w->need + i);
-        if (in->deg > 0) net_prefetch_exper(net_row_of(&w->net, s->links, k), w->exper);
+        w->expect[i] = v->xn[q];
+        const int ex = v->ex[q];
+        w->exper_next[i] = (int8_t)ex;
+        if (human && in->tip_on) {
+            uint32_t word[AD_TIP_N];
+            const int h = s->th++;
+            for (int g = 0; g < AD_TIP_N / 4; g++)
+                for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
+            double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
+            acc[b][AC_TIPRATE] += ad_fx(tr);
+            acc[b][AC_TIPPED]++;
+            acc[b][AC_TIP_X] += ad_fx(att);
+            acc[b][AC_TIP_XX] += ad_fx(att * att);
+            acc[b][AC_TIP_XY] += ad_fx(att * tr);
+        }
+        const int64_t fatt = ad_fx(att);
+        acc[b][AC_NOSTAFF] += nostaff;
+        acc[b][AC_FRUST] += frus;
+        acc[b][AC_REL_HUMAN] += rel && human;
+        acc[b][AC_ATT] += fatt;
+        acc[b][AC_ATT_REL] += rel ? fatt : 0;
+        acc[b][AC_SAT] += ad_fx(S);
+        acc[b][AC_PROM] += ex > 0;
+        acc[b][AC_DET] += ex < 0;
+        if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
+        const float lf = v->lf[q];
+        w->loyalty[i] = lf;
+        s->d[k] = v->dn[q];
+        w->deficit[i] = (float)v->dn[q];
+        s->recon[k] = (f & SL_MAY_RECON) && rng_u01(s->r.v[3][q]) < ad_psw_tab(in->psw, in->psw_mult, lf);
+        if (s->recon[k]) { /* what cust_choose will read (the neighbours' brands are asked for) */
+            __builtin_prefetch(w->need + i);
+            if (in->deg > 0) net_prefetch_exper(net_row_of(&w->net, s->links, k), w->exper);
+        }
     }
 }
 
@@ -208,7 +196,8 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
      * flat loop of independent loads (a contact not served by a person
      * reads active[0], unused) */
     s->nh = s->th = 0;
-    if (in->off[w->nb - 1] + in->H[w->nb - 1] > 0) {
+    if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) memset(s->eng, 0, (size_t)mc * sizeof *s->eng); /* nobody */
+    else {
         const uint8_t *restrict brand = w->brand;
         for (int q = 0; q < mc; q++) {
             const int64_t i = i0 + s->list[q];
@@ -226,13 +215,14 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
         for (int g = 0; g < AD_TIP_N / 4; g++)
             rng_draw_list(in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
                           &s->tip[g]);
-    /* a contact's rewired neighbours are anywhere in memory: ask for their
-     * brands SOC_AHEAD contacts early, so the misses overlap with service */
-    for (int q = 0; q < mc; q++) {
-        if (in->soc_on && q + SOC_AHEAD < mc)
-            net_prefetch(net_row_of(net, s->links, s->list[q + SOC_AHEAD]), w->brand);
-        serve_one(in, w, i0, q, s);
-    }
+    serve_gather(in, w, i0, mc, s);
+#if RNG_AVX512
+    if (in->avx512)
+        serve_lanes_avx512(in, s->eng, &s->r, &s->v, mc);
+    else
+#endif
+        serve_lanes_plain(in, s->eng, &s->r, &s->v, mc);
+    serve_apply(in, w, i0, mc, s);
     /* step 8: those who reconsider choose (their scattered reads were asked
      * for ahead: see above and serve_one) */
     const uint8_t *restrict brand = w->brand;
@@ -311,8 +301,14 @@ void cust_serve(ad_world *w)
         in.avoid_key[b] = (uint32_t)(s->shock_event + 1);
         in.off[b] = w->active_off[b];
         in.H[b] = w->active_off[b + 1] - w->active_off[b];
+        in.staffless[b] = in.H[b] == 0;
     }
     tip_factors(c, in.tipf);
+#if RNG_AVX512
+    in.avx512 = !getenv("AANDACHT_NO_AVX512") && __builtin_cpu_supports("avx512f") &&
+                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512dq");
+#endif
     rng_gumbel_bounds_fill(&in.gb);
     for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
@@ -327,7 +323,7 @@ void cust_serve(ad_world *w)
     #pragma omp parallel num_threads(w->threads)
     {
         const int t = omp_get_thread_num();
-        serve_scratch s; /* about 30 KB */
+        serve_scratch s; /* about 50 KB */
         memset(s.acc, 0, sizeof s.acc);
         memset(s.set_n, 0, sizeof s.set_n);
         memset(s.set_loy, 0, sizeof s.set_loy);

@@ -1,0 +1,116 @@
+/* service.h: the arithmetic of one contact's service (MODEL.md steps 4-7),
+ * private to serve.c.
+ *
+ * serve_lanes_body computes, for each contact q of a block, who served it
+ * (person, robot, nobody left), attention, success, satisfaction, the new
+ * attention deficit, expectation and loyalty, the experience told to the
+ * neighbours and the warmth handed to the employee: from the contact's
+ * state gathered into serve_lanes and the brand-level serve_in, with no
+ * branch and no call, so the compiler runs it in vector lanes. It is
+ * compiled twice, for AVX-512 (chosen at run time) and plain; both are the
+ * same IEEE arithmetic without contraction, so both give the same bytes
+ * (test_simd). serve.c gathers before and stores, sums and hands out after.
+ */
+#ifndef AD_SERVICE_H
+#define AD_SERVICE_H
+
+#include "cust_priv.h"
+#include "network.h"
+#include "params.h"
+
+/* brand-level inputs and parameters of cust_serve, copied once per step */
+typedef struct serve_in {
+    uint64_t seed;
+    uint32_t step;
+    int deg, soc_on, recording, tip_on;
+    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
+    double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
+    int any_stated;                     /* some stated[b] > 0 */
+    uint32_t avoid_key[AD_MAX_BRANDS];
+    int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
+    uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
+    int avx512;                         /* serve_lanes_avx512 */
+    double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
+    double a_bot;                       /* attention of an automated contact */
+    double promoter_min, detractor_max, noise_w;
+    const double *psw;                  /* w->psw */
+    double psw_mult, psw_max;           /* psw_max: see psw_bound */
+    double tipf[AD_TIP_N];
+    rng_gumbel_bounds gb;               /* for cust_choose */
+    double per_deg[AD_NET_MAX_DEG + 1]; /* (double)c / deg, no division per contact */
+} serve_in;
+
+/* what serve_lanes_body says of a contact, in flags */
+enum { SL_HUMAN = 1, SL_NOSTAFF = 2, SL_SUCC = 4, SL_FRUS = 8, SL_MAY_RECON = 16 };
+
+/* contact q of the block, in and out */
+typedef struct serve_lanes {
+    int64_t b[CUST_BLOCK];                  /* in: brand */
+    uint32_t cd[CUST_BLOCK];                /* in: contact code */
+    int64_t soc[CUST_BLOCK];                /* in: neighbours on the brand */
+    float l[CUST_BLOCK], d[CUST_BLOCK], x[CUST_BLOCK], open[CUST_BLOCK]; /* in: loyalty, deficit, expectation, openness */
+    double S[CUST_BLOCK], dn[CUST_BLOCK], att[CUST_BLOCK]; /* out: satisfaction, new deficit, attention */
+    float lf[CUST_BLOCK], xn[CUST_BLOCK];   /* out: new loyalty, expectation */
+    int32_t ex[CUST_BLOCK];                 /* out: experience -1, 0, 1 */
+    int64_t warm[CUST_BLOCK];               /* out: warmth for the employee (fixed point) */
+    uint32_t flags[CUST_BLOCK];             /* out: SL_* */
+} serve_lanes;
+
+/* eng[q]: engagement of the employee drawn for contact q (any finite value
+ * when not served by a person); r: the RNG_SERVICE words. */
+static inline __attribute__((always_inline)) void serve_lanes_body(const serve_in *restrict in,
+                                                                   const float *restrict eng,
+                                                                   const rng_block *restrict r,
+                                                                   serve_lanes *restrict v, int mc)
+{
+    for (int q = 0; q < mc; q++) {
+        const int64_t b = v->b[q]; /* 64 bits, as the tables it indexes: a vector gather */
+        const uint32_t cd = v->cd[q];
+        const uint32_t rel = (cd & AD_C_REL) != 0, kind = cd & 7;
+        const uint32_t routed = (uint32_t)(kind == AD_C_HUMAN) | (uint32_t)(kind == AD_C_AUTO_ESC);
+        const uint32_t nostaff = routed & (uint32_t)in->staffless[b]; /* nobody left: the contact ends unserved */
+        const uint32_t human = routed & (nostaff ^ 1u);
+        /* an automated contact's attention, or the person's */
+        const double att = select_d((int)human, eng[q] * in->attf[b], select_d((int)nostaff, 0.0, in->a_bot));
+        const uint32_t succ_h = rng_u01(r->v[1][q]) < in->qh[b], succ_a = kind == AD_C_AUTO_OK;
+        const uint32_t succ = (succ_h & human) | (succ_a & (human ^ 1u));
+        const uint32_t frus = (human | succ) ^ 1u;
+        const double d = v->d[q];
+        /* an escalated contact failed with the robot first */
+        double S = in->base_S[b] + in->w_T * (double)succ - in->w_X * (double)frus +
+                   select_d((int)human, -in->wait[b], 0.0) - select_d(kind == AD_C_AUTO_ESC, in->w_E, 0.0) +
+                   select_d((int)rel, in->w_A * att * (1.0 + in->theta * d), 0.0) +
+                   in->noise_w * (rng_u01(r->v[2][q]) - 0.5);
+        S = select_d(S < 0, 0.0, select_d(S > 1, 1.0, S));
+        const double soc = select_d(in->soc_on, in->per_deg[v->soc[q]] - in->share[b], 0.0);
+        const double x = v->x[q], l = v->l[q];
+        const double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
+        const float ln = (float)(l + in->loyalty_rate * (V - l));
+        const uint32_t prom = S >= in->promoter_min, det = (S < in->detractor_max) & (prom ^ 1u);
+        v->dn[q] = select_d((int)rel, (1.0 - in->mu) * d + in->mu * (1.0 - att), d);
+        v->xn[q] = (float)(x + in->beta_x * (S - x));
+        v->ex[q] = (int32_t)prom - (int32_t)det;
+        v->lf[q] = select_f(ln < 0.0f, 0.0f, select_f(ln > 1.0f, 1.0f, ln));
+        v->S[q] = S;
+        v->att[q] = att;
+        v->warm[q] = ad_fx(v->open[q] * att);
+        v->flags[q] = human | nostaff << 1 | succ << 2 | frus << 3 | (uint32_t)(rng_u01(r->v[3][q]) < in->psw_max) << 4;
+    }
+}
+
+#if RNG_AVX512
+static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void serve_lanes_avx512(
+    const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r, serve_lanes *restrict v,
+    int mc)
+{
+    serve_lanes_body(in, eng, r, v, mc);
+}
+#endif
+
+static void serve_lanes_plain(const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r,
+                              serve_lanes *restrict v, int mc)
+{
+    serve_lanes_body(in, eng, r, v, mc);
+}
+
+#endif
