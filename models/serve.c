@@ -25,8 +25,6 @@
 #include "service.h"
 #include "tipping.h"
 
-/* contacts between prefetching a contact's neighbours and counting them */
-#define SOC_AHEAD 8
 
 
 /* One thread's state in cust_serve: its sums, and the scratch of the block
@@ -80,9 +78,6 @@ static void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t
     serve_lanes *restrict v = &s->v;
     const ad_net *net = &w->net;
     for (int q = 0; q < mc; q++) {
-        /* a contact's rewired neighbours are anywhere in memory: ask for
-         * their brands SOC_AHEAD contacts early, so the misses overlap */
-        if (in->soc_on && q + SOC_AHEAD < mc) net_prefetch(net_row_of(net, s->links, s->list[q + SOC_AHEAD]), w->brand);
         const int k = s->list[q];
         const int64_t i = i0 + k;
         const int b = w->brand[i];
@@ -176,6 +171,14 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
     const ad_net *net = &w->net;
     if (in->deg > 0) s->links = block_links(net, s, i0);
+    /* the rewired neighbours are anywhere in memory: ask now for the brands
+     * of the next block's, all at once (a block of work hides the misses,
+     * and they overlap each other) */
+    if (in->soc_on && i0 + m < w->n) {
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
+        const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
+        for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
+    }
     /* few customers reconsider (about one in a hundred), each reading its
      * need and its rewired neighbours' brand and experience from anywhere in
      * memory. For the next block's customers without a contact, who
