@@ -35,6 +35,8 @@ def _fmt(v, kind):
         return f"{v:+.0f}"
     if kind == "loyalty":
         return f"{v:.2f}"
+    if kind == "dec":
+        return f"{v:.1f}"
     return f"{v:,.0f}"
 
 
@@ -46,7 +48,7 @@ def _title(kind, template, labels, last):
         if b > 0 and a / b - 1 < 0.02:
             return "Market profit ends within 2\u00a0% in every scenario"
         rel = f"{100 * (a / b - 1):.0f}\u00a0% above" if b > 0 else "against"
-        return f"{labels[hi]} ends with the most market profit, {rel} {labels[lo]}"
+        return f"{labels[hi]} ends with the most profit per customer, {rel} {labels[lo]}"
     if _fmt(a, kind) == _fmt(b, kind):
         return f"Every scenario ends at the same level: {_fmt(a, kind)}"
     if template.startswith("low:"):
@@ -54,8 +56,15 @@ def _title(kind, template, labels, last):
     return template.format(lo=labels[lo], hi=labels[hi], a=_fmt(a, kind), b=_fmt(b, kind))
 
 
+def _per_1000(d, x):
+    """x per 1,000 customers of the file's market: scenarios of different
+    sizes compare fairly."""
+    n = float(d["attrs"].get("customers", 0)) or float(np.nansum(d["brand"]["customers"][0]))
+    return 1000.0 * np.asarray(x, dtype=float) / n
+
+
 def _market_profit(d):
-    return np.nansum(d["brand"]["profit"], axis=1)
+    return _per_1000(d, np.nansum(d["brand"]["profit"], axis=1))
 
 
 # stem, series of a file, number format, title template ("low:" puts the
@@ -80,11 +89,13 @@ FIGURES = (
      "{hi} ends with the most engaged staff: {a} against {b} in {lo}", "% of staff engaged",
      "share of active employees who are engaged, mean over the last quarter", 100, QUARTER,
      "C4: automation that advances threatens jobs and engagement."),
-    ("jobs", lambda d: d["market"]["jobs"], "int",
-     "low:{lo} ends with the fewest jobs: {b} against {a} in {hi}", "active employees",
-     "active employees in the market", 1, 1, "Jobs that remain as contacts go to machines."),
-    ("profit", _market_profit, "int", "profit", "profit per week",
-     "profit of all brands together, money per week, mean over the last quarter", 1, QUARTER,
+    ("jobs", lambda d: _per_1000(d, d["market"]["jobs"]), "dec",
+     "low:{lo} ends with the fewest jobs: {b} against {a} in {hi} (per 1,000 customers)",
+     "employees per 1,000 customers",
+     "active employees per 1,000 customers", 1, 1, "Jobs that remain as contacts go to machines."),
+    ("profit", _market_profit, "int", "profit", "profit per week per 1,000 customers",
+     "profit of all brands together per 1,000 customers, money per week, mean over the last quarter",
+     1, QUARTER,
      "Does automation pay for the market as a whole once prices follow costs?"),
     ("tip_rate", lambda d: d["market"]["tip_rate"], "pct",
      "{hi} ends with the highest tips: {a} of the bill against {b} in {lo}", "tips, % of the bill",
