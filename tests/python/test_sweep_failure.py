@@ -1,6 +1,6 @@
 """A run of a sweep that fails is recorded as failed, with its message, and
-does not stop the others: a list sweep whose middle point asks for ten
-million customers, run under an address-space limit that the small points
+does not stop the others: a list sweep whose middle point asks for a
+hundred million customers (the most allowed), run under an address-space limit that the small points
 fit in and the big one does not. The file is still complete; the command
 exits 1 and names the run."""
 import resource
@@ -11,10 +11,10 @@ import pytest
 
 from conftest import run, small_scenario
 
-LIMIT = 700 * 2**20            # bytes of address space: small runs fit, 1e7 customers do not
+LIMIT = 700 * 2**20            # bytes of address space: small runs fit, 1e8 customers (about 4 GB) do not
 LIST = """
 sweep = { design = "list"; replications = 1;
-  points = ( [2000], [10000000], [3000] );
+  points = ( [2000], [100000000], [3000] );
   parameters = ( { key = "population.customers"; } ); };
 """
 
@@ -36,7 +36,7 @@ def test_failed_run_is_recorded_and_others_go_on(tmp_path):
         assert f.attrs["complete"] == 1 and f.attrs["runs_failed"] == 1 and f.attrs["runs_written"] == 2
         assert list(f["status"][...]) == [1, -1, 1]
         msg = [m.decode() for m in f["message"][...]]
-        assert msg[0] == msg[2] == "" and "out of memory for 10000000 customers" in msg[1]
+        assert msg[0] == msg[2] == "" and "out of memory for 100000000 customers" in msg[1]
         share = f["market_share"][...]
         assert np.isnan(share[1]).all()
         assert np.isfinite(share[[0, 2]]).all()
