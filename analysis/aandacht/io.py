@@ -24,6 +24,7 @@ h5py.
 | `resolved_config` | the resolved scenario text ("" if absent) |
 | `events` | list of {week, brand, type, stated, visits, half_life, stated_half_life} |
 | `interventions` | list of {week, brand, key, value, value_text} |
+| `snapshots` | {`week`: int array (n_snapshot,), `bin`: bin centres (20,), then each histogram of `/snapshots` as a float array: (n_snapshot, n_bin) market-wide, (n_snapshot, n_brand, n_bin) per brand}; {} when the file has none (sweeps) |
 
 Sweep files add:
 
@@ -115,6 +116,22 @@ def _open(path):
         raise ReadError(f"{path}: not an aandacht file (not HDF5: {e})") from None
 
 
+def _snapshots(f, n_brand, weeks):
+    """The histograms of `/snapshots` taken in the weeks read (see read)."""
+    g = f.get("snapshots")
+    if not isinstance(g, h5py.Group) or "snapshot_week" not in g or "bin" not in g or not len(weeks):
+        return {}
+    hist = {name: np.asarray(ds[()], dtype=float) for name, ds in g.items()
+            if isinstance(ds, h5py.Dataset) and _dims(ds) in (["snapshot", "bin"], ["snapshot", "brand", "bin"])}
+    hist = {k: x for k, x in hist.items() if x.ndim == 2 or x.shape[1] == n_brand}
+    week = np.asarray(g["snapshot_week"][()], dtype=np.int64)
+    n = min([len(week)] + [len(x) for x in hist.values()])   # a cut-short file may differ
+    keep = np.flatnonzero(week[:n] <= weeks[-1])              # only the weeks read
+    out = {"week": week[keep], "bin": np.asarray(g["bin"][()], dtype=float)}
+    out.update({k: x[keep] for k, x in hist.items()})
+    return out
+
+
 def read(path):
     """Reads a run or sweep file into plain arrays and dicts (see module doc)."""
     with _open(path) as f:
@@ -182,6 +199,7 @@ def read(path):
             d["runs"] = runs
             d["ok"] = np.asarray(runs.get("status", np.ones(0)), dtype=int) == 1
             d["design"] = design
+        d["snapshots"] = _snapshots(f, len(brands), week) if kind == "run" else {}
     d["parameters"] = params
     d["resolved_config"] = resolved
     d["events"] = _table(params, "events", ["week", "brand", "type", "stated", "visits",

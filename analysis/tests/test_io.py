@@ -23,6 +23,11 @@ def test_run_file(run_files):
     assert "tipshock" in d["resolved_config"]
     with h5py.File(run_files["tipshock"], "r") as f:
         np.testing.assert_array_equal(d["brand"]["profit"], f["profit"][()])
+        np.testing.assert_array_equal(d["snapshots"]["brand_deficit"], f["snapshots/brand_deficit"][()])
+    snap = d["snapshots"]
+    assert list(snap["week"]) == [0] and snap["bin"].shape == (20,)
+    assert snap["brand_deficit"].shape == (1, 3, 20) and snap["deficit"].shape == (1, 20)
+    assert snap["brand_deficit"].sum() == 3000          # every customer, by brand
 
 
 def test_sweep_file(sweepfile):
@@ -35,6 +40,7 @@ def test_sweep_file(sweepfile):
     assert d["swept"][0]["name"] == "brands_Robo_automation_target"
     assert d["runs"]["brands_Robo_automation_target"].shape == (n_run,)
     assert d["design"]["design_u"].shape == (3, 1)
+    assert d["snapshots"] == {}
 
 
 def test_partial_file_is_read_up_to_weeks_written(run_files, tmp_path):
