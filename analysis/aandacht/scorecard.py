@@ -33,8 +33,11 @@ NOT_TESTABLE = "not testable with these runs"
 MIN = {
     "automation_change": 0.05,   # C1: automation share must move 5 points to test anything
     "scarcity_rise": 0.01,       # C1: scarcity rises 1 point (of 100) with automation
+    "brand_automation_spread": 0.05,  # C1 across brands: least and most automated brand 5 points apart
+    "r_cross_brand": 0.5,        # C1 across brands: automation and scarcity go together across brands
     "scarcity_change": 0.02,     # C2: scarcity must move 2 points to test C2
     "gap_widening": 0.01,        # C2: loyalty gap human- vs robot-served widens 1 point
+    "tip_value_rise": 0.01,      # C2 across files: tips per unit of attention +1 % of the bill
     "relational_share": 0.02,    # C3: relational part of differentiation gains 2 points
     "engagement_spread": 0.02,   # C4: engaged share must vary (sd) across brand-years
     "r_loyalty": 0.3,            # C4: engagement-loyalty correlation (Harter et al.: .33)
@@ -79,6 +82,7 @@ class Evidence:
     parts: list = field(default_factory=list)
     why_not: str = ""     # when not testable: why, and which scenario tests it
     values: dict = field(default_factory=dict)   # named figures for titles and tables
+    details: list = field(default_factory=list)  # one line per brand or file compared, after the figure
 
 
 def window(n):
@@ -114,6 +118,79 @@ def c1_scarcity(automation_share, attention_scarcity, attention_deficit):
            f"{s0:.3f} \u2192 {s1:.3f}, customers' attention deficit {d0:.3f} \u2192 {d1:.3f}")
     return Evidence("C1", True, fig, [Part("scarcity change with automation", sign * (s1 - s0),
                                            _needed(MIN["scarcity_rise"], se), "pt")])
+
+
+def c1_across_brands(names, automated, visits, attention, deficit=None):
+    """C1 within one run, across brands (cross-sectional): in the last window,
+    do brands that automate more give less attention per contact? Arrays
+    (week, brand): `automated` and `visits` contacts, `attention` the mean
+    attention per contact (automated contacts count as none). `deficit`:
+    mean attention deficit of each brand's customers (brand,), shown with
+    the figures, or None.
+
+    Each week, scarcity (1 - attention per contact) is fitted on automation
+    across brands (least squares); the Part is the fitted scarcity
+    difference across the brands' range of automation, mean over the
+    window's weeks, and must reach MIN["scarcity_rise"] and twice its
+    standard error; a second Part, the correlation across brands of the
+    window means, must reach MIN["r_cross_brand"] (one odd brand alone does
+    not make a relation)."""
+    aut_w = np.asarray(automated, dtype=float)
+    vis_w = np.asarray(visits, dtype=float)
+    w = window(len(vis_w))
+    vis = np.nansum(vis_w[-w:], axis=0)
+    ok = np.flatnonzero(vis > 0)
+    aut = np.nansum(aut_w[-w:], axis=0)[ok] / vis[ok]
+    if len(ok) < 3:
+        return Evidence("C1", False, f"{len(ok)} brand(s) with customers: too few to compare across brands",
+                        why_not="needs automation that changes (robot_rush ramps it to 80 %) "
+                                "or three brands that automate differently (baseline)")
+    spread = float(aut.max() - aut.min())
+    if spread < MIN["brand_automation_spread"]:
+        return Evidence("C1", False, f"brands automate alike ({100 * aut.min():.0f} % to {100 * aut.max():.0f} %)",
+                        why_not="needs automation that changes (robot_rush ramps it to 80 %) "
+                                "or brands 5 points or more apart in automation (baseline: 15-45 %)")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aw = aut_w[-w:][:, ok] / vis_w[-w:][:, ok]
+    scar_w = 1.0 - np.asarray(attention, dtype=float)[-w:][:, ok]
+    effect = []
+    for x, y in zip(aw, scar_w):
+        good = np.isfinite(x) & np.isfinite(y)
+        if good.sum() >= 3 and np.ptp(x[good]) > 0:
+            effect.append(np.polyfit(x[good], y[good], 1)[0] * spread)
+    effect = np.asarray(effect)
+    m = float(np.mean(effect)) if len(effect) else float("nan")
+    se = float(np.std(effect, ddof=1) / np.sqrt(len(effect))) if len(effect) > 1 else 0.0
+    scar = np.nanmean(scar_w, axis=0)
+    r = _corr(aut, scar)
+    dfc = np.asarray(deficit, dtype=float)[ok] if deficit is not None else None
+    fig = (f"cross-sectional (automation did not change over time): across {len(ok)} brands in the last "
+           f"{w} weeks, a brand's automated share and the attention scarcity of its contacts go together "
+           f"with r = {r:+.2f}; the fit puts {100 * m:+.1f} points of scarcity between its least and most "
+           f"automated brand")
+    if dfc is not None:
+        fig += f"; its customers' attention deficit: r = {_corr(aut, dfc):+.2f}"
+    fig += ". Brands differ in more than automation (staffing, HR), so this is an association"
+    details = [f"{names[ok[i]]}: {100 * aut[i]:.0f} % automated, scarcity {scar[i]:.3f}"
+               + (f", customers' deficit {dfc[i]:.3f}" if dfc is not None else "")
+               for i in np.argsort(aut, kind="stable")]
+    return Evidence("C1", True, fig,
+                    [Part("scarcity across the brands' automation (fitted)", m, _needed(MIN["scarcity_rise"], se), "pt"),
+                     Part("r automation-scarcity across brands", r, MIN["r_cross_brand"])],
+                    values=dict(basis="brands", spread=spread, r=r), details=details)
+
+
+def c1_run(automation_share, attention_scarcity, attention_deficit, names, automated, visits, attention,
+           deficit=None):
+    """C1 of one run: over time when the market's automation changes (c1_scarcity),
+    else across its brands (c1_across_brands), else not testable."""
+    ev = c1_scarcity(automation_share, attention_scarcity, attention_deficit)
+    if ev.testable:
+        return ev
+    eb = c1_across_brands(names, automated, visits, attention, deficit)
+    if eb.testable:
+        return eb
+    return Evidence("C1", False, f"{ev.figure}; {eb.figure}", why_not=eb.why_not)
 
 
 def c2_value(attention_scarcity, attention_value, loyalty_human, loyalty_robot):

@@ -169,3 +169,74 @@ def test_interval_is_student_t():
     assert m == 2.0
     assert hi - m == pytest.approx(4.302653 * 1.0 / np.sqrt(3), rel=1e-5)
     assert np.isnan(sc.interval([1.0])[1])
+
+
+# ---- C1 within one run, across brands (cross-sectional) ---------------------------
+
+def brands_panel(automation, attention_per_human, visits=1000.0):
+    """(week, brand) series of brands with constant automation; a brand's
+    attention per contact is its attention per human contact times the share
+    of contacts people serve (automated contacts get none)."""
+    a = np.asarray(automation, dtype=float)
+    vis = np.full((W, len(a)), visits)
+    automated = vis * a
+    attention = noisy(np.tile(np.asarray(attention_per_human) * (1 - a), (W, 1)))
+    return automated, vis, attention
+
+
+def test_c1_across_brands_when_automation_does_not_change():
+    names = ["Classic", "Service", "Budget", "Digital"]
+    flat = noisy(np.full(W, 0.30))
+    aut, vis, att = brands_panel([0.15, 0.25, 0.35, 0.45], [0.30, 0.30, 0.30, 0.30])
+    ev = sc.c1_run(flat, noisy(np.full(W, 0.78)), noisy(np.full(W, 0.72)), names, aut, vis, att,
+                   deficit=[0.70, 0.74, 0.77, 0.79])
+    assert ev.values["basis"] == "brands" and "cross-sectional" in ev.figure
+    assert verdict(ev) == sc.SUPPORTED
+    assert [line.split(":")[0] for line in ev.details] == names          # least automated first
+    assert "deficit 0.790" in ev.details[-1]
+    # brands that automate more give so much more attention per human contact
+    # that their contacts are less scarce: not supported
+    aut, vis, att = brands_panel([0.15, 0.25, 0.35, 0.45], [0.20, 0.30, 0.42, 0.60])
+    assert verdict(sc.c1_across_brands(names, aut, vis, att)) == sc.NOT_SUPPORTED
+    # one brand with far more attention than the rest (hr_marketing's Twin-HR):
+    # the fit may slope up, but automation and scarcity do not go together
+    aut, vis, att = brands_panel([0.15, 0.25, 0.25, 0.35], [0.30, 0.30, 0.62, 0.30])
+    ev = sc.c1_across_brands(names, aut, vis, att)
+    assert verdict(ev) == sc.NOT_SUPPORTED and ev.parts[1].value < sc.MIN["r_cross_brand"]
+
+
+def test_c1_across_brands_not_testable():
+    names = ["A", "B", "C"]
+    aut, vis, att = brands_panel([0.20, 0.22, 0.24], [0.3, 0.3, 0.3])    # 4 points apart
+    ev = sc.c1_run(np.full(W, 0.22), np.full(W, 0.78), np.full(W, 0.7), names, aut, vis, att)
+    assert not ev.testable and "baseline" in ev.why_not and "robot_rush" in ev.why_not
+    aut, vis, att = brands_panel([0.15, 0.45], [0.3, 0.3])                 # two brands
+    assert not sc.c1_across_brands(names[:2], aut, vis, att).testable
+    aut, vis, att = brands_panel([0.15, 0.30, 0.45], [0.3, 0.3, 0.3])
+    vis[:, 2] = 0.0                                                        # a brand without customers
+    aut[:, 2] = 0.0
+    assert not sc.c1_across_brands(names, aut, vis, att).testable
+
+
+def test_c1_over_time_comes_first():
+    """When the market's automation changes, C1 is judged over time, not across brands."""
+    names = ["A", "B", "C"]
+    aut, vis, att = brands_panel([0.15, 0.25, 0.35], [0.3, 0.3, 0.3])
+    ev = sc.c1_run(ramp(0.3, 0.8), noisy(ramp(0.77, 0.65)), noisy(ramp(0.7, 0.6)), names, aut, vis, att)
+    assert ev.testable and ev.values.get("basis") != "brands" and verdict(ev) == sc.NOT_SUPPORTED
+
+
+def test_sweep_runs_on_different_grounds_are_not_pooled():
+    """A sweep whose runs test C1 over time in some runs and across brands in
+    others pools only the most common ground and says what it left out."""
+    from aandacht import claims
+    time_ = sc.Evidence("C1", True, "t", [sc.Part("scarcity change with automation", 0.03, 0.01)])
+    brand = sc.Evidence("C1", True, "b", [sc.Part("scarcity across the brands' automation (fitted)", -0.2, 0.01),
+                                          sc.Part("r automation-scarcity across brands", -0.9, 0.5)])
+    per_run = {0: {"C1": brand}, 1: {"C1": time_}, 2: {"C1": time_}, 3: {"C1": brand}, 4: {"C1": time_}}
+    keep, note = claims._one_basis(per_run, "C1", [0, 1, 2, 3, 4])
+    assert keep == [1, 2, 4] and "2 more test it" in note and "e.g. run 0" in note
+    keep, note = claims._one_basis(per_run, "C1", [1, 2])
+    assert keep == [1, 2] and note == ""
+    keep, note = claims._one_basis(per_run, "C1", [0, 1])       # a tie: the first run's ground
+    assert keep == [0] and "1 more tests it" in note and "e.g. run 1" in note
