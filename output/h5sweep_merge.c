@@ -149,6 +149,21 @@ static int open_shard(shard_in *s, ad_error *err)
     return AD_OK;
 }
 
+/* Are the n strings of x and y (read by HDF5, NULL: not read) the same?
+ * Frees them and the arrays. */
+static int same_strings(char **x, char **y, hssize_t n, int read_ok)
+{
+    int ok = read_ok && x && y;
+    for (hssize_t i = 0; x && y && i < n; i++) {
+        ok = ok && x[i] && y[i] && !strcmp(x[i], y[i]);
+        H5free_memory(x[i]);
+        H5free_memory(y[i]);
+    }
+    free(x);
+    free(y);
+    return ok;
+}
+
 /* Do attribute `name` of a and of b hold the same values? */
 static int same_attr(hid_t a_loc, hid_t b_loc, const char *name)
 {
@@ -161,14 +176,8 @@ static int same_attr(hid_t a_loc, hid_t b_loc, const char *name)
     if (n < 0 || sb < 0 || n != H5Sget_simple_extent_npoints(sb)) goto done;
     if (vlen) {
         char **x = calloc((size_t)n + 1, sizeof *x), **y = calloc((size_t)n + 1, sizeof *y);
-        ok = x && y && H5Tis_variable_str(tb) > 0 && H5Aread(a, vstr, x) >= 0 && H5Aread(b, vstr, y) >= 0;
-        for (hssize_t i = 0; x && y && i < n; i++) {
-            ok = ok && x[i] && y[i] && !strcmp(x[i], y[i]);
-            H5free_memory(x[i]);
-            H5free_memory(y[i]);
-        }
-        free(x);
-        free(y);
+        ok = same_strings(x, y, n, x && y && H5Tis_variable_str(tb) > 0 && H5Aread(a, vstr, x) >= 0 &&
+                                       H5Aread(b, vstr, y) >= 0);
     } else if (H5Tequal(ta, tb) > 0) {
         size_t size = (size_t)n * H5Tget_size(ta) + 1;
         char *x = calloc(size, 1), *y = calloc(size, 1);
@@ -222,16 +231,9 @@ static const char *dataset_diff(hid_t fa, hid_t fb, const char *name)
     if (is_row_var(name) || n == 0) { why = NULL; goto done; }
     if (H5Tis_variable_str(ta) > 0) {
         char **x = calloc((size_t)n, sizeof *x), **y = calloc((size_t)n, sizeof *y);
-        int ok = x && y && H5Dread(a, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) >= 0 &&
-                 H5Dread(b, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, y) >= 0;
-        for (hssize_t i = 0; x && y && i < n; i++) {
-            ok = ok && x[i] && y[i] && !strcmp(x[i], y[i]);
-            H5free_memory(x[i]);
-            H5free_memory(y[i]);
-        }
-        free(x);
-        free(y);
-        if (ok) why = NULL;
+        if (same_strings(x, y, n, x && y && H5Dread(a, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) >= 0 &&
+                                      H5Dread(b, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, y) >= 0))
+            why = NULL;
     } else if (H5Tdetect_class(ta, H5T_VLEN) <= 0 && H5Tget_class(ta) != H5T_REFERENCE) {
         size_t size = (size_t)n * H5Tget_size(ta);
         char *x = malloc(size), *y = malloc(size);

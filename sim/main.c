@@ -7,7 +7,8 @@
  * week; the weeks already written stay in OUT.partial. A scenario's sweep
  * group (sweep.h) is checked by run and check; run without --sweep-point
  * runs the base scenario, with --sweep-point K the sweep's run K; sweep
- * runs them all into one file (sweep_run.h); report hands over to the
+ * runs them all into one file (sweep_run.h), or one shard of them, and
+ * merge joins the shard files (h5sweep_merge.h); report hands over to the
  * Python analysis package (report_cmd.h).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -457,8 +458,8 @@ static int cmd_merge(int argc, char **argv)
     h5sweep_merged res;
     if (h5sweep_merge(shards, n, out, force, &res, &err)) return fail(&err);
     if (!quiet)
-        printf("merged %d shards: %lld runs (%lld ok, %lld failed) -> %s\n", res.shards, (long long)res.runs,
-               (long long)res.ok, (long long)res.failed, out);
+        printf("merged %d shard%s: %lld runs (%lld ok, %lld failed) -> %s\n", res.shards, res.shards == 1 ? "" : "s",
+               (long long)res.runs, (long long)res.ok, (long long)res.failed, out);
     if (res.failed)
         fprintf(stderr, "aandacht: %lld runs failed in their shards (status -1; their message variable says why)\n",
                 (long long)res.failed);
