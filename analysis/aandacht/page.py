@@ -33,11 +33,15 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
          white-space: nowrap; font-size: 0.9em; }
 .badge.yes { background: #007a5a; } .badge.no { background: #b34700; } .badge.na { background: #6e6e6e; }
 .badge.auto { background: #0072B2; }
+table.matrix th:first-child { width: 34%; }
 figure { margin: 2.2em 0; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid var(--rule); display: block; }
 figcaption { margin-top: 0.5em; font-size: 0.95em; }
 figcaption .files { color: var(--muted); font-size: 0.8em; display: block; }
 ul.notes { color: var(--muted); font-size: 0.9em; }
+ul.details { margin: 0.3em 0 0.2em; padding-left: 1.2em; font-size: 0.9em; }
+ul.details li { margin: 0.15em 0; }
+.perfile { color: var(--muted); font-size: 0.85em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1.2em; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 @media print { body { font-size: 12pt; max-width: none; } h2 { page-break-before: always; } }
@@ -87,10 +91,15 @@ def kpi_rows(d):
     return dict(columns=cols, rows=rows, first=int(w[0]), last=int(w[-1]))
 
 
-def _badge(verdict):
+SHORT = {sc.NOT_TESTABLE: "not testable", "automation wins on profit": "wins on profit",
+         "automation loses on profit": "loses on profit", "no clear winner on profit": "no clear winner"}
+
+
+def _badge(verdict, short=False):
     cls = {sc.SUPPORTED: "yes", sc.NOT_SUPPORTED: "no", sc.NOT_TESTABLE: "na"}.get(verdict, "auto")
     mark = {"yes": "\u2713 ", "no": "\u2717 ", "na": "\u2013 "}.get(cls, "")
-    return f'<span class="badge {cls}">{mark}{esc(verdict)}</span>'
+    words = SHORT.get(verdict, verdict) if short else verdict
+    return f'<span class="badge {cls}">{mark}{esc(words)}</span>'
 
 
 def _kpi_table(k, sweep):
@@ -113,29 +122,47 @@ def _kpi_table(k, sweep):
             f'<tbody>{"".join(body)}</tbody></table><p class="small">{note}</p>')
 
 
-def _cards_table(cards):
+def _evidence(c, across=None):
+    """A card's evidence cell: the figure, one line per brand or file
+    compared, then the uncertainty or how to test it."""
+    out = [esc(c["figure"])]
+    if c.get("details"):
+        out.append('<ul class="details">' + "".join(f"<li>{esc(x)}</li>" for x in c["details"]) + "</ul>")
+    if c["verdict"] == sc.NOT_TESTABLE:
+        if c["why_not"]:
+            out.append(f'{"" if c.get("details") else "<br>"}<b>To test it:</b> {esc(c["why_not"])}')
+        if across and across["verdict"] != sc.NOT_TESTABLE:
+            out.append(f'<br><b>Across the files:</b> {esc(across["verdict"])} (above)')
+    elif c["uncertainty"]:
+        out.append(f'{"" if c.get("details") else "<br>"}<span class="small">{esc(c["uncertainty"])}</span>')
+    return "".join(out)
+
+
+def _cards_table(cards, across=()):
+    by_claim = {c["claim"]: c for c in across}
     rows = []
     for c in cards:
-        if c["verdict"] == sc.NOT_TESTABLE:
-            ev = esc(c["figure"]) + (f'<br><b>To test it:</b> {esc(c["why_not"])}' if c["why_not"] else "")
-        else:
-            ev = esc(c["figure"]) + (f'<br><span class="small">{esc(c["uncertainty"])}</span>'
-                                     if c["uncertainty"] else "")
         rows.append(f'<tr><td><b>{esc(c["claim"])}</b></td><td>{esc(c["text"])}</td>'
-                    f'<td>{_badge(c["verdict"])}</td><td>{ev}</td></tr>')
+                    f'<td>{_badge(c["verdict"])}</td><td>{_evidence(c, by_claim.get(c["claim"]))}</td></tr>')
     return ('<table><thead><tr><th>#</th><th>claim</th><th>verdict</th><th>evidence</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def _matrix(cards):
+def _matrix(cards, across=()):
     stems = list(cards)
     claims_ = [c["claim"] for c in cards[stems[0]]]
-    head = "".join(f"<th>{esc(s)}</th>" for s in stems)
+    by_claim = {c["claim"]: c for c in across}
+    head = "".join(f"<th>{esc(s)}</th>" for s in stems) + ("<th>across files</th>" if across else "")
     body = []
     for i, cl in enumerate(claims_):
-        cells = "".join(f"<td>{_badge(cards[s][i]['verdict'])}</td>" for s in stems)
+        cells = "".join(f"<td>{_badge(cards[s][i]['verdict'], True)}</td>" for s in stems)
+        if across:
+            cells += (f"<td>{_badge(by_claim[cl]['verdict'], True)}</td>" if cl in by_claim
+                      else '<td><span class="perfile">per file only</span></td>')
         body.append(f"<tr><td><b>{esc(cl)}</b> {esc(sc.CLAIMS[cl])}</td>{cells}</tr>")
-    return f'<table><thead><tr><th>claim</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'<table class="matrix"><thead><tr><th>claim</th>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
+            '</table><p class="small">Not testable: with these runs; the cards below say which run would test it. '
+            'Automation (A): who wins on profit.</p>')
 
 
 def _figure(c):
@@ -220,7 +247,7 @@ def _index_table(t):
             "shows the same numbers.</p>")
 
 
-def page(sections, comparison, cards):
+def page(sections, comparison, cards, across=()):
     names = [s["data"]["scenario"] for s in sections]
     title = (f"{names[0]}: what the run shows" if len(names) == 1
              else " against ".join(names) + ": what the runs show")
@@ -236,16 +263,23 @@ def page(sections, comparison, cards):
                 _scenario(sections[0]["data"]))
     else:
         section("scenarios", "Scenarios", _scenarios([s["data"] for s in sections]))
-    score = ['<p>Each claim of the model is checked against the file; a verdict needs the figure to '
+    score = ['<p>Each claim of the model is checked against each file (and, where a single run cannot decide, '
+             'across runs of the same market); a verdict needs the figure to '
              'reach a stated minimum in the claimed direction (docs/report.md lists the thresholds), and, '
              'where a sweep has replications, the lower end of its 95\u00a0% interval above zero. '
              '"A" says plainly who won on profit with automation.</p>']
     if len(cards) > 1:
-        score.append(_matrix(cards))
+        score.append(_matrix(cards, across))
+    if across:
+        score.append('<h3 id="across">Across files</h3><p>Claims a single run cannot always decide, judged by '
+                     'comparing the last year of runs of the same market (the same brands): C1 against the '
+                     'run with the least automation, C2 against the one with the least scarce attention, '
+                     'A each automating brand against the same brand where it automates least.</p>')
+        score.append(_cards_table(across))
     for s in sections:
         if len(cards) > 1:
             score.append(f"<h3>{esc(s['data']['scenario'])} ({esc(s['data']['stem'])})</h3>")
-        score.append(_cards_table(s["cards"]))
+        score.append(_cards_table(s["cards"], across))
     section("scorecard", "Claims scorecard", "".join(score))
     kp = []
     for s in sections:

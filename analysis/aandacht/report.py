@@ -13,7 +13,9 @@ writes into the directory
   the page needs no network and no other file: it can be mailed or put on a
   USB stick. Type is large enough for a projector.
 
-Returns {"html": Path, "charts": [chart dicts], "csv": [csv dicts]}.
+Returns {"html": Path, "charts": [chart dicts], "csv": [csv dicts],
+"cards": {stem: the file's cards}, "across": the cards across files
+(claims.across; [] for one file)}.
 """
 import base64
 from pathlib import Path
@@ -95,8 +97,9 @@ def build(datas, outdir, *, csv=True, log=None):
                              kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indices))
     for c in all_charts:
         c["uri"] = data_uri(c["png"])
-    doc = page(sections, comp, cards)
+    across = claims.across(datas)
+    doc = page(sections, comp, cards, across)
     path = outdir / "report.html"
     path.write_text(doc, encoding="utf-8")
-    return {"html": path, "charts": all_charts, "csv": all_csv}
+    return {"html": path, "charts": all_charts, "csv": all_csv, "cards": cards, "across": across}
 

@@ -49,6 +49,9 @@ MIN = {
     "profit_edge": 0.05,         # automation card: 5 points of profit growth
 }
 
+# where a run of the same market that differs would decide the claim
+TOGETHER = " (or report this run together with robot_rush, and the scorecard compares them)"
+
 CLAIMS = {
     "C1": "Automation makes attentive human contact scarce",
     "C2": "What is scarce gains value: attention is worth more as it gets rarer",
@@ -144,12 +147,14 @@ def c1_across_brands(names, automated, visits, attention, deficit=None):
     if len(ok) < 3:
         return Evidence("C1", False, f"{len(ok)} brand(s) with customers: too few to compare across brands",
                         why_not="needs automation that changes (robot_rush ramps it to 80 %) "
-                                "or three brands that automate differently (baseline)")
+                                "or three brands that automate differently (baseline), or a report of "
+                                "this run together with a run of the same market that automates more")
     spread = float(aut.max() - aut.min())
     if spread < MIN["brand_automation_spread"]:
         return Evidence("C1", False, f"brands automate alike ({100 * aut.min():.0f} % to {100 * aut.max():.0f} %)",
                         why_not="needs automation that changes (robot_rush ramps it to 80 %) "
-                                "or brands 5 points or more apart in automation (baseline: 15-45 %)")
+                                "or brands 5 points or more apart in automation (baseline: 15-45 %), or a "
+                                "report of this run together with a run of the same market that automates more")
     with np.errstate(invalid="ignore", divide="ignore"):
         aw = aut_w[-w:][:, ok] / vis_w[-w:][:, ok]
     scar_w = 1.0 - np.asarray(attention, dtype=float)[-w:][:, ok]
@@ -169,7 +174,7 @@ def c1_across_brands(names, automated, visits, attention, deficit=None):
            f"with r = {r:+.2f}; the fit puts {100 * m:+.1f} points of scarcity between its least and most "
            f"automated brand")
     if dfc is not None:
-        fig += f"; its customers' attention deficit: r = {_corr(aut, dfc):+.2f}"
+        fig += f"; automation and the attention deficit of the brands' customers: r = {_corr(aut, dfc):+.2f}"
     fig += ". Brands differ in more than automation (staffing, HR), so this is an association"
     details = [f"{names[ok[i]]}: {100 * aut[i]:.0f} % automated, scarcity {scar[i]:.3f}"
                + (f", customers' deficit {dfc[i]:.3f}" if dfc is not None else "")
@@ -199,7 +204,8 @@ def c2_value(attention_scarcity, attention_value, loyalty_human, loyalty_robot):
     g0, g1, se = _ends(np.asarray(loyalty_human) - np.asarray(loyalty_robot))
     if abs(s1 - s0) < MIN["scarcity_change"]:
         return Evidence("C2", False, f"attention scarcity stayed at {s1:.3f}",
-                        why_not="attention did not get scarcer or more plentiful; robot_rush makes it scarce")
+                        why_not="attention did not get scarcer or more plentiful; robot_rush makes it scarce"
+                                f"{TOGETHER}")
     sign = 1.0 if s1 > s0 else -1.0
     fig = (f"scarcity {s0:.3f} \u2192 {s1:.3f}; attention value {v0:.2f} \u2192 {v1:.2f} "
            f"(1 + \u03b8 scarcity, by construction); loyalty of human-served over robot-served "
@@ -355,7 +361,8 @@ def automation_pays(names, automation, profit, market_share):
     auto = (a1 - a0) >= MIN["automation_change"]
     if not auto.any():
         return Evidence("A", False, "no brand changed its automation",
-                        why_not="no brand automated during the run; robot_rush or hospitality_tips do")
+                        why_not="no brand automated during the run; robot_rush or hospitality_tips do"
+                                f"{TOGETHER}")
     def growth(mask):
         return float(np.sum(p1[mask]) / np.sum(p0[mask]) - 1.0) if np.sum(p0[mask]) > 0 else float("nan")
     ga = growth(auto)

@@ -157,6 +157,20 @@ def test_scorecard_of_the_runs(run_files):
     assert "Robo" in cards["A"]["figure"]
 
 
+def test_page_judges_across_files(built_report):
+    """tipshock and calm are runs of one market: the page has a column and
+    cards across the files, naming the files compared."""
+    res, _ = built_report
+    assert [c["claim"] for c in res["across"]] == ["C1", "C2", "A"]
+    c1 = res["across"][0]
+    assert c1["files"] == ["calm", "tipshock"]
+    if c1["verdict"] != "not testable with these runs":
+        assert "tipshock.h5 against calm.h5" in c1["figure"]
+    text = res["html"].read_text(encoding="utf-8")
+    for words in ('<th>across files</th>', 'id="across"', "per file only", '<ul class="details">'):
+        assert words in text, words
+
+
 def test_sweep_scorecard_uses_replications(sweepfile):
     d = io.read(sweepfile)
     cards = {c["claim"]: c for c in claims.scorecard(d)}
