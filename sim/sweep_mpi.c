@@ -227,6 +227,17 @@ int sweep_mpi_run(const sweep_run_opts *o, ad_error *err)
     }
     if (c) sweep_ctx_free(c);
     free(c);
+    /* The rank that holds the message prints it now, and no rank leaves
+     * before it has: mpirun ends the whole job as soon as one process exits
+     * non-zero, which could cut rank 0 off before it reports. */
+    if (rc && err->msg[0] && size > 1) {
+        char msg[2048];
+        ad_error_format(err, msg, sizeof msg);
+        fprintf(stderr, "aandacht: %s\n", msg);
+        fflush(stderr);
+        err->msg[0] = '\0';
+    }
+    MPI_Barrier(comm);
     MPI_Comm_free(&comm);
     if (!inited) MPI_Finalize();
     return rc;
