@@ -20,17 +20,7 @@ from conftest import BINARY, SOURCE, run, small_scenario
 
 MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
 MPIRUN = shutil.which("mpirun")
-GRID = """
-sweep = {
-  design = "grid";
-  replications = 2;
-  parameters = (
-    { key = "brands.[2].automation.target"; min = 0.35; max = 0.9; levels = 2; },
-    { key = "satisfaction.theta"; min = 0.0; max = 2.0; levels = 2; }
-  );
-};
-"""
-RUNS = 8
+from sweep_support import GRID, RUNS, assert_same_sweep
 
 
 def mpi_binary():
@@ -50,30 +40,6 @@ def mpirun(n, binary, *args, timeout=300):
     cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", str(n),
            str(binary), *map(str, args)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def contents(path):
-    data = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: data.__setitem__(n, o[()]) if isinstance(o, h5py.Dataset) else None)
-        attrs = {k: f.attrs[k] for k in f.attrs}
-    return data, attrs
-
-
-def assert_same(a_path, b_path):
-    a, aa = contents(a_path)
-    b, ba = contents(b_path)
-    assert a.keys() == b.keys()
-    for name in a:
-        if name == "wall_time":
-            continue
-        x, y = np.asarray(a[name]), np.asarray(b[name])
-        assert x.dtype == y.dtype and x.shape == y.shape, name
-        assert (x.tolist() == y.tolist()) if x.dtype == object else x.tobytes() == y.tobytes(), name
-    assert set(aa) == set(ba)
-    for k in aa:
-        if k != "created":
-            assert np.array_equal(aa[k], ba[k]), k
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +63,7 @@ def test_mpi_sweep_equals_the_serial_one(serial, tmp_path, ranks, jobs):
     assert r.stdout.count(f"{RUNS} runs ({RUNS} ok, 0 failed)") == 1      # rank 0 alone reports
     if ranks > 1:
         assert f"{ranks} MPI ranks, {jobs} job" in r.stdout
-    assert_same(ref, out)
+    assert_same_sweep(ref, out)
     with h5py.File(out, "r") as f:
         assert (f["wall_time"][()] > 0).all()
 
@@ -109,7 +75,7 @@ def test_mpi_shard_and_resume(serial, tmp_path):
     alone = tmp_path / "alone.h5"
     subprocess.run([str(exe), "sweep", str(cfg), "-o", str(alone), "--shard", "1/3", "--quiet"], check=True,
                    capture_output=True, timeout=300)
-    assert_same(tmp_path / "alone.shard1of3.h5", tmp_path / "s.shard1of3.h5")
+    assert_same_sweep(tmp_path / "alone.shard1of3.h5", tmp_path / "s.shard1of3.h5")
     # an interrupted sweep: the serial file with runs 2, 3 and 6 not run
     out = tmp_path / "r.h5"
     partial = tmp_path / "r.h5.partial"
@@ -122,7 +88,7 @@ def test_mpi_shard_and_resume(serial, tmp_path):
     r = mpirun(3, exe, "sweep", cfg, "-o", out, "--resume", "--threads", 1)
     assert r.returncode == 0, r.stderr
     assert out.exists() and not partial.exists()
-    assert_same(ref, out)
+    assert_same_sweep(ref, out)
 
 
 def test_a_failed_run_on_a_worker_is_recorded(serial, tmp_path):
@@ -230,7 +196,7 @@ def test_sigterm_to_the_ranks_leaves_a_partial_that_resumes(serial, tmp_path):
         assert int(f.attrs["complete"]) == 0 and (f["status"][()] == 0).any()
     r = mpirun(2, exe, "sweep", cfg, "-o", cut, "--resume", "--threads", 1)
     assert r.returncode == 0 and "12 runs (12 ok, 0 failed)" in r.stdout, r.stderr
-    assert_same(whole, cut)
+    assert_same_sweep(whole, cut)
 
 
 def test_an_srun_step_of_several_tasks_needs_mpi_or_shards(tmp_path):

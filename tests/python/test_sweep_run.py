@@ -10,17 +10,7 @@ import pytest
 
 from conftest import run, small_scenario
 
-GRID = """
-sweep = {
-  design = "grid";
-  replications = 2;
-  parameters = (
-    { key = "brands.[2].automation.target"; min = 0.35; max = 0.9; levels = 2; },
-    { key = "satisfaction.theta"; min = 0.0; max = 2.0; levels = 2; }
-  );
-};
-"""
-RUNS = 8
+from sweep_support import GRID, RUNS
 
 
 @pytest.fixture(scope="module")
