@@ -7,21 +7,28 @@
 # (share/aandacht/python) are baked into the binary as defaults; the
 # environment variables AANDACHT_PYTHON and AANDACHT_ANALYSIS override them
 # when it runs (sim/report_cmd.c).
-set(AD_REPORT_MODULES "h5py, numpy, matplotlib, scipy")
-set(AANDACHT_PYTHON "" CACHE FILEPATH "Python interpreter with h5py, numpy, matplotlib, scipy (reports and tests)")
-if(NOT AANDACHT_PYTHON)
+# ad_find_python(MODULES): sets the cache variable AANDACHT_PYTHON, unless
+# it is set already, to the first of CMake's Python 3, /usr/bin/python3 and
+# python3 on PATH that can import MODULES ("h5py, numpy").
+function(ad_find_python modules)
+  if(AANDACHT_PYTHON)
+    return()
+  endif()
   foreach(py ${Python3_EXECUTABLE} /usr/bin/python3 python3)
     if(py)
-      execute_process(COMMAND ${py} -c "import ${AD_REPORT_MODULES}"
-        RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+      execute_process(COMMAND ${py} -c "import ${modules}" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
       if(rc EQUAL 0)
         set(AANDACHT_PYTHON ${py} CACHE FILEPATH
           "Python interpreter with h5py, numpy, matplotlib, scipy (reports and tests)" FORCE)
-        break()
+        return()
       endif()
     endif()
   endforeach()
-endif()
+endfunction()
+
+set(AD_REPORT_MODULES "h5py, numpy, matplotlib, scipy")
+set(AANDACHT_PYTHON "" CACHE FILEPATH "Python interpreter with h5py, numpy, matplotlib, scipy (reports and tests)")
+ad_find_python("${AD_REPORT_MODULES}")
 if(AANDACHT_PYTHON)
   execute_process(COMMAND ${AANDACHT_PYTHON} -c "import ${AD_REPORT_MODULES}"
     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
