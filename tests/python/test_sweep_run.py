@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run, small_scenario
 
-from sweep_support import GRID, RUNS
+from sweep_support import GRID, RUNS, assert_same_sweep
 
 
 @pytest.fixture(scope="module")
@@ -148,20 +148,7 @@ def test_resume_after_kill_equals_an_uninterrupted_sweep(tmp_path):
     r = run("sweep", cfg, "-o", cut, "--resume", "--threads", 1, check=True)
     assert "12 runs (12 ok, 0 failed)" in r.stdout
     assert cut.exists() and not partial.exists()
-    a, b = values(whole), values(cut)
-    assert a.keys() == b.keys()
-    for name in a:
-        if name == "wall_time":
-            continue
-        x, y = np.asarray(a[name]), np.asarray(b[name])
-        assert x.dtype == y.dtype and x.shape == y.shape, name
-        assert (x.tolist() == y.tolist()) if x.dtype == object else x.tobytes() == y.tobytes(), name
-    with h5py.File(whole, "r") as f, h5py.File(cut, "r") as g:
-        assert set(f.attrs) == set(g.attrs)
-        for k in f.attrs:
-            if k != "created":
-                assert np.array_equal(f.attrs[k], g.attrs[k]), k
-        assert f["parameters/resolved_config"][()] == g["parameters/resolved_config"][()]
+    assert_same_sweep(whole, cut)
     r = run("sweep", cfg, "-o", cut, "--resume")
     assert r.returncode == 0 and "nothing to resume" in r.stdout
 
