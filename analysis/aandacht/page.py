@@ -249,7 +249,8 @@ def _index_table(t):
 
 def page(sections, comparison, cards, across=()):
     names = [s["data"]["scenario"] for s in sections]
-    title = (f"{names[0]}: what the run shows" if len(names) == 1
+    kind = "sweep" if sections[0]["data"]["kind"] == "sweep" else "run"
+    title = (f"{names[0]}: what the {kind} shows" if len(names) == 1
              else " against ".join(names) + ": what the runs show")
     a = sections[0]["data"]["attrs"]
     toc, body = [], []
