@@ -13,6 +13,7 @@
 
 #include "cust_priv.h"
 #include "network.h"
+#include "soc_count.h"
 
 /* Brand choice by random utility (multinomial logit through fixed Gumbel
  * tastes plus occasion noise): the argmax of U_b + eps.
@@ -83,6 +84,7 @@ void cust_choose_all(ad_world *w, int with_shares)
         asc[b] = log(s > 1e-9 ? s : 1e-9);
     }
     uint32_t step = (uint32_t)w->steps;
+    soc_count_stale(w); /* every brand is drawn anew */
     #pragma omp parallel for schedule(static) num_threads(w->threads)
     for (int64_t i = 0; i < w->n; i++) {
         int b = cust_choose(w, &gb, i, -1, NULL, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);

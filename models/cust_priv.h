@@ -6,7 +6,9 @@
  * load in this thread's own copy, summed after the loop: integers, which
  * commute), reads other customers only through last week's brand/exper
  * buffers, and draws only rng(seed, i, step, purpose). So the result is the
- * same for any number of threads and any schedule.
+ * same for any number of threads and any schedule. (After cust_serve's loop
+ * the kept neighbour counts of soc_count.h change by integer steps added
+ * atomically: the same in any order.)
  */
 #ifndef AD_CUST_PRIV_H
 #define AD_CUST_PRIV_H

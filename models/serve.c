@@ -11,7 +11,10 @@
  *
  * Speed: blocks of CUST_BLOCK customers: list the contacts, draw for them
  * in one flat loop, serve them while asking the cache for neighbours a few
- * contacts ahead, then settle every customer of the block.
+ * contacts ahead, then settle every customer of the block. A contact's
+ * neighbours on its brand are read from the counts kept week to week
+ * (soc_count.h; the week's switchers are listed for it), or counted here
+ * when there was no memory for those.
  */
 #include "customer.h"
 
@@ -23,6 +26,7 @@
 #include "cust_priv.h"
 #include "network.h"
 #include "service.h"
+#include "soc_count.h"
 #include "tipping.h"
 
 
@@ -55,6 +59,10 @@ typedef struct serve_scratch {
     double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
     serve_lanes v;                  /* the contacts' state in and out of the vector pass */
     const net_block *links;         /* the block's links */
+    const uint8_t *cnt;             /* neighbours on each one's brand (soc_count), or NULL: count here */
+    soc_switch *sw;                 /* this week's switchers of the thread (owned), */
+    int64_t nsw, sw_cap;            /* how many, room for */
+    int sw_lost;                    /* a switcher could not be listed (no memory) */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
 } serve_scratch;
 
@@ -67,6 +75,22 @@ static const net_block *block_links(const ad_net *net, serve_scratch *s, int64_t
     net_block *bl = &s->lb[(i0 / CUST_BLOCK) & 1];
     if (bl->i0 != i0) net_block_at(net, i0, (int)(net->n - i0 < CUST_BLOCK ? net->n - i0 : CUST_BLOCK), bl);
     return bl;
+}
+
+/* lists a switcher of the week for soc_count_apply */
+static void switched(serve_scratch *s, net_row row, int from)
+{
+    if (s->nsw == s->sw_cap) {
+        const int64_t cap = s->sw_cap ? 2 * s->sw_cap : 1024;
+        soc_switch *p = realloc(s->sw, (size_t)cap * sizeof *p);
+        if (!p) {
+            s->sw_lost = 1;
+            return;
+        }
+        s->sw = p;
+        s->sw_cap = cap;
+    }
+    s->sw[s->nsw++] = (soc_switch){row, (uint8_t)from};
 }
 
 /* Service of the block's contacts (steps 4-7), in three passes: gather
@@ -87,7 +111,7 @@ static void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t
         v->d[q] = w->deficit[i];
         v->x[q] = w->expect[i];
         v->open[q] = w->open[i];
-        v->soc[q] = in->soc_on ? net_on_brand(net, net_row_of(net, s->links, k), w->brand, b) : 0;
+        v->soc[q] = !in->soc_on ? 0 : s->cnt ? s->cnt[i] : net_on_brand(net, net_row_of(net, s->links, k), w->brand, b);
     }
 }
 
@@ -147,7 +171,11 @@ static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, in
         s->recon[k] = (f & SL_MAY_RECON) && rng_u01(s->r.v[3][q]) < ad_psw_tab(in->psw, in->psw_mult, lf);
         if (s->recon[k]) { /* what cust_choose will read (the neighbours' brands are asked for) */
             __builtin_prefetch(w->need + i);
-            if (in->deg > 0) net_prefetch_exper(net_row_of(&w->net, s->links, k), w->exper);
+            if (in->deg > 0) {
+                const net_row row = net_row_of(&w->net, s->links, k);
+                net_prefetch_exper(row, w->exper);
+                if (s->cnt) net_prefetch(row, w->brand); /* not asked for a block ahead */
+            }
         }
     }
 }
@@ -174,7 +202,7 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
     /* the rewired neighbours are anywhere in memory: ask now for the brands
      * of the next block's, all at once (a block of work hides the misses,
      * and they overlap each other) */
-    if (in->soc_on && i0 + m < w->n) {
+    if (in->soc_on && !s->cnt && i0 + m < w->n) {
         const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
         const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
         for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
@@ -261,6 +289,7 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
                 w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
                 acc[b][AC_OUT]++;
                 acc[nb_i][AC_IN]++;
+                if (s->cnt) switched(s, net_row_of(net, s->links, k), b);
             }
         }
         brand_next[i] = (uint8_t)nb_i;
@@ -322,6 +351,9 @@ void cust_serve(ad_world *w)
     const int64_t ne = w->ne;
     int64_t **warm = calloc((size_t)w->acc_n, sizeof *warm);
     int32_t **load = calloc((size_t)w->acc_n, sizeof *load);
+    /* neighbours on each one's brand: kept from week to week when there is memory */
+    const uint8_t *cnt = in.soc_on ? soc_count_ready(w) : NULL;
+    int sw_lost = 0;
 
     #pragma omp parallel num_threads(w->threads)
     {
@@ -338,6 +370,10 @@ void cust_serve(ad_world *w)
         memset(s.set_def, 0, sizeof s.set_def);
         s.A = &w->acc[t];
         s.links = NULL;
+        s.cnt = cnt;
+        s.sw = NULL;
+        s.nsw = s.sw_cap = 0;
+        s.sw_lost = 0;
         s.lb[0].i0 = s.lb[1].i0 = -1;
         s.warm = warm && load && ne > 0 ? calloc((size_t)ne, sizeof *s.warm) : NULL;
         s.load = s.warm ? calloc((size_t)ne, sizeof *s.load) : NULL;
@@ -348,6 +384,15 @@ void cust_serve(ad_world *w)
             int64_t i0 = blk * CUST_BLOCK;
             serve_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), &s);
         }
+        /* every brand_next is final (the loop's barrier): the counts follow */
+        if (cnt) {
+            soc_count_apply(w, s.sw, s.nsw);
+            if (s.sw_lost) {
+                #pragma omp atomic write
+                sw_lost = 1;
+            }
+        }
+        free(s.sw);
         for (int b = 0; b < w->nb; b++) { /* the settling pass's sums by class */
             const int64_t *n = s.set_n + b * SET_N, *l = s.set_loy + b * SET_N;
             for (int k = 0; k < SET_N; k++) {
@@ -376,4 +421,5 @@ void cust_serve(ad_world *w)
     }
     free(warm);
     free(load);
+    if (cnt) soc_count_done(w, !sw_lost);
 }

@@ -16,6 +16,7 @@
 #include "customer.h"
 #include "employee.h"
 #include "network.h"
+#include "soc_count.h"
 
 const char *ad_version(void)
 {
@@ -178,7 +179,7 @@ void ad_world_agents(const ad_world *w, ad_agent_view *v)
 size_t ad_world_bytes(const ad_world *w)
 {
     size_t n = (size_t)w->n;
-    size_t cust = n * (5 * sizeof(uint8_t) + 7 * sizeof(float)) + net_bytes(&w->net);
+    size_t cust = n * (5 * sizeof(uint8_t) + 7 * sizeof(float)) + net_bytes(&w->net) + soc_count_bytes(w);
     size_t emp = (size_t)w->ne_cap * (3 + 2 * sizeof(float) + sizeof(int64_t) + 2 * sizeof(int32_t));
     return sizeof *w + cust + emp + (size_t)w->acc_n * sizeof(ad_acc);
 }
@@ -190,6 +191,7 @@ void ad_world_free(ad_world *w)
     free(w->loyalty); free(w->expect); free(w->deficit); free(w->need); free(w->open);
     free(w->rate); free(w->tipprop); free(w->acc);
     net_free(&w->net);
+    soc_count_free(w);
     emp_free(w);
     free(w);
 }

@@ -100,6 +100,7 @@ struct ad_world {
     float *loyalty, *expect, *deficit;
     float *need, *open, *rate, *tipprop;  /* fixed traits */
     ad_net net;                     /* who hears whom (owned) */
+    struct soc_count *soc;          /* neighbours on each one's brand, kept up to date (owned; NULL until cust_serve) */
 
     /* employees (owned; ne_cap each) */
     int64_t ne, ne_cap;             /* slots used, slots allocated */

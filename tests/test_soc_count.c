@@ -1,0 +1,65 @@
+/* test_soc_count.c: the neighbour counts kept from week to week
+ * (models/soc_count.h).
+ *
+ * Through the warm-up (a fast burn-in with many switchers, the redraw of
+ * every brand after the first year) and recorded weeks, on one thread and
+ * on two, the kept count of every customer equals a count made afresh over
+ * its links, and the kept counts are the ones in use (not recounted).
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "model_support.h"
+#include "network.h"
+#include "soc_count.h"
+#include "world.h"
+
+/* customers whose kept count differs from a fresh count on w->brand */
+static int64_t wrong_counts(const ad_world *w)
+{
+    const ad_net *net = &w->net;
+    int64_t bad = 0;
+    for (int64_t i0 = 0; i0 < w->n; i0 += NET_BLOCK) {
+        net_block bl;
+        const int m = (int)(w->n - i0 < NET_BLOCK ? w->n - i0 : NET_BLOCK);
+        net_block_at(net, i0, m, &bl);
+        for (int k = 0; k < m; k++)
+            bad += w->soc->cnt[i0 + k] != net_on_brand(net, net_row_of(net, &bl, k), w->brand, w->brand[i0 + k]);
+    }
+    return bad;
+}
+
+static void kept_counts_stay_exact(int threads)
+{
+    static ad_config cfg;
+    ad_error err;
+    /* 8003 customers: the last block is partial; small enough rewiring
+     * for ring links, large enough for many rewired ones */
+    const char *sets[] = {"population.customers=8003", "scenario.weeks=8", "network.rewire=0.3"};
+    if (cfg_load_string(&cfg, MS_MARKET, "test", sets, 3, &err)) cr_assert_fail("config: %s", err.msg);
+    ad_world *w;
+    if (ad_world_create(&w, &cfg, &err)) cr_assert_fail("create: %s", err.msg);
+    if (ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    int64_t kept = 0;
+    for (int64_t t = 0; t < cfg.warmup + cfg.weeks; t++) {
+        int rc = t < cfg.warmup ? ad_world_warmup_step(w, &err) : ad_world_step(w, &err);
+        if (rc) cr_assert_fail("step %lld: %s", (long long)t, err.msg);
+        cr_assert_not_null(w->soc, "the counts are kept (step %lld)", (long long)t);
+        if (w->soc->valid_for != w->brand || w->soc->valid_step != w->steps) continue;
+        kept++;
+        cr_assert_eq(wrong_counts(w), 0, "step %lld, %d threads", (long long)t, threads);
+    }
+    /* only the redraw makes them stale */
+    cr_assert_geq(kept, cfg.warmup + cfg.weeks - 1);
+    ad_world_free(w);
+}
+
+Test(soc_count, kept_counts_equal_fresh_counts_every_week_on_one_thread)
+{
+    kept_counts_stay_exact(1);
+}
+
+Test(soc_count, kept_counts_equal_fresh_counts_every_week_on_two_threads)
+{
+    kept_counts_stay_exact(2);
+}
