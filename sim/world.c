@@ -118,7 +118,7 @@ nomem:
     ad_world_free(w);
     return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL,
                         "out of memory for %lld customers (about %.1f GB needed)",
-                        (long long)cfg->customers, (double)cfg->customers * (36.0 + 4.0 * (double)cfg->degree * cfg->rewire) / 1e9);
+                        (long long)cfg->customers, (double)cfg->customers * (40.0 + 8.0 * (double)cfg->degree * cfg->rewire) / 1e9);
 }
 
 static int step_failed(ad_error *err)
