@@ -36,6 +36,13 @@ typedef struct shard_in {
 
 /* Root attributes that differ between the shards of one sweep (the
  * shard counts are compared before). */
+/* Drops one reference to each identifier that is open (any kind). */
+static void release(const hid_t *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] >= 0) H5Idec_ref(ids[i]);
+}
+
 static int skipped_attr(const char *name)
 {
     static const char *const skip[] = {"created", "complete", "runs_written", "runs_failed", "shard_index",
@@ -186,9 +193,7 @@ static int same_attr(hid_t a_loc, hid_t b_loc, const char *name)
         free(y);
     }
 done:;
-    hid_t ids[] = {a, b, ta, tb, sa, sb, vstr};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (ids[i] >= 0) H5Idec_ref(ids[i]);
+    release((hid_t[]){a, b, ta, tb, sa, sb, vstr}, 7);
     H5Eclear2(H5E_DEFAULT);
     return ok;
 }
@@ -244,9 +249,7 @@ static const char *dataset_diff(hid_t fa, hid_t fb, const char *name)
         free(y);
     }
 done:;
-    hid_t ids[] = {a, b, ta, tb, sa, sb, vstr};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (ids[i] >= 0) H5Idec_ref(ids[i]);
+    release((hid_t[]){a, b, ta, tb, sa, sb, vstr}, 7);
     H5Eclear2(H5E_DEFAULT);
     return why;
 }
@@ -397,9 +400,7 @@ static int copy_rows(const shard_in *s, hid_t dst, const char *name)
     rc = 0;
 done:;
     hid_t kept = h5out__err_keep(rc < 0);
-    hid_t ids[] = {a, b, t, fa, fb, mem, ms};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (ids[i] >= 0) H5Idec_ref(ids[i]);
+    release((hid_t[]){a, b, t, fa, fb, mem, ms}, 7);
     h5out__err_restore(kept);
     free(buf);
     return rc;
