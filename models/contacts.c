@@ -10,9 +10,8 @@
  * Speed: blocks of CUST_BLOCK customers. Each block draws its random words
  * in one flat loop (vectorised Philox), then decides in one flat loop
  * without branches or calls, which the compiler runs in vector lanes
- * (16 with AVX-512, chosen at run time; AANDACHT_NO_AVX512 in the
- * environment keeps the plain path, for comparing: both give the same
- * bytes). The few customers whose answer that loop cannot give exactly are
+ * (8 with AVX2, 16 with AVX-512, chosen at run time: rng_simd; every path
+ * gives the same bytes). The few customers whose answer that loop cannot give exactly are
  * redone one by one. Counts go to a stack array of the thread.
  */
 #include "customer.h"
@@ -32,7 +31,7 @@ typedef struct contacts_in {
     float p_auto[AD_MAX_BRANDS * 2];    /* routing to the robot: [2 b + relational] */
     float q_auto[2];                    /* automated success: [relational] */
     uint32_t kind[AD_MAX_BRANDS * 4];   /* contact kind: [4 b + 2 automated + solved] */
-    int avx512;                         /* decide with decide_avx512 */
+    int simd;                           /* rng_simd(): which decide_* */
     float kv;
     double forget;
     const double *psw;                  /* w->psw */
@@ -96,8 +95,16 @@ static inline __attribute__((always_inline)) void decide_body(const contacts_in 
     }
 }
 
-#if RNG_AVX512
+#if RNG_X86
 static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void decide_avx512(
+    const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
+    const float *restrict need, float *restrict loyalty, uint8_t *restrict code, uint8_t *restrict check,
+    float *restrict lold, const rng_block *restrict r, int m)
+{
+    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
+}
+
+static __attribute__((target("avx2"))) void decide_avx2(
     const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
     const float *restrict need, float *restrict loyalty, uint8_t *restrict code, uint8_t *restrict check,
     float *restrict lold, const rng_block *restrict r, int m)
@@ -152,10 +159,12 @@ static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t 
     rng_block r;
     uint8_t check[CUST_BLOCK];
     float lold[CUST_BLOCK];
-    rng_draw_list(in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
-#if RNG_AVX512
-    if (in->avx512)
+    rng_draw_list(in->simd, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
+#if RNG_X86
+    if (in->simd == RNG_SIMD_AVX512)
         decide_avx512(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
+    else if (in->simd == RNG_SIMD_AVX2)
+        decide_avx2(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
     else
 #endif
         decide_plain(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
@@ -174,12 +183,7 @@ void cust_contacts(ad_world *w)
         .kv = (float)c->k_visits, .q_auto = {(float)c->q_at, (float)c->q_ar},
         .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
-#if RNG_AVX512
-    /* the same decisions either way; AANDACHT_NO_AVX512 lets a test compare */
-    in.avx512 = !getenv("AANDACHT_NO_AVX512") && __builtin_cpu_supports("avx512f") &&
-                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512dq");
-#endif
+    in.simd = rng_simd(); /* the same decisions on every path; AANDACHT_SIMD lets a test compare */
     for (int b = 0; b < w->nb; b++) {
         in.f[b] = (float)w->br[b].f;
         in.p_auto[2 * b] = (float)w->br[b].p_auto_trans;

@@ -128,13 +128,13 @@ static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, in
         const int frus = (f & SL_FRUS) != 0;
         const double att = v->att[q], S = v->S[q];
         if (human) {
-            const int64_t j = s->emp[q];
+            const int64_t j = s->emp[q], warm = ad_fx(v->open[q] * att); /* warmth for the employee */
             if (s->warm) {
-                s->warm[j] += v->warm[q];
+                s->warm[j] += warm;
                 s->load[j]++;
             } else {
                 #pragma omp atomic
-                w->e_warm[j] += v->warm[q];
+                w->e_warm[j] += warm;
                 #pragma omp atomic
                 w->e_load[j] += 1;
             }
@@ -222,7 +222,7 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
             if (in->deg > 0) __builtin_prefetch(net->mask + i);
         }
     }
-    rng_draw_list(in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    rng_draw_list(in->simd, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
     /* who serves each contact routed to a person, and how engaged: one
      * flat loop of independent loads (a contact not served by a person
      * reads active[0], unused) */
@@ -244,12 +244,14 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
     }
     if (in->tip_on) /* the tips' words of those served by a person, in the order served */
         for (int g = 0; g < AD_TIP_N / 4; g++)
-            rng_draw_list(in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
+            rng_draw_list(in->simd, in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
                           &s->tip[g]);
     serve_gather(in, w, i0, mc, s);
-#if RNG_AVX512
-    if (in->avx512)
+#if RNG_X86
+    if (in->simd == RNG_SIMD_AVX512)
         serve_lanes_avx512(in, s->eng, &s->r, &s->v, mc);
+    else if (in->simd == RNG_SIMD_AVX2)
+        serve_lanes_avx2(in, s->eng, &s->r, &s->v, mc);
     else
 #endif
         serve_lanes_plain(in, s->eng, &s->r, &s->v, mc);
@@ -336,11 +338,7 @@ void cust_serve(ad_world *w)
         in.staffless[b] = in.H[b] == 0;
     }
     tip_factors(c, in.tipf);
-#if RNG_AVX512
-    in.avx512 = !getenv("AANDACHT_NO_AVX512") && __builtin_cpu_supports("avx512f") &&
-                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512dq");
-#endif
+    in.simd = rng_simd();
     rng_gumbel_bounds_fill(&in.gb);
     for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;

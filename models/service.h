@@ -7,8 +7,8 @@
  * neighbours and the warmth handed to the employee: from the contact's
  * state gathered into serve_lanes and the brand-level serve_in, with no
  * branch and no call, so the compiler runs it in vector lanes. It is
- * compiled twice, for AVX-512 (chosen at run time) and plain; both are the
- * same IEEE arithmetic without contraction, so both give the same bytes
+ * compiled three times, for AVX-512, AVX2 (chosen at run time) and plain;
+ * all are the same IEEE arithmetic without contraction, so all give the same bytes
  * (test_simd). serve.c gathers before and stores, sums and hands out after.
  */
 #ifndef AD_SERVICE_H
@@ -29,7 +29,7 @@ typedef struct serve_in {
     uint32_t avoid_key[AD_MAX_BRANDS];
     int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
     uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
-    int avx512;                         /* serve_lanes_avx512 */
+    int simd;                           /* rng_simd(): which serve_lanes_* */
     double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
     double a_bot;                       /* attention of an automated contact */
     double promoter_min, detractor_max, noise_w;
@@ -52,7 +52,6 @@ typedef struct serve_lanes {
     double S[CUST_BLOCK], dn[CUST_BLOCK], att[CUST_BLOCK]; /* out: satisfaction, new deficit, attention */
     float lf[CUST_BLOCK], xn[CUST_BLOCK];   /* out: new loyalty, expectation */
     int32_t ex[CUST_BLOCK];                 /* out: experience -1, 0, 1 */
-    int64_t warm[CUST_BLOCK];               /* out: warmth for the employee (fixed point) */
     uint32_t flags[CUST_BLOCK];             /* out: SL_* */
 } serve_lanes;
 
@@ -72,15 +71,15 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
         const uint32_t human = routed & (nostaff ^ 1u);
         /* an automated contact's attention, or the person's */
         const double att = select_d((int)human, eng[q] * in->attf[b], select_d((int)nostaff, 0.0, in->a_bot));
-        const uint32_t succ_h = rng_u01(r->v[1][q]) < in->qh[b], succ_a = kind == AD_C_AUTO_OK;
+        const uint32_t succ_h = rng_u01_lanes(r->v[1][q]) < in->qh[b], succ_a = kind == AD_C_AUTO_OK;
         const uint32_t succ = (succ_h & human) | (succ_a & (human ^ 1u));
         const uint32_t frus = (human | succ) ^ 1u;
         const double d = v->d[q];
         /* an escalated contact failed with the robot first */
-        double S = in->base_S[b] + in->w_T * (double)succ - in->w_X * (double)frus +
+        double S = in->base_S[b] + in->w_T * (double)(int32_t)succ - in->w_X * (double)(int32_t)frus +
                    select_d((int)human, -in->wait[b], 0.0) - select_d(kind == AD_C_AUTO_ESC, in->w_E, 0.0) +
                    select_d((int)rel, in->w_A * att * (1.0 + in->theta * d), 0.0) +
-                   in->noise_w * (rng_u01(r->v[2][q]) - 0.5);
+                   in->noise_w * (rng_u01_lanes(r->v[2][q]) - 0.5);
         S = select_d(S < 0, 0.0, select_d(S > 1, 1.0, S));
         const double soc = select_d(in->soc_on, in->per_deg[v->soc[q]] - in->share[b], 0.0);
         const double x = v->x[q], l = v->l[q];
@@ -93,13 +92,19 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
         v->lf[q] = select_f(ln < 0.0f, 0.0f, select_f(ln > 1.0f, 1.0f, ln));
         v->S[q] = S;
         v->att[q] = att;
-        v->warm[q] = ad_fx(v->open[q] * att);
-        v->flags[q] = human | nostaff << 1 | succ << 2 | frus << 3 | (uint32_t)(rng_u01(r->v[3][q]) < in->psw_max) << 4;
+        v->flags[q] = human | nostaff << 1 | succ << 2 | frus << 3 | (uint32_t)(rng_u01_lanes(r->v[3][q]) < in->psw_max) << 4;
     }
 }
 
-#if RNG_AVX512
+#if RNG_X86
 static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void serve_lanes_avx512(
+    const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r, serve_lanes *restrict v,
+    int mc)
+{
+    serve_lanes_body(in, eng, r, v, mc);
+}
+
+static __attribute__((target("avx2"))) void serve_lanes_avx2(
     const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r, serve_lanes *restrict v,
     int mc)
 {

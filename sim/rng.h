@@ -14,10 +14,20 @@
 #include <math.h>
 #include <stdint.h>
 #include <Random123/philox.h>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(RNG_AVX512)
-#define RNG_AVX512 1
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(RNG_X86)
+#define RNG_X86 1
 #include <immintrin.h>
 #endif
+
+/* The vector instructions the block loops (rng_draw_list, and the lanes of
+ * contacts.c and serve.c) may use, chosen at run time; every level gives the
+ * same bits. rng_simd() says the best this processor has, capped by
+ * AANDACHT_SIMD=plain|avx2|avx512 in the environment (for comparing the
+ * paths; test_simd). */
+enum rng_simd_level { RNG_SIMD_PLAIN = 0, RNG_SIMD_AVX2 = 1, RNG_SIMD_AVX512 = 2 };
+int rng_simd(void);
+/* the name of a level, for messages */
+const char *rng_simd_name(int level);
 
 enum rng_purpose {
     RNG_TRAITS = 1,     /* customer traits at creation */
@@ -52,10 +62,11 @@ static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64
 
 /* Draws of many agents with one step and purpose, for the block loops of
  * contacts.c and serve.c: word k of agent base + idx[j] lands in v[k][j].
- * The same bits as rng_draw; written as one flat loop over agents, with no branch, so the
- * compiler can run several agents per vector register, and on x86-64 with
- * AVX-512 (asked of the processor at each call, no -march needed) by hand,
- * 16 agents per register (test_rng checks the words against rng_draw). */
+ * The same bits as rng_draw (test_rng checks every level against it): one
+ * flat loop over agents, and on x86-64 the same rounds by hand in 8 lanes
+ * (AVX2) or 16 (AVX-512), as the level says; the compiler's own vectors
+ * run only 2 or 4 of Philox's 32 x 32 -> 64 bit multiplies at once, and the
+ * multiplies are what Philox waits on. */
 #define RNG_BLOCK 256
 typedef struct rng_block { uint32_t v[4][RNG_BLOCK]; } rng_block;
 
@@ -84,11 +95,9 @@ static inline void rng_list_words(uint32_t k0, uint32_t k1, uint32_t blo, uint32
     }
 }
 
-#if RNG_AVX512
-/* The same rounds on 16 agents per register, where the processor has
- * AVX-512 (checked on each call): the compiler's own vectors multiply 2 or 4
- * lanes at once, and the multiplies are what Philox waits on. Integers
- * only, so the words are the same; agents past the last 16 go the plain way. */
+#if RNG_X86
+/* 16 agents per register; returns how many agents it did (a multiple of
+ * 16): the rest go the plain way. Integers only, so the same words. */
 static inline __attribute__((target("avx512f"))) void rng_mul16(__m512i x, __m512i m, __m512i *hi,
                                                                 __m512i *lo)
 {
@@ -128,23 +137,105 @@ static inline __attribute__((target("avx512f"))) int rng_list_words16(
     }
     return j;
 }
+
+/* 8 agents per register, two blocks of 8 at a time (one block's multiplies
+ * wait on the other's less); the same words. */
+static inline __attribute__((target("avx2"))) void rng_mul8(__m256i x, __m256i m, __m256i *hi, __m256i *lo)
+{
+    const __m256i even = _mm256_mul_epu32(x, m), odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
+    *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
+    *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xaa);
+}
+
+static inline __attribute__((target("avx2"))) void rng_round8(__m256i *c, __m256i m0, __m256i m1, __m256i ka,
+                                                              __m256i kb)
+{
+    __m256i h0, l0, h1, l1;
+    rng_mul8(c[0], m0, &h0, &l0);
+    rng_mul8(c[2], m1, &h1, &l1);
+    c[0] = _mm256_xor_si256(_mm256_xor_si256(h1, c[1]), ka);
+    c[2] = _mm256_xor_si256(_mm256_xor_si256(h0, c[3]), kb);
+    c[1] = l1;
+    c[3] = l0;
+}
+
+static inline __attribute__((target("avx2"))) void rng_counter8(const uint16_t *restrict idx, __m256i vlo,
+                                                                __m256i vhi, uint32_t step, uint32_t purpose,
+                                                                __m256i *c)
+{
+    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
+    c[0] = _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)idx)), vlo);
+    /* carry where c0 < lo, unsigned: compare with the sign bits flipped */
+    const __m256i carry = _mm256_cmpgt_epi32(_mm256_xor_si256(vlo, sign), _mm256_xor_si256(c[0], sign));
+    c[1] = _mm256_sub_epi32(vhi, carry); /* carry is -1 where set */
+    c[2] = _mm256_set1_epi32((int)step);
+    c[3] = _mm256_set1_epi32((int)purpose);
+}
+
+static inline __attribute__((target("avx2"))) int rng_list_words8(
+    uint32_t k0, uint32_t k1, uint32_t blo, uint32_t bhi, const uint16_t *restrict idx, int m,
+    uint32_t step, uint32_t purpose, rng_block *restrict out)
+{
+    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M4x32_0), m1 = _mm256_set1_epi32((int)PHILOX_M4x32_1);
+    const __m256i vlo = _mm256_set1_epi32((int)blo), vhi = _mm256_set1_epi32((int)bhi);
+    int j = 0;
+    for (; j + 16 <= m; j += 16) {
+        __m256i a[4], b[4];
+        rng_counter8(idx + j, vlo, vhi, step, purpose, a);
+        rng_counter8(idx + j + 8, vlo, vhi, step, purpose, b);
+        uint32_t ka = k0, kb = k1;
+        for (int r = 0; r < 10; r++) {
+            const __m256i vka = _mm256_set1_epi32((int)ka), vkb = _mm256_set1_epi32((int)kb);
+            rng_round8(a, m0, m1, vka, vkb);
+            rng_round8(b, m0, m1, vka, vkb);
+            ka += PHILOX_W32_0;
+            kb += PHILOX_W32_1;
+        }
+        for (int k = 0; k < 4; k++) {
+            _mm256_storeu_si256((__m256i *)&out->v[k][j], a[k]);
+            _mm256_storeu_si256((__m256i *)&out->v[k][j + 8], b[k]);
+        }
+    }
+    for (; j + 8 <= m; j += 8) {
+        __m256i a[4];
+        rng_counter8(idx + j, vlo, vhi, step, purpose, a);
+        uint32_t ka = k0, kb = k1;
+        for (int r = 0; r < 10; r++) {
+            rng_round8(a, m0, m1, _mm256_set1_epi32((int)ka), _mm256_set1_epi32((int)kb));
+            ka += PHILOX_W32_0;
+            kb += PHILOX_W32_1;
+        }
+        for (int k = 0; k < 4; k++) _mm256_storeu_si256((__m256i *)&out->v[k][j], a[k]);
+    }
+    return j;
+}
 #endif
 
-static inline void rng_draw_list(uint64_t seed, uint64_t base, const uint16_t *restrict idx, int m,
+/* level: an rng_simd_level the processor has (rng_simd()) */
+static inline void rng_draw_list(int level, uint64_t seed, uint64_t base, const uint16_t *restrict idx, int m,
                                  uint32_t step, uint32_t purpose, rng_block *restrict out)
 {
     const uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
     const uint32_t blo = (uint32_t)base, bhi = (uint32_t)(base >> 32);
     int j = 0;
-#if RNG_AVX512
-    if (m >= 16 && __builtin_cpu_supports("avx512f"))
-        j = rng_list_words16(k0, k1, blo, bhi, idx, m, step, purpose, out);
+#if RNG_X86
+    if (level >= RNG_SIMD_AVX512) j = rng_list_words16(k0, k1, blo, bhi, idx, m, step, purpose, out);
+    else if (level == RNG_SIMD_AVX2) j = rng_list_words8(k0, k1, blo, bhi, idx, m, step, purpose, out);
+#else
+    (void)level;
 #endif
     rng_list_words(k0, k1, blo, bhi, idx, j, m, step, purpose, out);
 }
 
 /* uniform in [0, 1) with 32 bits */
 static inline double rng_u01(uint32_t x) { return (double)x * (1.0 / 4294967296.0); }
+/* rng_u01 by way of a signed conversion, which AVX2 has in vector lanes (it
+ * has none from unsigned): the same double, as both conversions and the
+ * sum are exact */
+static inline double rng_u01_lanes(uint32_t x)
+{
+    return ((double)(int32_t)(x ^ 0x80000000u) + 2147483648.0) * (1.0 / 4294967296.0);
+}
 /* uniform in (0, 1): never 0, for logarithms */
 static inline double rng_open01(uint32_t x) { return ((double)x + 0.5) * (1.0 / 4294967296.0); }
 /* standard normal from two words (Box-Muller, one of the pair) */
