@@ -31,7 +31,7 @@ typedef struct contacts_in {
     float p_auto[AD_MAX_BRANDS * 2];    /* routing to the robot: [2 b + relational] */
     float q_auto[2];                    /* automated success: [relational] */
     uint32_t kind[AD_MAX_BRANDS * 4];   /* contact kind: [4 b + 2 automated + solved] */
-    int simd;                           /* rng_simd(): which decide_* */
+    int simd;                           /* rng_simd(): which contacts_block_* */
     float kv;
     double forget;
     const double *psw;                  /* w->psw */
@@ -95,31 +95,6 @@ static inline __attribute__((always_inline)) void decide_body(const contacts_in 
     }
 }
 
-#if RNG_X86
-static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void decide_avx512(
-    const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
-    const float *restrict need, float *restrict loyalty, uint8_t *restrict code, uint8_t *restrict check,
-    float *restrict lold, const rng_block *restrict r, int m)
-{
-    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
-}
-
-static __attribute__((target("avx2"))) void decide_avx2(
-    const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
-    const float *restrict need, float *restrict loyalty, uint8_t *restrict code, uint8_t *restrict check,
-    float *restrict lold, const rng_block *restrict r, int m)
-{
-    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
-}
-#endif
-
-static void decide_plain(const contacts_in *restrict in, const uint8_t *restrict brand, const float *restrict rate,
-                         const float *restrict need, float *restrict loyalty, uint8_t *restrict code,
-                         uint8_t *restrict check, float *restrict lold, const rng_block *restrict r, int m)
-{
-    decide_body(in, brand, rate, need, loyalty, code, check, lold, r, m);
-}
-
 /* Customer k's decisions by the exact rule (l its loyalty before the
  * week): where decide_body flagged it. Writes code and loyalty. */
 static void decide_exact(const contacts_in *restrict in, int b, float l, float need, float rate,
@@ -150,8 +125,9 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
  * ones exactly and counts codes per brand. Contact, class, route and
  * success are coin flips no branch predictor can learn; only the rare
  * flags branch. */
-static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m,
-                           const uint16_t *seq, int64_t (*count)[32])
+static inline __attribute__((always_inline)) void contacts_block_body(const contacts_in *restrict in, ad_world *w,
+                                                                      int64_t i0, int m, const uint16_t *seq,
+                                                                      int64_t (*count)[32], int level)
 {
     const uint8_t *restrict brand = w->brand + i0;
     float *restrict loyalty = w->loyalty + i0;
@@ -159,20 +135,48 @@ static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t 
     rng_block r;
     uint8_t check[CUST_BLOCK];
     float lold[CUST_BLOCK];
-    rng_draw_list(in->simd, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
-#if RNG_X86
-    if (in->simd == RNG_SIMD_AVX512)
-        decide_avx512(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
-    else if (in->simd == RNG_SIMD_AVX2)
-        decide_avx2(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
-    else
-#endif
-        decide_plain(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
+    rng_draw_list(level, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
+    decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
     for (int k = 0; k < m; k++) {
         const int b = brand[k];
         if (check[k]) decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
         count[b][code[k]]++;
     }
+}
+
+/* contacts_block_body compiled for each vector level (rng_simd): the
+ * compiler runs decide_body and the Philox rounds in as many lanes as the
+ * level has; the same IEEE operations on every level, so the same bytes */
+#if RNG_X86
+static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void contacts_block_avx512(
+    const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq, int64_t (*count)[32])
+{
+    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX512);
+}
+
+static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_in *restrict in, ad_world *w,
+                                                                int64_t i0, int m, const uint16_t *seq,
+                                                                int64_t (*count)[32])
+{
+    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX2);
+}
+#endif
+
+static void contacts_block_plain(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
+                                 int64_t (*count)[32])
+{
+    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_PLAIN);
+}
+
+static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
+                           int64_t (*count)[32])
+{
+#if RNG_X86
+    if (in->simd == RNG_SIMD_AVX512) contacts_block_avx512(in, w, i0, m, seq, count);
+    else if (in->simd == RNG_SIMD_AVX2) contacts_block_avx2(in, w, i0, m, seq, count);
+    else
+#endif
+        contacts_block_plain(in, w, i0, m, seq, count);
 }
 
 void cust_contacts(ad_world *w)

@@ -51,11 +51,11 @@ typedef struct serve_scratch {
     uint16_t list[CUST_BLOCK];      /* contacts: offsets in the block */
     rng_block tip[AD_TIP_N / 4];    /* RNG_TIP words of the h-th contact served by a person */
     uint16_t human[CUST_BLOCK];     /* those contacts: offsets in the block */
-    int nh, th;                     /* how many; the next one to serve */
+    uint16_t hq[CUST_BLOCK];        /* and their places in the list */
+    int nh;                         /* how many */
     int32_t emp[CUST_BLOCK];        /* employee who serves contact q (if a person) */
     float eng[CUST_BLOCK];          /* and that employee's engagement */
     uint8_t recon[CUST_BLOCK];      /* customer k reconsiders */
-    uint8_t pick[CUST_BLOCK];       /* brand customer k chose on reconsidering */
     double d[CUST_BLOCK];           /* customer k's deficit, unrounded */
     serve_lanes v;                  /* the contacts' state in and out of the vector pass */
     const net_block *links;         /* the block's links */
@@ -67,6 +67,7 @@ typedef struct serve_scratch {
 } serve_scratch;
 
 _Static_assert(CUST_BLOCK == NET_BLOCK, "a block of customers is a block of the network");
+_Static_assert(CUST_BLOCK % 8 == 0, "flags are scanned 8 at a time");
 
 /* The links of the block at i0, indexed once for the block in hand and the
  * next (consecutive blocks use the two slots in turn). */
@@ -97,25 +98,30 @@ static void switched(serve_scratch *s, net_row row, int from)
  * each contact's state (and its neighbours on its brand) into lanes, compute
  * the service in vector lanes (serve_lanes_body: no branch, no call), then
  * store, sum and hand warmth to the employees one by one. */
-static void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
+static inline __attribute__((always_inline)) void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
 {
     serve_lanes *restrict v = &s->v;
     const ad_net *net = &w->net;
     for (int q = 0; q < mc; q++) {
         const int k = s->list[q];
         const int64_t i = i0 + k;
-        const int b = w->brand[i];
-        v->b[q] = b;
+        v->b[q] = w->brand[i];
         v->cd[q] = w->code[i];
         v->l[q] = w->loyalty[i];
         v->d[q] = w->deficit[i];
         v->x[q] = w->expect[i];
         v->open[q] = w->open[i];
-        v->soc[q] = !in->soc_on ? 0 : s->cnt ? s->cnt[i] : net_on_brand(net, net_row_of(net, s->links, k), w->brand, b);
     }
+    /* neighbours on the contact's brand: kept week to week, or counted */
+    if (!in->soc_on) memset(v->soc, 0, (size_t)mc * sizeof *v->soc);
+    else if (s->cnt)
+        for (int q = 0; q < mc; q++) v->soc[q] = s->cnt[i0 + s->list[q]];
+    else
+        for (int q = 0; q < mc; q++)
+            v->soc[q] = net_on_brand(net, net_row_of(net, s->links, s->list[q]), w->brand, (int)v->b[q]);
 }
 
-static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
+static inline __attribute__((always_inline)) void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
 {
     int64_t(*acc)[AC_N] = s->acc;
     const serve_lanes *restrict v = &s->v;
@@ -124,42 +130,17 @@ static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, in
         const int64_t i = i0 + k;
         const int b = (int)v->b[q], rel = (v->cd[q] & AD_C_REL) != 0;
         const uint32_t f = v->flags[q];
-        const int human = f & SL_HUMAN, nostaff = (f & SL_NOSTAFF) != 0, succ = (f & SL_SUCC) != 0;
-        const int frus = (f & SL_FRUS) != 0;
+        const int human = f & SL_HUMAN, nostaff = (f & SL_NOSTAFF) != 0, frus = (f & SL_FRUS) != 0;
         const double att = v->att[q], S = v->S[q];
-        if (human) {
-            const int64_t j = s->emp[q], warm = ad_fx(v->open[q] * att); /* warmth for the employee */
-            if (s->warm) {
-                s->warm[j] += warm;
-                s->load[j]++;
-            } else {
-                #pragma omp atomic
-                w->e_warm[j] += warm;
-                #pragma omp atomic
-                w->e_load[j] += 1;
-            }
-        }
         w->expect[i] = v->xn[q];
         const int ex = v->ex[q];
         w->exper_next[i] = (int8_t)ex;
-        if (human && in->tip_on) {
-            uint32_t word[AD_TIP_N];
-            const int h = s->th++;
-            for (int g = 0; g < AD_TIP_N / 4; g++)
-                for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
-            double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
-            acc[b][AC_TIPRATE] += ad_fx(tr);
-            acc[b][AC_TIPPED]++;
-            acc[b][AC_TIP_X] += ad_fx(att);
-            acc[b][AC_TIP_XX] += ad_fx(att * att);
-            acc[b][AC_TIP_XY] += ad_fx(att * tr);
-        }
         const int64_t fatt = ad_fx(att);
         acc[b][AC_NOSTAFF] += nostaff;
         acc[b][AC_FRUST] += frus;
-        acc[b][AC_REL_HUMAN] += rel && human;
+        acc[b][AC_REL_HUMAN] += rel & human;
         acc[b][AC_ATT] += fatt;
-        acc[b][AC_ATT_REL] += rel ? fatt : 0;
+        acc[b][AC_ATT_REL] += fatt & -(int64_t)rel;
         acc[b][AC_SAT] += ad_fx(S);
         acc[b][AC_PROM] += ex > 0;
         acc[b][AC_DET] += ex < 0;
@@ -178,23 +159,56 @@ static void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, in
             }
         }
     }
+    /* those served by a person, in the order served: warmth and load to
+     * the employee, and tips (a loop of its own: who is served by a person
+     * is a coin flip, a branch no predictor learns) */
+    for (int h = 0; h < s->nh; h++) {
+        const int q = s->hq[h];
+        const int64_t i = i0 + s->list[q], j = s->emp[q];
+        const int b = (int)v->b[q];
+        const double att = v->att[q];
+        const int64_t warm = ad_fx(v->open[q] * att); /* warmth for the employee */
+        if (s->warm) {
+            s->warm[j] += warm;
+            s->load[j]++;
+        } else {
+            #pragma omp atomic
+            w->e_warm[j] += warm;
+            #pragma omp atomic
+            w->e_load[j] += 1;
+        }
+        if (in->tip_on) {
+            uint32_t word[AD_TIP_N];
+            for (int g = 0; g < AD_TIP_N / 4; g++)
+                for (int u = 0; u < 4; u++) word[4 * g + u] = s->tip[g].v[u][h];
+            const int succ = (v->flags[q] & SL_SUCC) != 0;
+            double tr = tip_rate_words(&w->cfg, in->tipf, word, att, succ, w->tipprop[i]);
+            acc[b][AC_TIPRATE] += ad_fx(tr);
+            acc[b][AC_TIPPED]++;
+            acc[b][AC_TIP_X] += ad_fx(att);
+            acc[b][AC_TIP_XX] += ad_fx(att * att);
+            acc[b][AC_TIP_XY] += ad_fx(att * tr);
+        }
+    }
 }
 
 /* One block: list the contacts, draw for them in one flat loop, serve them
  * (prefetching neighbours a few contacts ahead), then settle every
  * customer: switching and the per-brand sums. */
-static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, int m,
-                        serve_scratch *restrict s)
+static inline __attribute__((always_inline)) void serve_block_body(const serve_in *restrict in, ad_world *w,
+                                                                   int64_t i0, int m, serve_scratch *restrict s,
+                                                                   int level)
 {
     int64_t(*acc)[AC_N] = s->acc;
     const uint8_t *restrict code = w->code;
+    for (int k = 0; k < m; k++) { /* flat: vector lanes */
+        s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
+        s->d[k] = w->deficit[i0 + k];
+    }
     int mc = 0;
     for (int k = 0; k < m; k++) {
-        const int cd = code[i0 + k];
         s->list[mc] = (uint16_t)k;
-        mc += (cd & 7) != AD_C_NONE;
-        s->recon[k] = (cd & AD_C_SWITCH) != 0;
-        s->d[k] = w->deficit[i0 + k];
+        mc += (code[i0 + k] & 7) != AD_C_NONE;
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
     const ad_net *net = &w->net;
@@ -215,18 +229,25 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
     int64_t next[CUST_BLOCK];
     int nn = 0;
     const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
-    for (int64_t i = i0 + m; i < n1; i++) {
-        if (code[i] & AD_C_SWITCH) {
-            next[nn++] = i;
-            __builtin_prefetch(w->need + i);
-            if (in->deg > 0) __builtin_prefetch(net->mask + i);
-        }
+    const uint64_t switch8 = AD_C_SWITCH * 0x0101010101010101ull; /* the flag in each of 8 bytes */
+    for (int64_t i8 = i0 + m; i8 < n1; i8 += 8) {
+        uint64_t word = 0;
+        if (i8 + 8 <= n1) memcpy(&word, code + i8, 8); /* 8 codes at a time: most have no flag */
+        else
+            for (int64_t i = i8; i < n1; i++) word |= code[i]; /* the short tail: only "any?" matters */
+        if (!(word & switch8)) continue;
+        for (int64_t i = i8; i < i8 + 8 && i < n1; i++)
+            if (code[i] & AD_C_SWITCH) {
+                next[nn++] = i;
+                __builtin_prefetch(w->need + i);
+                if (in->deg > 0) __builtin_prefetch(net->mask + i);
+            }
     }
-    rng_draw_list(in->simd, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
     /* who serves each contact routed to a person, and how engaged: one
      * flat loop of independent loads (a contact not served by a person
      * reads active[0], unused) */
-    s->nh = s->th = 0;
+    s->nh = 0;
     if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) memset(s->eng, 0, (size_t)mc * sizeof *s->eng); /* nobody */
     else {
         const uint8_t *restrict brand = w->brand;
@@ -239,32 +260,46 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
             s->emp[q] = j;
             s->eng[q] = w->e_eng[j];
             s->human[s->nh] = s->list[q];
+            s->hq[s->nh] = (uint16_t)q;
             s->nh += human;
         }
     }
     if (in->tip_on) /* the tips' words of those served by a person, in the order served */
         for (int g = 0; g < AD_TIP_N / 4; g++)
-            rng_draw_list(in->simd, in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
+            rng_draw_list(level, in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
                           &s->tip[g]);
     serve_gather(in, w, i0, mc, s);
-#if RNG_X86
-    if (in->simd == RNG_SIMD_AVX512)
-        serve_lanes_avx512(in, s->eng, &s->r, &s->v, mc);
-    else if (in->simd == RNG_SIMD_AVX2)
-        serve_lanes_avx2(in, s->eng, &s->r, &s->v, mc);
-    else
-#endif
-        serve_lanes_plain(in, s->eng, &s->r, &s->v, mc);
+    serve_lanes_body(in, s->eng, &s->r, &s->v, mc);
     serve_apply(in, w, i0, mc, s);
     /* step 8: those who reconsider choose (their scattered reads were asked
-     * for ahead: see above and serve_one) */
+     * for ahead: see above and serve_apply) */
     const uint8_t *restrict brand = w->brand;
-    for (int k = 0; k < m; k++)
-        if (s->recon[k]) {
-            const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
-            s->pick[k] = (uint8_t)cust_choose(w, &in->gb, i0 + k, brand[i0 + k], in->deg > 0 ? &row : NULL, in->step,
-                                              RNG_OCCASION, NULL);
+    uint8_t *restrict brand_next = w->brand_next;
+    memcpy(brand_next + i0, brand + i0, (size_t)m); /* who does not switch stays */
+    for (int k = 0; k < m; k++) {
+        if (!(k & 7)) { /* 8 flags at a time: about one customer in a hundred reconsiders */
+            uint64_t word;
+            memcpy(&word, s->recon + k, 8);
+            if (!word) {
+                k += 7;
+                continue;
+            }
         }
+        if (s->recon[k]) {
+            const int64_t i = i0 + k;
+            const int b = brand[i];
+            const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
+            const int nb_i = cust_choose(w, &in->gb, i, b, in->deg > 0 ? &row : NULL, in->step, RNG_OCCASION, NULL);
+            if (nb_i != b) {
+                brand_next[i] = (uint8_t)nb_i;
+                w->loyalty[i] = 0.5f;
+                w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
+                acc[b][AC_OUT]++;
+                acc[nb_i][AC_IN]++;
+                if (s->cnt) switched(s, net_row_of(net, s->links, k), b);
+            }
+        }
+    }
     /* the next block's customers without a contact who reconsider: their
      * rewired neighbours (their masks were asked for at the start of this
      * block) */
@@ -276,38 +311,66 @@ static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, in
             net_prefetch_exper(row, w->exper);
         }
     }
-    uint8_t *restrict brand_next = w->brand_next;
-    float *restrict loyalty = w->loyalty;
+    /* the settling pass: every customer's sums by the brand it ends the
+     * week with and the contacts it had */
+    const float *restrict loyalty = w->loyalty;
     for (int k = 0; k < m; k++) {
         const int64_t i = i0 + k;
-        const int b = brand[i], kind = code[i] & 7;
-        float l = loyalty[i];
-        int nb_i = b;
-        if (s->recon[k]) {
-            nb_i = s->pick[k];
-            if (nb_i != b) {
-                l = 0.5f;
-                loyalty[i] = l;
-                w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
-                acc[b][AC_OUT]++;
-                acc[nb_i][AC_IN]++;
-                if (s->cnt) switched(s, net_row_of(net, s->links, k), b);
+        const int nb_i = brand_next[i];
+        const int at = nb_i * SET_N + set_class[code[i] & 7];
+        s->set_n[at]++;
+        s->set_loy[at] += ad_fx(loyalty[i]);
+        s->set_def[nb_i] += ad_fx(s->d[k]);
+    }
+    if (in->any_stated) /* who states avoidance of a shocked brand */
+        for (int k = 0; k < m; k++) {
+            const int64_t i = i0 + k;
+            const int nb_i = brand_next[i];
+            if (in->stated[nb_i] > 0) {
+                rng4 ra = rng_draw(in->seed, (uint64_t)i, in->avoid_key[nb_i], RNG_AVOID);
+                acc[nb_i][AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
             }
         }
-        brand_next[i] = (uint8_t)nb_i;
-        const int at = nb_i * SET_N + set_class[kind];
-        s->set_n[at]++;
-        s->set_loy[at] += ad_fx(l);
-        s->set_def[nb_i] += ad_fx(s->d[k]);
-        if (in->any_stated && in->stated[nb_i] > 0) {
-            rng4 ra = rng_draw(in->seed, (uint64_t)i, in->avoid_key[nb_i], RNG_AVOID);
-            acc[nb_i][AC_AVOID] += rng_u01(ra.v[0]) < in->stated[nb_i];
-        }
-        if (in->recording) {
-            s->A->hist[AD_S_loyalty][nb_i][hist_bin(l)]++;
+    if (in->recording)
+        for (int k = 0; k < m; k++) {
+            const int nb_i = brand_next[i0 + k];
+            s->A->hist[AD_S_loyalty][nb_i][hist_bin(loyalty[i0 + k])]++;
             s->A->hist[AD_S_deficit][nb_i][hist_bin(s->d[k])]++;
         }
-    }
+}
+
+/* serve_block_body compiled for each vector level (rng_simd): the
+ * compiler vectorises its flat loops for the instructions it may use, and
+ * the arithmetic is the same IEEE operations on every level, so all give
+ * the same bytes (test_simd) */
+#if RNG_X86
+static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void serve_block_avx512(
+    const serve_in *restrict in, ad_world *w, int64_t i0, int m, serve_scratch *restrict s)
+{
+    serve_block_body(in, w, i0, m, s, RNG_SIMD_AVX512);
+}
+
+static __attribute__((target("avx2"))) void serve_block_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
+                                                             int m, serve_scratch *restrict s)
+{
+    serve_block_body(in, w, i0, m, s, RNG_SIMD_AVX2);
+}
+#endif
+
+static void serve_block_plain(const serve_in *restrict in, ad_world *w, int64_t i0, int m,
+                              serve_scratch *restrict s)
+{
+    serve_block_body(in, w, i0, m, s, RNG_SIMD_PLAIN);
+}
+
+static void serve_block(const serve_in *restrict in, ad_world *w, int64_t i0, int m, serve_scratch *restrict s)
+{
+#if RNG_X86
+    if (in->simd == RNG_SIMD_AVX512) serve_block_avx512(in, w, i0, m, s);
+    else if (in->simd == RNG_SIMD_AVX2) serve_block_avx2(in, w, i0, m, s);
+    else
+#endif
+        serve_block_plain(in, w, i0, m, s);
 }
 
 void cust_serve(ad_world *w)

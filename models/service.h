@@ -4,11 +4,11 @@
  * serve_lanes_body computes, for each contact q of a block, who served it
  * (person, robot, nobody left), attention, success, satisfaction, the new
  * attention deficit, expectation and loyalty, the experience told to the
- * neighbours and the warmth handed to the employee: from the contact's
+ * neighbours: from the contact's
  * state gathered into serve_lanes and the brand-level serve_in, with no
- * branch and no call, so the compiler runs it in vector lanes. It is
- * compiled three times, for AVX-512, AVX2 (chosen at run time) and plain;
- * all are the same IEEE arithmetic without contraction, so all give the same bytes
+ * branch and no call, so the compiler runs it in vector lanes. serve.c
+ * compiles it for AVX-512, AVX2 (chosen at run time) and plain; all are
+ * the same IEEE arithmetic without contraction, so all give the same bytes
  * (test_simd). serve.c gathers before and stores, sums and hands out after.
  */
 #ifndef AD_SERVICE_H
@@ -29,7 +29,7 @@ typedef struct serve_in {
     uint32_t avoid_key[AD_MAX_BRANDS];
     int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
     uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
-    int simd;                           /* rng_simd(): which serve_lanes_* */
+    int simd;                           /* rng_simd(): which serve_block_* */
     double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
     double a_bot;                       /* attention of an automated contact */
     double promoter_min, detractor_max, noise_w;
@@ -96,26 +96,5 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
     }
 }
 
-#if RNG_X86
-static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void serve_lanes_avx512(
-    const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r, serve_lanes *restrict v,
-    int mc)
-{
-    serve_lanes_body(in, eng, r, v, mc);
-}
-
-static __attribute__((target("avx2"))) void serve_lanes_avx2(
-    const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r, serve_lanes *restrict v,
-    int mc)
-{
-    serve_lanes_body(in, eng, r, v, mc);
-}
-#endif
-
-static void serve_lanes_plain(const serve_in *restrict in, const float *restrict eng, const rng_block *restrict r,
-                              serve_lanes *restrict v, int mc)
-{
-    serve_lanes_body(in, eng, r, v, mc);
-}
 
 #endif
