@@ -218,6 +218,11 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     double sxx = tot[AC_TIP_XX] / AD_FX, sxy = tot[AC_TIP_XY] / AD_FX;
     double den = n * sxx - sx * sx;
     M[AD_M_tip_attention_slope] = den > 1e-12 * n * n ? (n * sxy - sx * sy) / den : 0.0;
+    /* Pearson's r of tip and satisfaction (Lynn and McCall: about .11) */
+    double ss = tot[AC_TIP_S] / AD_FX, sss = tot[AC_TIP_SS] / AD_FX, ssy = tot[AC_TIP_SY] / AD_FX;
+    double syy = tot[AC_TIP_YY] / AD_FX;
+    double vs = n * sss - ss * ss, vy = n * syy - sy * sy;
+    M[AD_M_tip_satisfaction_r] = vs > 1e-12 * n * n && vy > 1e-12 * n * n ? (n * ssy - ss * sy) / sqrt(vs * vy) : 0.0;
 }
 
 int brand_end(ad_world *w, int64_t t)

@@ -188,6 +188,11 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
             acc[b][AC_TIP_X] += ad_fx(att);
             acc[b][AC_TIP_XX] += ad_fx(att * att);
             acc[b][AC_TIP_XY] += ad_fx(att * tr);
+            acc[b][AC_TIP_YY] += ad_fx(tr * tr);
+            const double S = v->S[q];
+            acc[b][AC_TIP_S] += ad_fx(S);
+            acc[b][AC_TIP_SS] += ad_fx(S * S);
+            acc[b][AC_TIP_SY] += ad_fx(S * tr);
         }
     }
 }

@@ -35,7 +35,8 @@
     X(jobs_displaced, "employee", "employees displaced since week 0 (cumulative)")         \
     X(loyalty_human_served, "1", "mean loyalty of customers whose contacts this week were all served by a person") \
     X(loyalty_robot_served, "1", "mean loyalty of customers whose contacts this week were all automated") \
-    X(tip_attention_slope, "1", "tip rate per unit of attention, least-squares slope over this week's human contacts")
+    X(tip_attention_slope, "1", "tip rate per unit of attention, least-squares slope over this week's human contacts") \
+    X(tip_satisfaction_r, "1", "correlation of tip rate and satisfaction over this week's human contacts")
 
 /* X(id, h5 name, units, long_name) */
 #define AD_BRAND_OBS(X)                                                                     \

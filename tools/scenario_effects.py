@@ -131,7 +131,8 @@ def reputation_shock(r):
 
 def hospitality_tips(r):
     out = [f"tip rate {100 * r.m('tip_rate').mean():.1f} % of the bill; tip rate per unit of attention "
-           f"(slope) {r.m('tip_attention_slope').mean():.3f}"]
+           f"(slope) {r.m('tip_attention_slope').mean():.3f}; correlation of tip and satisfaction "
+           f"{r.m('tip_satisfaction_r').mean():.2f}"]
     for b in r.brands:
         tr, tips, att = r.b("brand_tip_rate", b), r.b("tips", b), r.b("mean_attention", b)
         out.append(f"{b}: tips per week {yr(tips, 0):.0f} -> {yr(tips, len(tips) // 52 - 1):.0f}, tip rate "

@@ -88,9 +88,18 @@ def test_tip_rate_where_tipping_is_the_norm(tmp_path):
     out = tmp_path / "tips.h5"
     run("run", SOURCE / "scenarios" / "hospitality_tips.cfg", "-o", out, "--weeks", 52,
         "--set", "population.customers=30000", "--quiet", check=True)
-    rate, slope = read(out, "tip_rate", "tip_attention_slope")
+    rate, slope, r = read(out, "tip_rate", "tip_attention_slope", "tip_satisfaction_r")
     assert 0.15 <= rate.mean() <= 0.20, f"tip rate {rate.mean():.3f}"
     assert slope.mean() > 0
+    # Lynn & McCall: tips track service quality only weakly, r about .11
+    # (satisfaction explains a few percent of the tip)
+    assert 0.06 <= r.mean() <= 0.20, f"tip-satisfaction correlation {r.mean():.3f}"
+    # the link is the success bonus: without it only attention ties the two
+    off = tmp_path / "tips_nobonus.h5"
+    run("run", SOURCE / "scenarios" / "hospitality_tips.cfg", "-o", off, "--weeks", 52,
+        "--set", "population.customers=30000", "--set", "tipping.success_bonus=0", "--quiet", check=True)
+    (r0,) = read(off, "tip_satisfaction_r")
+    assert r0.mean() < r.mean() / 3, f"without the success bonus r is {r0.mean():.3f}, with it {r.mean():.3f}"
 
 
 def random_brands_scenario(seed, path):
