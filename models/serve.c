@@ -52,6 +52,7 @@ typedef struct serve_scratch {
     rng_block tip[AD_TIP_N / 4];    /* RNG_TIP words of the h-th contact served by a person */
     uint16_t human[CUST_BLOCK];     /* those contacts: offsets in the block */
     uint16_t hq[CUST_BLOCK];        /* and their places in the list */
+    uint8_t hflag[CUST_BLOCK];      /* contact q is served by a person */
     int nh;                         /* how many */
     int32_t emp[CUST_BLOCK];        /* employee who serves contact q (if a person) */
     float eng[CUST_BLOCK];          /* and that employee's engagement */
@@ -249,31 +250,41 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
             }
     }
     rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    serve_gather(in, w, i0, mc, s);
     /* who serves each contact routed to a person, and how engaged: one
-     * flat loop of independent loads (a contact not served by a person
-     * reads active[0], unused) */
-    s->nh = 0;
-    if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) memset(s->eng, 0, (size_t)mc * sizeof *s->eng); /* nobody */
-    else {
-        const uint8_t *restrict brand = w->brand;
+     * flat loop of independent loads, in vector lanes (a contact not served
+     * by a person reads active[0], unused), then the list of those served
+     * by a person */
+    serve_lanes *restrict v = &s->v;
+    int nh = 0;
+    if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) { /* nobody */
+        memset(s->eng, 0, (size_t)mc * sizeof *s->eng);
+        memset(s->hflag, 0, (size_t)mc);
+    } else {
+        const int32_t *restrict active = w->active;
+        const float *restrict e_eng = w->e_eng;
         for (int q = 0; q < mc; q++) {
-            const int64_t i = i0 + s->list[q];
-            const int b = brand[i], kind = code[i] & 7;
-            const int human = (kind == AD_C_HUMAN || kind == AD_C_AUTO_ESC) && in->H[b] > 0;
-            const int64_t pos = human ? in->off[b] + (int64_t)(rng_u01(s->r.v[0][q]) * (double)in->H[b]) : 0;
-            const int32_t j = w->active[pos];
+            const int64_t b = v->b[q];
+            const uint32_t kind = v->cd[q] & 7;
+            const int64_t H = in->H[b];
+            const uint32_t human = ((kind == AD_C_HUMAN) | (kind == AD_C_AUTO_ESC)) & (H > 0);
+            const int64_t pos = in->off[b] + (int64_t)(rng_u01_lanes(s->r.v[0][q]) * (double)H);
+            const int32_t j = active[pos & (0 - (int64_t)human)]; /* a mask, not a branch the compiler might take */
             s->emp[q] = j;
-            s->eng[q] = w->e_eng[j];
-            s->human[s->nh] = s->list[q];
-            s->hq[s->nh] = (uint16_t)q;
-            s->nh += human;
+            s->eng[q] = e_eng[j];
+            s->hflag[q] = (uint8_t)human;
         }
     }
+    for (int q = 0; q < mc; q++) {
+        s->human[nh] = s->list[q];
+        s->hq[nh] = (uint16_t)q;
+        nh += s->hflag[q];
+    }
+    s->nh = nh;
     if (in->tip_on) /* the tips' words of those served by a person, in the order served */
         for (int g = 0; g < AD_TIP_N / 4; g++)
             rng_draw_list(level, in->seed, (uint64_t)i0, s->human, s->nh, in->step, rng_purpose(RNG_TIP, (uint32_t)g),
                           &s->tip[g]);
-    serve_gather(in, w, i0, mc, s);
     serve_lanes_body(in, s->eng, &s->r, &s->v, mc);
     serve_apply(in, w, i0, mc, s);
     /* step 8: those who reconsider choose (their scattered reads were asked
