@@ -69,6 +69,7 @@ typedef struct serve_scratch {
 
 _Static_assert(CUST_BLOCK == NET_BLOCK, "a block of customers is a block of the network");
 _Static_assert(CUST_BLOCK % 8 == 0, "flags are scanned 8 at a time");
+_Static_assert(CUST_BLOCK < (1 << SL_BITS), "a block's counts fit their fields");
 
 /* The links of the block at i0, indexed once for the block in hand and the
  * next (consecutive blocks use the two slots in turn). */
@@ -126,25 +127,20 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
 {
     int64_t(*acc)[AC_N] = s->acc;
     const serve_lanes *restrict v = &s->v;
+    uint64_t counts[AD_MAX_BRANDS] = {0}; /* the block's counts by brand, SL_*_AT */
     for (int q = 0; q < mc; q++) {
         const int k = s->list[q];
         const int64_t i = i0 + k;
         const int b = (int)v->b[q], rel = (v->cd[q] & AD_C_REL) != 0;
         const uint32_t f = v->flags[q];
-        const int human = f & SL_HUMAN, nostaff = (f & SL_NOSTAFF) != 0, frus = (f & SL_FRUS) != 0;
         const double att = v->att[q], S = v->S[q];
         w->expect[i] = v->xn[q];
-        const int ex = v->ex[q];
-        w->exper_next[i] = (int8_t)ex;
+        w->exper_next[i] = (int8_t)v->ex[q];
         const int64_t fatt = ad_fx(att);
-        acc[b][AC_NOSTAFF] += nostaff;
-        acc[b][AC_FRUST] += frus;
-        acc[b][AC_REL_HUMAN] += rel & human;
+        counts[b] += v->counts[q];
         acc[b][AC_ATT] += fatt;
         acc[b][AC_ATT_REL] += fatt & -(int64_t)rel;
         acc[b][AC_SAT] += ad_fx(S);
-        acc[b][AC_PROM] += ex > 0;
-        acc[b][AC_DET] += ex < 0;
         if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
         const float lf = v->lf[q];
         w->loyalty[i] = lf;
@@ -159,6 +155,15 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
                 if (s->cnt) net_prefetch(row, w->brand); /* not asked for a block ahead */
             }
         }
+    }
+    const uint64_t field = (1u << SL_BITS) - 1;
+    for (int b = 0; b < w->nb; b++) {
+        const uint64_t c = counts[b];
+        acc[b][AC_NOSTAFF] += (int64_t)(c >> SL_NOSTAFF_AT & field);
+        acc[b][AC_FRUST] += (int64_t)(c >> SL_FRUS_AT & field);
+        acc[b][AC_REL_HUMAN] += (int64_t)(c >> SL_REL_HUMAN_AT & field);
+        acc[b][AC_PROM] += (int64_t)(c >> SL_PROM_AT & field);
+        acc[b][AC_DET] += (int64_t)(c >> SL_DET_AT & field);
     }
     /* those served by a person, in the order served: warmth and load to
      * the employee, and tips (a loop of its own: who is served by a person

@@ -43,6 +43,11 @@ typedef struct serve_in {
 /* what serve_lanes_body says of a contact, in flags */
 enum { SL_HUMAN = 1, SL_NOSTAFF = 2, SL_SUCC = 4, SL_FRUS = 8, SL_MAY_RECON = 16 };
 
+/* The contact's counts (0 or 1 each) in one word, a field of SL_BITS bits
+ * each: serve.c adds the words of a block's contacts per brand, then takes
+ * the fields apart (a block has at most CUST_BLOCK < 2^SL_BITS contacts). */
+enum { SL_BITS = 12, SL_NOSTAFF_AT = 0, SL_FRUS_AT = 12, SL_REL_HUMAN_AT = 24, SL_PROM_AT = 36, SL_DET_AT = 48 };
+
 /* contact q of the block, in and out */
 typedef struct serve_lanes {
     int64_t b[CUST_BLOCK];                  /* in: brand */
@@ -53,6 +58,7 @@ typedef struct serve_lanes {
     float lf[CUST_BLOCK], xn[CUST_BLOCK];   /* out: new loyalty, expectation */
     int32_t ex[CUST_BLOCK];                 /* out: experience -1, 0, 1 */
     uint32_t flags[CUST_BLOCK];             /* out: SL_* */
+    uint64_t counts[CUST_BLOCK];            /* out: counts, SL_*_AT */
 } serve_lanes;
 
 /* eng[q]: engagement of the employee drawn for contact q (any finite value
@@ -93,6 +99,9 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
         v->S[q] = S;
         v->att[q] = att;
         v->flags[q] = human | nostaff << 1 | succ << 2 | frus << 3 | (uint32_t)(rng_u01_lanes(r->v[3][q]) < in->psw_max) << 4;
+        v->counts[q] = (uint64_t)nostaff << SL_NOSTAFF_AT | (uint64_t)frus << SL_FRUS_AT |
+                       (uint64_t)(rel & human) << SL_REL_HUMAN_AT | (uint64_t)prom << SL_PROM_AT |
+                       (uint64_t)det << SL_DET_AT;
     }
 }
 

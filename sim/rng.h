@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <Random123/philox.h>
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(RNG_X86)
 #define RNG_X86 1
@@ -63,8 +64,8 @@ static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64
 /* Draws of many agents with one step and purpose, for the block loops of
  * contacts.c and serve.c: word k of agent base + idx[j] lands in v[k][j].
  * The same bits as rng_draw (test_rng checks every level against it): one
- * flat loop over agents, and on x86-64 the same rounds by hand in 8 lanes
- * (AVX2) or 16 (AVX-512), as the level says; the compiler's own vectors
+ * flat loop over agents, and on x86-64 the same rounds by hand in 4 lanes
+ * of 64 bits (AVX2) or 16 of 32 (AVX-512), as the level says; the compiler's own vectors
  * run only 2 or 4 of Philox's 32 x 32 -> 64 bit multiplies at once, and the
  * multiplies are what Philox waits on. */
 #define RNG_BLOCK 256
@@ -138,74 +139,84 @@ static inline __attribute__((target("avx512f"))) int rng_list_words16(
     return j;
 }
 
-/* 8 agents per register, two blocks of 8 at a time (one block's multiplies
- * wait on the other's less); the same words. */
-static inline __attribute__((target("avx2"))) void rng_mul8(__m256i x, __m256i m, __m256i *hi, __m256i *lo)
+/* AVX2: 4 agents per register, each word in the low half of a 64-bit lane,
+ * so one multiply gives the whole 64-bit product (hi, lo) with no shuffle;
+ * what piles up in the high halves is never read (the multiply reads low
+ * halves only, and the words are taken from the low halves at the end).
+ * Two groups of 4 agents at a time: their 8 words of state, the two
+ * multipliers and the products fit the 16 registers (a third group would
+ * spill). The same words as rng_draw. */
+typedef struct rng_keys8 { __m256i ka[10], kb[10]; } rng_keys8;
+
+static inline __attribute__((target("avx2"))) void rng_start4(const uint16_t *restrict idx, __m256i vlo,
+                                                              __m256i vhi, __m256i step, __m256i purpose,
+                                                              __m256i *c)
 {
-    const __m256i even = _mm256_mul_epu32(x, m), odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
-    *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xaa);
-    *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xaa);
+    uint64_t four;
+    memcpy(&four, idx, sizeof four);
+    /* base + idx in 64 bits: its bit 32 is the carry into the agent's high word */
+    c[0] = _mm256_add_epi64(_mm256_cvtepu16_epi64(_mm_cvtsi64_si128((long long)four)), vlo);
+    c[1] = _mm256_add_epi64(vhi, _mm256_srli_epi64(c[0], 32));
+    c[2] = step;
+    c[3] = purpose;
 }
 
-static inline __attribute__((target("avx2"))) void rng_round8(__m256i *c, __m256i m0, __m256i m1, __m256i ka,
+static inline __attribute__((target("avx2"))) void rng_round4(__m256i *c, __m256i m0, __m256i m1, __m256i ka,
                                                               __m256i kb)
 {
-    __m256i h0, l0, h1, l1;
-    rng_mul8(c[0], m0, &h0, &l0);
-    rng_mul8(c[2], m1, &h1, &l1);
-    c[0] = _mm256_xor_si256(_mm256_xor_si256(h1, c[1]), ka);
-    c[2] = _mm256_xor_si256(_mm256_xor_si256(h0, c[3]), kb);
-    c[1] = l1;
-    c[3] = l0;
+    const __m256i p0 = _mm256_mul_epu32(c[0], m0), p1 = _mm256_mul_epu32(c[2], m1);
+    c[0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c[1]), ka);
+    c[2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c[3]), kb);
+    c[1] = p1;
+    c[3] = p0;
 }
 
-static inline __attribute__((target("avx2"))) void rng_counter8(const uint16_t *restrict idx, __m256i vlo,
-                                                                __m256i vhi, uint32_t step, uint32_t purpose,
-                                                                __m256i *c)
+/* the words of agents idx[0 .. 8): word k to out[k][0 .. 8) */
+static inline __attribute__((target("avx2"))) void rng_words8(const rng_keys8 *restrict key,
+                                                              const uint16_t *restrict idx, __m256i vlo,
+                                                              __m256i vhi, __m256i step, __m256i purpose,
+                                                              uint32_t *const out[4])
 {
-    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
-    c[0] = _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)idx)), vlo);
-    /* carry where c0 < lo, unsigned: compare with the sign bits flipped */
-    const __m256i carry = _mm256_cmpgt_epi32(_mm256_xor_si256(vlo, sign), _mm256_xor_si256(c[0], sign));
-    c[1] = _mm256_sub_epi32(vhi, carry); /* carry is -1 where set */
-    c[2] = _mm256_set1_epi32((int)step);
-    c[3] = _mm256_set1_epi32((int)purpose);
+    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M4x32_0), m1 = _mm256_set1_epi64x(PHILOX_M4x32_1);
+    __m256i a[4], b[4];
+    rng_start4(idx, vlo, vhi, step, purpose, a);
+    rng_start4(idx + 4, vlo, vhi, step, purpose, b);
+    for (int r = 0; r < 10; r++) {
+        rng_round4(a, m0, m1, key->ka[r], key->kb[r]);
+        rng_round4(b, m0, m1, key->ka[r], key->kb[r]);
+    }
+    const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6); /* the low halves, in order */
+    for (int k = 0; k < 4; k++)
+        _mm256_storeu_si256((__m256i *)out[k], _mm256_blend_epi32(_mm256_permutevar8x32_epi32(a[k], even),
+                                                                  _mm256_permutevar8x32_epi32(b[k], even), 0xf0));
 }
 
 static inline __attribute__((target("avx2"))) int rng_list_words8(
     uint32_t k0, uint32_t k1, uint32_t blo, uint32_t bhi, const uint16_t *restrict idx, int m,
     uint32_t step, uint32_t purpose, rng_block *restrict out)
 {
-    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M4x32_0), m1 = _mm256_set1_epi32((int)PHILOX_M4x32_1);
-    const __m256i vlo = _mm256_set1_epi32((int)blo), vhi = _mm256_set1_epi32((int)bhi);
-    int j = 0;
-    for (; j + 16 <= m; j += 16) {
-        __m256i a[4], b[4];
-        rng_counter8(idx + j, vlo, vhi, step, purpose, a);
-        rng_counter8(idx + j + 8, vlo, vhi, step, purpose, b);
-        uint32_t ka = k0, kb = k1;
-        for (int r = 0; r < 10; r++) {
-            const __m256i vka = _mm256_set1_epi32((int)ka), vkb = _mm256_set1_epi32((int)kb);
-            rng_round8(a, m0, m1, vka, vkb);
-            rng_round8(b, m0, m1, vka, vkb);
-            ka += PHILOX_W32_0;
-            kb += PHILOX_W32_1;
-        }
-        for (int k = 0; k < 4; k++) {
-            _mm256_storeu_si256((__m256i *)&out->v[k][j], a[k]);
-            _mm256_storeu_si256((__m256i *)&out->v[k][j + 8], b[k]);
-        }
+    rng_keys8 key;
+    for (int r = 0; r < 10; r++) { /* the round keys, Weyl-bumped */
+        key.ka[r] = _mm256_set1_epi64x(k0);
+        key.kb[r] = _mm256_set1_epi64x(k1);
+        k0 += PHILOX_W32_0;
+        k1 += PHILOX_W32_1;
     }
+    const __m256i vlo = _mm256_set1_epi64x(blo), vhi = _mm256_set1_epi64x(bhi);
+    const __m256i vstep = _mm256_set1_epi64x(step), vpurpose = _mm256_set1_epi64x(purpose);
+    int j = 0;
     for (; j + 8 <= m; j += 8) {
-        __m256i a[4];
-        rng_counter8(idx + j, vlo, vhi, step, purpose, a);
-        uint32_t ka = k0, kb = k1;
-        for (int r = 0; r < 10; r++) {
-            rng_round8(a, m0, m1, _mm256_set1_epi32((int)ka), _mm256_set1_epi32((int)kb));
-            ka += PHILOX_W32_0;
-            kb += PHILOX_W32_1;
-        }
-        for (int k = 0; k < 4; k++) _mm256_storeu_si256((__m256i *)&out->v[k][j], a[k]);
+        uint32_t *const o[4] = {&out->v[0][j], &out->v[1][j], &out->v[2][j], &out->v[3][j]};
+        rng_words8(&key, idx + j, vlo, vhi, vstep, vpurpose, o);
+    }
+    if (j < m) { /* the last 1 to 7: indices padded to 8, the words of those asked kept */
+        uint16_t pad[8] = {0};
+        uint32_t w[4][8];
+        uint32_t *const o[4] = {w[0], w[1], w[2], w[3]};
+        memcpy(pad, idx + j, (size_t)(m - j) * sizeof *pad);
+        rng_words8(&key, pad, vlo, vhi, vstep, vpurpose, o);
+        for (int k = 0; k < 4; k++) memcpy(&out->v[k][j], w[k], (size_t)(m - j) * sizeof w[k][0]);
+        j = m;
     }
     return j;
 }
