@@ -34,14 +34,15 @@
 /* One thread's state in cust_serve: its sums, and the scratch of the block
  * in hand (the contacts listed, their draws and social counts, and what the
  * settling pass needs of them). */
-/* how the settling pass sorts a customer's week: by the contacts it had */
-enum { SET_OTHER, SET_HUMAN_ONLY, SET_ROBOT_ONLY, SET_N = 4 };
-static const uint8_t set_class[8] = {
-    [AD_C_HUMAN] = SET_HUMAN_ONLY, [AD_C_AUTO_OK] = SET_ROBOT_ONLY, [AD_C_AUTO_FRUST] = SET_ROBOT_ONLY};
+/* the settling pass sorts a customer's week by the kind of its contact
+ * (code & 7, AD_C_*): all served by a person (AD_C_HUMAN), all automated
+ * (AD_C_AUTO_OK, AD_C_AUTO_FRUST), or neither; the kinds are folded into
+ * those classes once a week */
+enum { SET_N = 8 };
 
 typedef struct serve_scratch {
     int64_t acc[AD_MAX_BRANDS][AC_N]; /* this thread's sums, added to A once */
-    int64_t set_n[AD_MAX_BRANDS * SET_N];   /* settling pass: customers by brand and class, */
+    int64_t set_n[AD_MAX_BRANDS * SET_N];   /* settling pass: customers by brand and kind, */
     int64_t set_loy[AD_MAX_BRANDS * SET_N]; /* their loyalty (fixed point), */
     int64_t set_def[AD_MAX_BRANDS];         /* and deficit by brand; added to acc once */
     ad_acc *A;                      /* this thread's accumulators (histograms) */
@@ -338,7 +339,7 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     for (int k = 0; k < m; k++) {
         const int64_t i = i0 + k;
         const int nb_i = brand_next[i];
-        const int at = nb_i * SET_N + set_class[code[i] & 7];
+        const int at = nb_i * SET_N + (code[i] & 7);
         s->set_n[at]++;
         s->set_loy[at] += ad_fx(loyalty[i]);
         s->set_def[nb_i] += ad_fx(s->d[k]);
@@ -475,16 +476,16 @@ void cust_serve(ad_world *w)
             }
         }
         free(s.sw);
-        for (int b = 0; b < w->nb; b++) { /* the settling pass's sums by class */
+        for (int b = 0; b < w->nb; b++) { /* the settling pass's sums, kinds to classes */
             const int64_t *n = s.set_n + b * SET_N, *l = s.set_loy + b * SET_N;
             for (int k = 0; k < SET_N; k++) {
                 s.acc[b][AC_CUST] += n[k];
                 s.acc[b][AC_LOY] += l[k];
             }
-            s.acc[b][AC_HUMAN_ONLY] += n[SET_HUMAN_ONLY];
-            s.acc[b][AC_HUMAN_ONLY_LOY] += l[SET_HUMAN_ONLY];
-            s.acc[b][AC_ROBOT_ONLY] += n[SET_ROBOT_ONLY];
-            s.acc[b][AC_ROBOT_ONLY_LOY] += l[SET_ROBOT_ONLY];
+            s.acc[b][AC_HUMAN_ONLY] += n[AD_C_HUMAN];
+            s.acc[b][AC_HUMAN_ONLY_LOY] += l[AD_C_HUMAN];
+            s.acc[b][AC_ROBOT_ONLY] += n[AD_C_AUTO_OK] + n[AD_C_AUTO_FRUST];
+            s.acc[b][AC_ROBOT_ONLY_LOY] += l[AD_C_AUTO_OK] + l[AD_C_AUTO_FRUST];
             s.acc[b][AC_DEFICIT] += s.set_def[b];
         }
         for (int b = 0; b < w->nb; b++)
