@@ -299,7 +299,7 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     uint8_t *restrict brand_next = w->brand_next;
     memcpy(brand_next + i0, brand + i0, (size_t)m); /* who does not switch stays */
     for (int k = 0; k < m; k++) {
-        if (!(k & 7)) { /* 8 flags at a time: about one customer in a hundred reconsiders */
+        if (!(k & 7) && k + 8 <= m) { /* 8 flags at a time: about one customer in a hundred reconsiders */
             uint64_t word;
             memcpy(&word, s->recon + k, 8);
             if (!word) {
