@@ -70,6 +70,13 @@ def attention_tips(d, outdir):
         title = f"Tips rise with attention: +{100 * slope:.1f} % of the bill per unit of attention delivered"
     else:
         title = f"Tips do not rise with attention here ({100 * slope:+.1f} % of the bill per unit)"
+    note = ("C7: people pay voluntarily for attention. Attentive behaviours (introducing "
+            "oneself, smiling, squatting at the table) raise tips in field experiments.")
+    rs = m.get("tip_satisfaction_r")  # files before aandacht 0.1.0 of 2026-12 lack it
+    rs = np.asarray(rs, dtype=float)[np.isfinite(rs)] if rs is not None else np.array([])
+    if len(rs):
+        note += (f" Tips follow satisfaction only weakly here (r\u00a0=\u00a0{float(np.mean(rs)):.2f} over "
+                 "single human contacts; Lynn and McCall find about .11).")
     # mean_attention counts machine contacts as 0: per contact with a person instead
     hc = np.asarray(b["human_contacts"], dtype=float)
     att = np.divide(b["mean_attention"] * b["visits"], hc, out=np.full_like(hc, np.nan), where=hc > 0)
@@ -77,9 +84,7 @@ def attention_tips(d, outdir):
                     "attention per contact with a person (0 to 1)", "tips, % of the bill", title,
                     "each dot a brand's yearly mean; the slope in the title is fitted over single "
                     "human contacts, week by week",
-                    "C7: people pay voluntarily for attention. Attentive behaviours (introducing "
-                    "oneself, smiling, squatting at the table) raise tips in field experiments.",
-                    yscale=100)
+                    note, yscale=100)
 
 
 RELATION_CHARTS = (engagement_loyalty, attention_tips)

@@ -262,3 +262,15 @@ def test_index_tables_come_from_the_chart_entries(tmp_path):
     head, rows = _read_csv(f["path"])
     assert f["name"] == "sw_sweep_sobol_x.csv" and head[:2] == ["parameter", "S1"]
     assert float(rows[0][1]) == 0.25 and rows[1][1] == ""
+
+
+def test_tips_chart_tells_how_weakly_tips_follow_satisfaction(run_files, tmp_path):
+    style.apply()
+    d = io.read(run_files["tipshock"])
+    r = float(np.mean(d["market"]["tip_satisfaction_r"]))
+    c = relations.attention_tips(d, tmp_path / "with")
+    assert f"r\u00a0=\u00a0{r:.2f} over single human contacts" in c["caption"]
+    # a file written before the observable existed: the chart without the sentence
+    del d["market"]["tip_satisfaction_r"]
+    c = relations.attention_tips(d, tmp_path / "without")
+    assert "satisfaction" not in c["caption"] and c["caption"].startswith("C7:")
