@@ -33,17 +33,25 @@ static int64_t wrong_counts(const ad_world *w)
     return bad;
 }
 
+/* The market of these tests with `weeks` recorded weeks, in cfg: 8003
+ * customers, so the last block is partial; small enough rewiring for ring
+ * links, large enough for many rewired ones. */
+static ad_world *counts_world(ad_config *cfg, const char *weeks, int threads)
+{
+    ad_error err;
+    const char *sets[] = {"population.customers=8003", weeks, "network.rewire=0.3"};
+    if (cfg_load_string(cfg, MS_MARKET, "test", sets, 3, &err)) cr_assert_fail("config: %s", err.msg);
+    ad_world *w;
+    if (ad_world_create(&w, cfg, &err)) cr_assert_fail("create: %s", err.msg);
+    if (ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    return w;
+}
+
 static void kept_counts_stay_exact(int threads)
 {
     static ad_config cfg;
     ad_error err;
-    /* 8003 customers: the last block is partial; small enough rewiring
-     * for ring links, large enough for many rewired ones */
-    const char *sets[] = {"population.customers=8003", "scenario.weeks=8", "network.rewire=0.3"};
-    if (cfg_load_string(&cfg, MS_MARKET, "test", sets, 3, &err)) cr_assert_fail("config: %s", err.msg);
-    ad_world *w;
-    if (ad_world_create(&w, &cfg, &err)) cr_assert_fail("create: %s", err.msg);
-    if (ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    ad_world *w = counts_world(&cfg, "scenario.weeks=8", threads);
     int64_t kept = 0;
     for (int64_t t = 0; t < cfg.warmup + cfg.weeks; t++) {
         int rc = t < cfg.warmup ? ad_world_warmup_step(w, &err) : ad_world_step(w, &err);
@@ -78,11 +86,7 @@ static ad_obs *run_counts(int how, int threads, int64_t *weeks)
 {
     static ad_config cfg;
     ad_error err;
-    const char *sets[] = {"population.customers=8003", "scenario.weeks=30", "network.rewire=0.3"};
-    if (cfg_load_string(&cfg, MS_MARKET, "test", sets, 3, &err)) cr_assert_fail("config: %s", err.msg);
-    ad_world *w;
-    if (ad_world_create(&w, &cfg, &err)) cr_assert_fail("create: %s", err.msg);
-    if (ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    ad_world *w = counts_world(&cfg, "scenario.weeks=30", threads);
     if (how == NO_MEMORY) {
         w->soc = calloc(1, sizeof *w->soc); /* cnt NULL: not tried again */
         cr_assert_not_null(w->soc);
