@@ -4,12 +4,12 @@
  * serve_lanes_body computes, for each contact q of a block, who served it
  * (person, robot, nobody left), attention, success, satisfaction, the new
  * attention deficit, expectation and loyalty, the experience told to the
- * neighbours: from the contact's
- * state gathered into serve_lanes and the brand-level serve_in, with no
- * branch and no call, so the compiler runs it in vector lanes. serve.c
- * compiles it for AVX-512, AVX2 (chosen at run time) and plain; all are
- * the same IEEE arithmetic without contraction, so all give the same bytes
- * (test_simd). serve.c gathers before and stores, sums and hands out after.
+ * neighbours and the contact's counts: from the contact's state gathered
+ * into serve_lanes and the brand-level serve_in, with no branch and no
+ * call, so the compiler runs it in vector lanes. serve.c compiles it for
+ * AVX-512, AVX2 (chosen at run time) and plain; all are the same IEEE
+ * arithmetic without contraction, so all give the same bytes (test_simd).
+ * serve.c gathers before and stores, sums and hands out after.
  */
 #ifndef AD_SERVICE_H
 #define AD_SERVICE_H
@@ -40,8 +40,10 @@ typedef struct serve_in {
     double per_deg[AD_NET_MAX_DEG + 1]; /* (double)c / deg, no division per contact */
 } serve_in;
 
-/* what serve_lanes_body says of a contact, in flags */
-enum { SL_HUMAN = 1, SL_NOSTAFF = 2, SL_SUCC = 4, SL_FRUS = 8, SL_MAY_RECON = 16 };
+/* what serve_lanes_body says of a contact, in flags, beside its counts:
+ * the service succeeded; the customer may reconsider (its word is below
+ * the largest switching probability) */
+enum { SL_SUCC = 1, SL_MAY_RECON = 2 };
 
 /* The contact's counts (0 or 1 each) in one word, a field of SL_BITS bits
  * each: serve.c adds the words of a block's contacts per brand, then takes
@@ -98,7 +100,7 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
         v->lf[q] = select_f(ln < 0.0f, 0.0f, select_f(ln > 1.0f, 1.0f, ln));
         v->S[q] = S;
         v->att[q] = att;
-        v->flags[q] = human | nostaff << 1 | succ << 2 | frus << 3 | (uint32_t)(rng_u01_lanes(r->v[3][q]) < in->psw_max) << 4;
+        v->flags[q] = succ | (uint32_t)(rng_u01_lanes(r->v[3][q]) < in->psw_max) << 1;
         v->counts[q] = (uint64_t)nostaff << SL_NOSTAFF_AT | (uint64_t)frus << SL_FRUS_AT |
                        (uint64_t)(rel & human) << SL_REL_HUMAN_AT | (uint64_t)prom << SL_PROM_AT |
                        (uint64_t)det << SL_DET_AT;
