@@ -204,7 +204,7 @@ void cust_contacts(ad_world *w)
         memset(count, 0, sizeof count);
         uint16_t seq[CUST_BLOCK];
         for (int k = 0; k < CUST_BLOCK; k++) seq[k] = (uint16_t)k;
-        #pragma omp for schedule(static)
+        #pragma omp for schedule(dynamic, 16) /* as in cust_serve: a held-up thread's blocks go to the other */
         for (int64_t blk = 0; blk < nblocks; blk++) {
             int64_t i0 = blk * CUST_BLOCK;
             contacts_block(&in, w, i0, (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK), seq, count);

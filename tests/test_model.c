@@ -21,7 +21,9 @@
 
 Test(determinism, same_bytes_for_1_2_4_8_threads, .timeout = 120)
 {
-    const char *const *sets = SETS("scenario.weeks=30", "scenario.warmup=60", RAMP_ALL, "tipping.enabled=true");
+    /* 40,000 customers: 157 blocks, 10 chunks of them for the threads to share */
+    const char *const *sets = SETS("scenario.weeks=30", "scenario.warmup=60", RAMP_ALL, "tipping.enabled=true",
+                                   "population.customers=40000");
     int64_t n;
     ad_obs *ref = ms_run(MS_MARKET, sets, 1, &n);
     int threads[] = {2, 4, 8};

@@ -83,7 +83,8 @@ def test_xarray_h5dump_and_ncdump_open_the_output(scenario, tmp_path):
 
 
 def test_same_bytes_for_any_thread_count(scenario, tmp_path):
-    cfg = scenario(extra="tipping = { enabled = true; };")
+    # 40,000 customers: 157 blocks, 10 chunks for the threads to share
+    cfg = scenario(customers=40000, extra="tipping = { enabled = true; };")
     ref = None
     for threads in (1, 2, 4, 8):
         out = tmp_path / f"t{threads}.h5"
