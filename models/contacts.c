@@ -11,8 +11,9 @@
  * in one flat loop (vectorised Philox), then decides in one flat loop
  * without branches or calls, which the compiler runs in vector lanes
  * (8 with AVX2, 16 with AVX-512, chosen at run time: rng_simd; every path
- * gives the same bytes). The few customers whose answer that loop cannot give exactly are
- * redone one by one. Counts go to a stack array of the thread.
+ * gives the same bytes). The few customers whose answer that loop cannot
+ * give exactly are redone one by one. Counts go to a stack array of the
+ * thread. Threads take the blocks in chunks as they come free.
  */
 #include "customer.h"
 

@@ -9,9 +9,10 @@
  * who reconsider choose (choice.c). Writes customer i's entries and
  * brand_next/exper_next; sums per brand in the thread's accumulators.
  *
- * Speed: blocks of CUST_BLOCK customers: list the contacts, draw for them
- * in one flat loop, serve them while asking the cache for neighbours a few
- * contacts ahead, then settle every customer of the block. A contact's
+ * Speed: blocks of CUST_BLOCK customers, taken by the threads in chunks as
+ * they come free: list the contacts, draw for them in one flat loop, serve
+ * them (the arithmetic in vector lanes: serve_block_* per instruction set),
+ * then settle every customer of the block. A contact's
  * neighbours on its brand are read from the counts kept week to week
  * (soc_count.h; the week's switchers are listed for it), or counted here
  * when there was no memory for those.
@@ -258,9 +259,10 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
     serve_gather(in, w, i0, mc, s);
     /* who serves each contact routed to a person, and how engaged: one
-     * flat loop of independent loads, in vector lanes (a contact not served
-     * by a person reads active[0], unused), then the list of those served
-     * by a person */
+     * flat loop of independent loads with no branch (a contact not served
+     * by a person reads active[0], unused; AVX2 has no conversion of doubles
+     * to 64-bit integers, so only AVX-512 runs it in vector lanes), then the
+     * list of those served by a person */
     serve_lanes *restrict v = &s->v;
     int nh = 0;
     if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) { /* nobody */

@@ -65,9 +65,9 @@ static inline __attribute__((always_inline)) rng4 rng_draw(uint64_t seed, uint64
  * contacts.c and serve.c: word k of agent base + idx[j] lands in v[k][j].
  * The same bits as rng_draw (test_rng checks every level against it): one
  * flat loop over agents, and on x86-64 the same rounds by hand in 4 lanes
- * of 64 bits (AVX2) or 16 of 32 (AVX-512), as the level says; the compiler's own vectors
- * run only 2 or 4 of Philox's 32 x 32 -> 64 bit multiplies at once, and the
- * multiplies are what Philox waits on. */
+ * of 64 bits (AVX2) or 16 of 32 (AVX-512), as the level says; the
+ * compiler's own vectors run only 2 or 4 of Philox's 32 x 32 -> 64 bit
+ * multiplies at once, and the multiplies are what Philox waits on. */
 #define RNG_BLOCK 256
 typedef struct rng_block { uint32_t v[4][RNG_BLOCK]; } rng_block;
 
