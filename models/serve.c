@@ -67,6 +67,8 @@ typedef struct serve_scratch {
     int64_t nsw, sw_cap;            /* how many, room for */
     int sw_lost;                    /* a switcher could not be listed (no memory) */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
+    int64_t next[CUST_BLOCK];       /* the next block's customers without a contact who reconsider, */
+    int nn;                         /* how many */
 } serve_scratch;
 
 _Static_assert(CUST_BLOCK == NET_BLOCK, "a block of customers is a block of the network");
@@ -98,6 +100,33 @@ static void switched(serve_scratch *s, net_row row, int from)
     s->sw[s->nsw++] = (soc_switch){row, (uint8_t)from};
 }
 
+/* a block's packed counts per brand (SL_*_AT) into the sums */
+static void add_counts(int64_t (*acc)[AC_N], const uint64_t *counts, int nb)
+{
+    const uint64_t field = (1u << SL_BITS) - 1;
+    for (int b = 0; b < nb; b++) {
+        const uint64_t c = counts[b];
+        acc[b][AC_NOSTAFF] += (int64_t)(c >> SL_NOSTAFF_AT & field);
+        acc[b][AC_FRUST] += (int64_t)(c >> SL_FRUS_AT & field);
+        acc[b][AC_REL_HUMAN] += (int64_t)(c >> SL_REL_HUMAN_AT & field);
+        acc[b][AC_PROM] += (int64_t)(c >> SL_PROM_AT & field);
+        acc[b][AC_DET] += (int64_t)(c >> SL_DET_AT & field);
+    }
+}
+
+/* each contact's neighbours on its brand: kept week to week, or counted */
+static inline __attribute__((always_inline)) void serve_soc(const serve_in *restrict in, const ad_world *w, int64_t i0,
+                                                            int mc, serve_scratch *restrict s)
+{
+    serve_lanes *restrict v = &s->v;
+    if (!in->soc_on) memset(v->soc, 0, (size_t)mc * sizeof *v->soc);
+    else if (s->cnt)
+        for (int q = 0; q < mc; q++) v->soc[q] = s->cnt[i0 + s->list[q]];
+    else
+        for (int q = 0; q < mc; q++)
+            v->soc[q] = net_on_brand(&w->net, net_row_of(&w->net, s->links, s->list[q]), w->brand, w->brand[i0 + s->list[q]]);
+}
+
 /* Service of the block's contacts (steps 4-7), in three passes: gather
  * each contact's state (and its neighbours on its brand) into lanes, compute
  * the service in vector lanes (serve_lanes_body: no branch, no call), then
@@ -105,7 +134,6 @@ static void switched(serve_scratch *s, net_row row, int from)
 static inline __attribute__((always_inline)) void serve_gather(const serve_in *restrict in, const ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
 {
     serve_lanes *restrict v = &s->v;
-    const ad_net *net = &w->net;
     for (int q = 0; q < mc; q++) {
         const int k = s->list[q];
         const int64_t i = i0 + k;
@@ -116,13 +144,7 @@ static inline __attribute__((always_inline)) void serve_gather(const serve_in *r
         v->x[q] = w->expect[i];
         v->open[q] = w->open[i];
     }
-    /* neighbours on the contact's brand: kept week to week, or counted */
-    if (!in->soc_on) memset(v->soc, 0, (size_t)mc * sizeof *v->soc);
-    else if (s->cnt)
-        for (int q = 0; q < mc; q++) v->soc[q] = s->cnt[i0 + s->list[q]];
-    else
-        for (int q = 0; q < mc; q++)
-            v->soc[q] = net_on_brand(net, net_row_of(net, s->links, s->list[q]), w->brand, (int)v->b[q]);
+    serve_soc(in, w, i0, mc, s);
 }
 
 static inline __attribute__((always_inline)) void serve_apply(const serve_in *restrict in, ad_world *w, int64_t i0, int mc, serve_scratch *restrict s)
@@ -158,15 +180,7 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
             }
         }
     }
-    const uint64_t field = (1u << SL_BITS) - 1;
-    for (int b = 0; b < w->nb; b++) {
-        const uint64_t c = counts[b];
-        acc[b][AC_NOSTAFF] += (int64_t)(c >> SL_NOSTAFF_AT & field);
-        acc[b][AC_FRUST] += (int64_t)(c >> SL_FRUS_AT & field);
-        acc[b][AC_REL_HUMAN] += (int64_t)(c >> SL_REL_HUMAN_AT & field);
-        acc[b][AC_PROM] += (int64_t)(c >> SL_PROM_AT & field);
-        acc[b][AC_DET] += (int64_t)(c >> SL_DET_AT & field);
-    }
+    add_counts(acc, counts, w->nb);
     /* those served by a person, in the order served: warmth and load to
      * the employee, and tips (a loop of its own: who is served by a person
      * is a coin flip, a branch no predictor learns) */
@@ -205,58 +219,268 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
     }
 }
 
-/* One block: list the contacts, draw for them in one flat loop, serve them
- * (prefetching neighbours a few contacts ahead), then settle every
- * customer: switching and the per-brand sums. */
-static inline __attribute__((always_inline)) void serve_block_body(const serve_in *restrict in, ad_world *w,
-                                                                   int64_t i0, int m, serve_scratch *restrict s,
-                                                                   int level)
+#if RNG_X86
+#include <immintrin.h>
+
+/* With AVX2, at most 8 brands and no tips, the block's contacts are served
+ * in hand-written lanes, 4 at a time, gather to sums in one loop: the
+ * compiler's lanes (serve_lanes_body) look each brand table up one lane at
+ * a time and pass every value through memory between three loops; here a
+ * brand's entry comes from a register by one permute. The same IEEE
+ * operations in the same order as serve_gather, the employee draw,
+ * serve_lanes_body and serve_apply (no contraction), so the same bytes
+ * (test_simd). */
+#define SV_FN static inline __attribute__((target("avx2"), always_inline))
+
+/* the per-brand tables of one step, as the lanes read them */
+typedef struct sv_tabs {
+    double attf[8], qh[8], base_S[8], negwait[8], share[8], loyal_const[8], Hd[8];
+    int32_t off[8], staffless[8];
+} sv_tabs;
+
+/* entry b (4 lanes, 64 bits each) of a table of up to 8 doubles: idx the
+ * 32-bit halves of entry b & 3, hi the lanes with b >= 4 (at the sign) */
+SV_FN __m256d sv_tab(const double *t, __m256i idx, __m256d hi, int two)
 {
+    const __m256d lo = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(t)), idx));
+    if (!two) return lo;
+    const __m256d up = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(t + 4)), idx));
+    return _mm256_blendv_pd(lo, up, hi);
+}
+
+/* rng_u01_lanes of 4 words */
+SV_FN __m256d sv_u01(const uint32_t *x)
+{
+    const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)x), _mm_set1_epi32((int32_t)0x80000000u));
+    return _mm256_mul_pd(_mm256_add_pd(_mm256_cvtepi32_pd(v), _mm256_set1_pd(2147483648.0)),
+                         _mm256_set1_pd(1.0 / 4294967296.0));
+}
+
+/* ad_fx of 4 lanes; exact through the 1.5 2^52 trick while
+ * |x AD_FX + 0.5| < 2^51, by ad_fx itself otherwise (not a number, say) */
+SV_FN __m256i sv_fx(__m256d x)
+{
+    __m256d y = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(AD_FX)), _mm256_set1_pd(0.5));
+    const __m256d big = _mm256_set1_pd(2251799813685248.0);
+    const __m256d inr = _mm256_cmp_pd(_mm256_andnot_pd(_mm256_set1_pd(-0.0), y), big, _CMP_LT_OQ);
+    if (__builtin_expect(_mm256_movemask_pd(inr) != 15, 0)) {
+        _Alignas(32) double xs[4];
+        _mm256_store_pd(xs, x);
+        return _mm256_setr_epi64x(ad_fx(xs[0]), ad_fx(xs[1]), ad_fx(xs[2]), ad_fx(xs[3]));
+    }
+    y = _mm256_round_pd(y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    const __m256d magic = _mm256_set1_pd(6755399441055744.0);
+    return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(y, magic)), _mm256_castpd_si256(magic));
+}
+
+SV_FN void sv_fx_into(__m256d x, int64_t *out) { _mm256_storeu_si256((__m256i *)out, sv_fx(x)); }
+
+/* t[k[0]], .. t[k[3]]: four loads (AVX2's gathers are slow on many processors) */
+SV_FN __m128 sv_load4(const float *t, const uint16_t *k) { return _mm_setr_ps(t[k[0]], t[k[1]], t[k[2]], t[k[3]]); }
+
+/* 32-bit lane masks to 64-bit ones */
+SV_FN __m256d sv_m64(__m128i m) { return _mm256_castsi256_pd(_mm256_cvtepi32_epi64(m)); }
+
+static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
+                                                                int mc, serve_scratch *restrict s)
+{
+    const int nb = w->nb, two = nb > 4;
+    sv_tabs t;
+    memset(&t, 0, sizeof t);
+    for (int b = 0; b < nb; b++) {
+        t.attf[b] = in->attf[b];
+        t.qh[b] = in->qh[b];
+        t.base_S[b] = in->base_S[b];
+        t.negwait[b] = -in->wait[b];
+        t.share[b] = in->share[b];
+        t.loyal_const[b] = in->loyal_const[b];
+        t.Hd[b] = (double)in->H[b];
+        t.off[b] = (int32_t)in->off[b];
+        t.staffless[b] = in->staffless[b] ? -1 : 0;
+    }
+    const int nobody = in->off[nb - 1] + in->H[nb - 1] == 0;
+    const __m256i offt = _mm256_loadu_si256((const __m256i *)t.off), stafft = _mm256_loadu_si256((const __m256i *)t.staffless);
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    const __m256d w_T = _mm256_set1_pd(in->w_T), w_X = _mm256_set1_pd(in->w_X), w_E = _mm256_set1_pd(in->w_E);
+    const __m256d w_A = _mm256_set1_pd(in->w_A), theta = _mm256_set1_pd(in->theta), mu = _mm256_set1_pd(in->mu);
+    const __m256d k_x = _mm256_set1_pd(in->k_x), k_soc = _mm256_set1_pd(in->k_soc);
+    const __m256d lrate = _mm256_set1_pd(in->loyalty_rate), beta_x = _mm256_set1_pd(in->beta_x);
+    const __m256d a_bot = _mm256_set1_pd(in->a_bot), noise_w = _mm256_set1_pd(in->noise_w);
+    const __m256d pmin = _mm256_set1_pd(in->promoter_min), dmax = _mm256_set1_pd(in->detractor_max);
+    const __m256d psw_max = _mm256_set1_pd(in->psw_max), halfd = _mm256_set1_pd(0.5);
+    const __m128 zf = _mm_setzero_ps(), onef = _mm_set1_ps(1.0f);
     int64_t(*acc)[AC_N] = s->acc;
-    const uint8_t *restrict code = w->code;
-    for (int k = 0; k < m; k++) { /* flat: vector lanes */
-        s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
-        s->d[k] = w->deficit[i0 + k];
+    uint64_t counts[AD_MAX_BRANDS] = {0};
+    serve_lanes *restrict v = &s->v;
+    const int mc4 = (mc + 3) & ~3; /* the last lanes past mc read customer 0 of the block, and are not kept */
+    for (int q = mc; q < mc4; q++) {
+        s->list[q] = 0;
+        v->soc[q] = 0;
     }
-    int mc = 0;
-    for (int k = 0; k < m; k++) {
-        s->list[mc] = (uint16_t)k;
-        mc += (code[i0 + k] & 7) != AD_C_NONE;
-    }
-    memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
-    const ad_net *net = &w->net;
-    if (in->deg > 0) s->links = block_links(net, s, i0);
-    /* the rewired neighbours are anywhere in memory: ask now for the brands
-     * of the next block's, all at once (a block of work hides the misses,
-     * and they overlap each other) */
-    if (in->soc_on && !s->cnt && i0 + m < w->n) {
-        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
-        const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
-        for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
-    }
-    /* few customers reconsider (about one in a hundred), each reading its
-     * need and its rewired neighbours' brand and experience from anywhere in
-     * memory. For the next block's customers without a contact, who
-     * reconsider already now, ask for need and links; their neighbours are
-     * asked for at the end of this block, so cust_choose finds all in cache. */
-    int64_t next[CUST_BLOCK];
-    int nn = 0;
-    const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
-    const uint64_t switch8 = AD_C_SWITCH * 0x0101010101010101ull; /* the flag in each of 8 bytes */
-    for (int64_t i8 = i0 + m; i8 < n1; i8 += 8) {
-        uint64_t word = 0;
-        if (i8 + 8 <= n1) memcpy(&word, code + i8, 8); /* 8 codes at a time: most have no flag */
-        else
-            for (int64_t i = i8; i < n1; i++) word |= code[i]; /* the short tail: only "any?" matters */
-        if (!(word & switch8)) continue;
-        for (int64_t i = i8; i < i8 + 8 && i < n1; i++)
-            if (code[i] & AD_C_SWITCH) {
-                next[nn++] = i;
+    const float *restrict lo = w->loyalty + i0, *restrict de = w->deficit + i0, *restrict ex = w->expect + i0,
+                          *restrict op = w->open + i0;
+    const uint8_t *restrict br = w->brand + i0, *restrict co = w->code + i0;
+    for (int q = 0; q < mc4; q += 4) {
+        const uint16_t *kq = s->list + q;
+        const __m128i b = _mm_setr_epi32(br[kq[0]], br[kq[1]], br[kq[2]], br[kq[3]]);
+        const __m128i cd = _mm_setr_epi32(co[kq[0]], co[kq[1]], co[kq[2]], co[kq[3]]);
+        const __m256i b64 = _mm256_cvtepu32_epi64(b), b2 = _mm256_add_epi64(b64, b64);
+        const __m256i idx = _mm256_or_si256(b2, _mm256_slli_epi64(_mm256_add_epi64(b2, _mm256_set1_epi64x(1)), 32));
+        const __m256d hi = _mm256_castsi256_pd(_mm256_slli_epi64(b64, 61));
+        const __m128i kind = _mm_and_si128(cd, _mm_set1_epi32(7));
+        const __m128i rel = _mm_cmpeq_epi32(_mm_and_si128(cd, _mm_set1_epi32(AD_C_REL)), _mm_set1_epi32(AD_C_REL));
+        const __m128i esc = _mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_AUTO_ESC));
+        const __m128i routed = _mm_or_si128(_mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_HUMAN)), esc);
+        const __m128i nostaff = _mm_and_si128(routed, _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(stafft, _mm256_castsi128_si256(b))));
+        const __m128i human = _mm_andnot_si128(nostaff, routed);
+        /* the employee: active[off + (int)(u H)], and how engaged */
+        __m128 eng = zf;
+        __m128i j = _mm_setzero_si128();
+        if (!nobody) {
+            const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(s->r.v[0] + q), sv_tab(t.Hd, idx, hi, two)));
+            const __m128i off = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(offt, _mm256_castsi128_si256(b)));
+            _Alignas(16) int32_t pos[4];
+            _mm_store_si128((__m128i *)pos, _mm_and_si128(_mm_add_epi32(off, ti), human));
+            const int32_t *restrict act = w->active;
+            j = _mm_setr_epi32(act[pos[0]], act[pos[1]], act[pos[2]], act[pos[3]]);
+            const float *restrict eg = w->e_eng;
+            eng = _mm_setr_ps(eg[_mm_extract_epi32(j, 0)], eg[_mm_extract_epi32(j, 1)], eg[_mm_extract_epi32(j, 2)],
+                              eg[_mm_extract_epi32(j, 3)]);
+        }
+        const __m256d human64 = sv_m64(human), nostaff64 = sv_m64(nostaff), rel64 = sv_m64(rel);
+        const __m256d att = _mm256_blendv_pd(_mm256_blendv_pd(a_bot, zero, nostaff64),
+                                             _mm256_mul_pd(_mm256_cvtps_pd(eng), sv_tab(t.attf, idx, hi, two)), human64);
+        const __m256d succ_h = _mm256_cmp_pd(sv_u01(s->r.v[1] + q), sv_tab(t.qh, idx, hi, two), _CMP_LT_OQ);
+        const __m256d succ_a = sv_m64(_mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_AUTO_OK)));
+        const __m256d succ = _mm256_or_pd(_mm256_and_pd(succ_h, human64), _mm256_andnot_pd(human64, succ_a));
+        const __m256d frus = _mm256_andnot_pd(_mm256_or_pd(human64, succ), _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
+        const __m256d d = _mm256_cvtps_pd(sv_load4(de, kq));
+        __m256d S = _mm256_add_pd(sv_tab(t.base_S, idx, hi, two), _mm256_mul_pd(w_T, _mm256_and_pd(succ, one)));
+        S = _mm256_sub_pd(S, _mm256_mul_pd(w_X, _mm256_and_pd(frus, one)));
+        S = _mm256_add_pd(S, _mm256_blendv_pd(zero, sv_tab(t.negwait, idx, hi, two), human64));
+        S = _mm256_sub_pd(S, _mm256_blendv_pd(zero, w_E, sv_m64(esc)));
+        S = _mm256_add_pd(S, _mm256_blendv_pd(zero, _mm256_mul_pd(_mm256_mul_pd(w_A, att), _mm256_add_pd(one, _mm256_mul_pd(theta, d))),
+                                              rel64));
+        S = _mm256_add_pd(S, _mm256_mul_pd(noise_w, _mm256_sub_pd(sv_u01(s->r.v[2] + q), halfd)));
+        S = _mm256_blendv_pd(_mm256_blendv_pd(S, one, _mm256_cmp_pd(S, one, _CMP_GT_OQ)), zero,
+                             _mm256_cmp_pd(S, zero, _CMP_LT_OQ));
+        __m256d soc = zero;
+        if (in->soc_on)
+            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[v->soc[q]], in->per_deg[v->soc[q + 1]],
+                                               in->per_deg[v->soc[q + 2]], in->per_deg[v->soc[q + 3]]),
+                                sv_tab(t.share, idx, hi, two));
+        const __m256d x = _mm256_cvtps_pd(sv_load4(ex, kq)), l = _mm256_cvtps_pd(sv_load4(lo, kq));
+        const __m256d V = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(S, _mm256_mul_pd(k_x, _mm256_sub_pd(S, x))),
+                                                      sv_tab(t.loyal_const, idx, hi, two)),
+                                        _mm256_mul_pd(k_soc, soc));
+        const __m128 ln = _mm256_cvtpd_ps(_mm256_add_pd(l, _mm256_mul_pd(lrate, _mm256_sub_pd(V, l))));
+        const __m256d prom = _mm256_cmp_pd(S, pmin, _CMP_GE_OQ);
+        const __m256d det = _mm256_andnot_pd(prom, _mm256_cmp_pd(S, dmax, _CMP_LT_OQ));
+        const __m256d dn = _mm256_blendv_pd(d, _mm256_add_pd(_mm256_mul_pd(_mm256_sub_pd(one, mu), d),
+                                                             _mm256_mul_pd(mu, _mm256_sub_pd(one, att))), rel64);
+        const __m128 xn = _mm256_cvtpd_ps(_mm256_add_pd(x, _mm256_mul_pd(beta_x, _mm256_sub_pd(S, x))));
+        const __m128 lf = _mm_blendv_ps(_mm_blendv_ps(ln, onef, _mm_cmpgt_ps(ln, onef)), zf, _mm_cmplt_ps(ln, zf));
+        const __m256d recon = _mm256_cmp_pd(sv_u01(s->r.v[3] + q), psw_max, _CMP_LT_OQ);
+        /* the packed counts (SL_*_AT) */
+        const __m256i cnt = _mm256_or_si256(
+            _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(nostaff64), _mm256_set1_epi64x(1ll << SL_NOSTAFF_AT)),
+                            _mm256_and_si256(_mm256_castpd_si256(frus), _mm256_set1_epi64x(1ll << SL_FRUS_AT))),
+            _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(_mm256_and_pd(rel64, human64)),
+                                             _mm256_set1_epi64x(1ll << SL_REL_HUMAN_AT)),
+                            _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(prom), _mm256_set1_epi64x(1ll << SL_PROM_AT)),
+                                            _mm256_and_si256(_mm256_castpd_si256(det), _mm256_set1_epi64x(1ll << SL_DET_AT)))));
+        /* out of the lanes: stores and sums customer by customer */
+        _Alignas(32) double Sv[4], dnv[4];
+        _Alignas(32) int64_t fatt[4], fattrel[4], fS[4], fwarm[4];
+        _Alignas(32) uint64_t cntv[4];
+        _Alignas(16) float xnv[4], lfv[4], dnf[4];
+        _Alignas(16) int32_t bv[4], jv[4];
+        int8_t exv[4];
+        _mm256_store_pd(Sv, S);
+        _mm256_store_pd(dnv, dn);
+        _mm_store_ps(dnf, _mm256_cvtpd_ps(dn));
+        _mm_store_ps(xnv, xn);
+        _mm_store_ps(lfv, lf);
+        _mm256_store_si256((__m256i *)cntv, cnt);
+        _mm_store_si128((__m128i *)bv, b);
+        _mm_store_si128((__m128i *)jv, j);
+        const __m256i fa = sv_fx(att);
+        _mm256_store_si256((__m256i *)fatt, fa);
+        _mm256_store_si256((__m256i *)fattrel, _mm256_and_si256(fa, _mm256_castpd_si256(rel64)));
+        _mm256_store_si256((__m256i *)fS, sv_fx(S));
+        /* experience -1, 0, 1: the low byte of each 64-bit lane, in order */
+        const __m256i one64 = _mm256_set1_epi64x(1);
+        const __m256i ex64 = _mm256_sub_epi64(_mm256_and_si256(_mm256_castpd_si256(prom), one64),
+                                              _mm256_and_si256(_mm256_castpd_si256(det), one64));
+        const __m128i ex32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(ex64, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0)));
+        const int32_t exw = _mm_cvtsi128_si32(_mm_shuffle_epi8(ex32, _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1,
+                                                                                     -1, -1, -1, -1, -1, -1)));
+        memcpy(exv, &exw, sizeof exv);
+        const int humm = _mm_movemask_ps(_mm_castsi128_ps(human)) & ((1 << (mc - q < 4 ? mc - q : 4)) - 1);
+        const int recm = _mm256_movemask_pd(recon) & ((1 << (mc - q < 4 ? mc - q : 4)) - 1);
+#define SV_LANE(u)                                                                                                     \
+    do {                                                                                                               \
+        const int k_ = kq[u], b_ = bv[u];                                                                              \
+        const int64_t i_ = i0 + k_;                                                                                    \
+        w->expect[i_] = xnv[u];                                                                                        \
+        w->exper_next[i_] = exv[u];                                                                                    \
+        w->loyalty[i_] = lfv[u];                                                                                       \
+        s->d[k_] = dnv[u];                                                                                             \
+        w->deficit[i_] = dnf[u];                                                                                       \
+        counts[b_] += cntv[u];                                                                                         \
+        acc[b_][AC_ATT] += fatt[u];                                                                                    \
+        acc[b_][AC_ATT_REL] += fattrel[u];                                                                             \
+        acc[b_][AC_SAT] += fS[u];                                                                                      \
+    } while (0)
+        if (q + 4 <= mc) {
+            SV_LANE(0);
+            SV_LANE(1);
+            SV_LANE(2);
+            SV_LANE(3);
+        } else
+            for (int u = 0; u < mc - q; u++) SV_LANE(u);
+#undef SV_LANE
+        if (in->recording)
+            for (int u = 0; u < 4 && q + u < mc; u++) s->A->hist[AD_S_satisfaction][bv[u]][hist_bin(Sv[u])]++;
+        for (int bits = recm; bits; bits &= bits - 1) { /* may reconsider: a few in a hundred */
+            const int u = __builtin_ctz((unsigned)bits), k = kq[u];
+            if (rng_u01(s->r.v[3][q + u]) < ad_psw_tab(in->psw, in->psw_mult, lfv[u])) {
+                const int64_t i = i0 + k;
+                s->recon[k] = 1; /* what cust_choose will read (the neighbours' brands are asked for) */
                 __builtin_prefetch(w->need + i);
-                if (in->deg > 0) __builtin_prefetch(net->mask + i);
+                if (in->deg > 0) {
+                    const net_row row = net_row_of(&w->net, s->links, k);
+                    net_prefetch_exper(row, w->exper);
+                    if (s->cnt) net_prefetch(row, w->brand);
+                }
             }
+        }
+        if (humm) { /* warmth and load to the employees who served */
+            sv_fx_into(_mm256_mul_pd(_mm256_cvtps_pd(sv_load4(op, kq)), att), fwarm);
+            for (int bits = humm; bits; bits &= bits - 1) {
+                const int u = __builtin_ctz((unsigned)bits);
+                const int64_t e = jv[u];
+                if (s->warm) {
+                    s->warm[e] += fwarm[u];
+                    s->load[e]++;
+                } else {
+                    #pragma omp atomic
+                    w->e_warm[e] += fwarm[u];
+                    #pragma omp atomic
+                    w->e_load[e] += 1;
+                }
+            }
+        }
     }
-    rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+    add_counts(acc, counts, nb);
+}
+#endif
+
+/* the block's contacts, served in the compiler's lanes: gather, the
+ * employees, tips' words, serve_lanes_body, serve_apply */
+static inline __attribute__((always_inline)) void serve_contacts(const serve_in *restrict in, ad_world *w, int64_t i0,
+                                                                 int mc, serve_scratch *restrict s, int level)
+{
     serve_gather(in, w, i0, mc, s);
     /* who serves each contact routed to a person, and how engaged: one
      * flat loop of independent loads with no branch (a contact not served
@@ -295,6 +519,16 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
                           &s->tip[g]);
     serve_lanes_body(in, s->eng, &s->r, &s->v, mc);
     serve_apply(in, w, i0, mc, s);
+}
+
+/* step 8 and the block's sums: those who reconsider choose, then every
+ * customer's sums by the brand it ends the week with */
+static inline __attribute__((always_inline)) void serve_settle(const serve_in *restrict in, ad_world *w, int64_t i0,
+                                                               int m, serve_scratch *restrict s)
+{
+    int64_t(*acc)[AC_N] = s->acc;
+    const uint8_t *restrict code = w->code;
+    const ad_net *net = &w->net;
     /* step 8: those who reconsider choose (their scattered reads were asked
      * for ahead: see above and serve_apply) */
     const uint8_t *restrict brand = w->brand;
@@ -327,10 +561,10 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     /* the next block's customers without a contact who reconsider: their
      * rewired neighbours (their masks were asked for at the start of this
      * block) */
-    if (in->deg > 0 && nn > 0) {
+    if (in->deg > 0 && s->nn > 0) {
         const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
-        for (int q = 0; q < nn; q++) {
-            const net_row row = net_row_of(net, nl, (int)(next[q] - nl->i0));
+        for (int q = 0; q < s->nn; q++) {
+            const net_row row = net_row_of(net, nl, (int)(s->next[q] - nl->i0));
             net_prefetch(row, w->brand);
             net_prefetch_exper(row, w->exper);
         }
@@ -361,6 +595,68 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
             s->A->hist[AD_S_loyalty][nb_i][hist_bin(loyalty[i0 + k])]++;
             s->A->hist[AD_S_deficit][nb_i][hist_bin(s->d[k])]++;
         }
+}
+
+/* One block: list the contacts, draw for them in one flat loop, serve them
+ * (prefetching neighbours a few contacts ahead), then settle every
+ * customer: switching and the per-brand sums. */
+static inline __attribute__((always_inline)) void serve_block_body(const serve_in *restrict in, ad_world *w,
+                                                                   int64_t i0, int m, serve_scratch *restrict s,
+                                                                   int level)
+{
+    const uint8_t *restrict code = w->code;
+    for (int k = 0; k < m; k++) { /* flat: vector lanes */
+        s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
+        s->d[k] = w->deficit[i0 + k];
+    }
+    int mc = 0;
+    for (int k = 0; k < m; k++) {
+        s->list[mc] = (uint16_t)k;
+        mc += (code[i0 + k] & 7) != AD_C_NONE;
+    }
+    memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
+    const ad_net *net = &w->net;
+    if (in->deg > 0) s->links = block_links(net, s, i0);
+    /* the rewired neighbours are anywhere in memory: ask now for the brands
+     * of the next block's, all at once (a block of work hides the misses,
+     * and they overlap each other) */
+    if (in->soc_on && !s->cnt && i0 + m < w->n) {
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
+        const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
+        for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
+    }
+    /* few customers reconsider (about one in a hundred), each reading its
+     * need and its rewired neighbours' brand and experience from anywhere in
+     * memory. For the next block's customers without a contact, who
+     * reconsider already now, ask for need and links; their neighbours are
+     * asked for at the end of this block, so cust_choose finds all in cache. */
+    int64_t *next = s->next;
+    int nn = 0;
+    const int64_t n1 = i0 + m + CUST_BLOCK < w->n ? i0 + m + CUST_BLOCK : w->n;
+    const uint64_t switch8 = AD_C_SWITCH * 0x0101010101010101ull; /* the flag in each of 8 bytes */
+    for (int64_t i8 = i0 + m; i8 < n1; i8 += 8) {
+        uint64_t word = 0;
+        if (i8 + 8 <= n1) memcpy(&word, code + i8, 8); /* 8 codes at a time: most have no flag */
+        else
+            for (int64_t i = i8; i < n1; i++) word |= code[i]; /* the short tail: only "any?" matters */
+        if (!(word & switch8)) continue;
+        for (int64_t i = i8; i < i8 + 8 && i < n1; i++)
+            if (code[i] & AD_C_SWITCH) {
+                next[nn++] = i;
+                __builtin_prefetch(w->need + i);
+                if (in->deg > 0) __builtin_prefetch(net->mask + i);
+            }
+    }
+    s->nn = nn;
+    rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
+#if RNG_X86
+    if (level == RNG_SIMD_AVX2 && in->fused) {
+        serve_soc(in, w, i0, mc, s);
+        serve_contacts_avx2(in, w, i0, mc, s);
+    } else
+#endif
+        serve_contacts(in, w, i0, mc, s, level);
+    serve_settle(in, w, i0, m, s);
 }
 
 /* serve_block_body compiled for each vector level (rng_simd): the
@@ -426,6 +722,7 @@ void cust_serve(ad_world *w)
     }
     tip_factors(c, in.tipf);
     in.simd = rng_simd();
+    in.fused = in.simd == RNG_SIMD_AVX2 && w->nb <= 8 && !in.tip_on; /* serve_contacts_avx2 */
     rng_gumbel_bounds_fill(&in.gb);
     for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
