@@ -45,7 +45,7 @@ typedef struct serve_scratch {
     int64_t acc[AD_MAX_BRANDS][AC_N]; /* this thread's sums, added to A once */
     int64_t set_n[AD_MAX_BRANDS * SET_N];   /* settling pass: customers by brand and kind, */
     int64_t set_loy[AD_MAX_BRANDS * SET_N]; /* their loyalty (fixed point), */
-    int64_t set_def[AD_MAX_BRANDS];         /* and deficit by brand; added to acc once */
+    int64_t set_def[AD_MAX_BRANDS * SET_N]; /* and deficit; added to acc once */
     ad_acc *A;                      /* this thread's accumulators (histograms) */
     int64_t *warm;                  /* this thread's warmth per employee (owned), */
     int32_t *load;                  /* and contacts; NULL: add to w's atomically */
@@ -474,6 +474,68 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
     }
     add_counts(acc, counts, nb);
 }
+
+/* The block's flags of who reconsiders without a contact, and the list of
+ * its contacts, 32 codes at a time. s->d is left to the serving and
+ * settling passes, but in weeks that record the histograms and for a tail. Returns the
+ * number of contacts. */
+_Static_assert(CUST_BLOCK % 4 == 0, "settle_avx2 leaves only the world's last block a tail");
+static __attribute__((target("avx2"))) int serve_list_avx2(const serve_in *restrict in, const ad_world *w, int64_t i0,
+                                                           int m, serve_scratch *restrict s)
+{
+    const uint8_t *restrict code = w->code + i0;
+    const __m256i sw = _mm256_set1_epi8(AD_C_SWITCH), seven = _mm256_set1_epi8(7), one = _mm256_set1_epi8(1);
+    int mc = 0, k = 0;
+    for (; k + 32 <= m; k += 32) {
+        const __m256i cd = _mm256_loadu_si256((const __m256i *)(code + k));
+        _mm256_storeu_si256((__m256i *)(s->recon + k), _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(cd, sw), sw), one));
+        for (unsigned bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cd, seven),
+                                                                               _mm256_setzero_si256()));
+             bits; bits &= bits - 1)
+            s->list[mc++] = (uint16_t)(k + __builtin_ctz(bits));
+    }
+    for (; k < m; k++) {
+        s->recon[k] = (code[k] & AD_C_SWITCH) != 0;
+        s->list[mc] = (uint16_t)k;
+        mc += (code[k] & 7) != AD_C_NONE;
+    }
+    /* the settling pass reads s->d of all in those weeks, and of the few
+     * past settle_avx2's multiple of 4 */
+    for (k = in->recording ? 0 : m & ~3; k < m; k++) s->d[k] = w->deficit[i0 + k];
+    return mc;
+}
+
+/* The settling pass's sums (customers, loyalty, deficit by the brand each
+ * ends the week with and the kind of its contact) for customers 0 .. 4 j of
+ * the block, 4 at a time: the fixed-point values in lanes, the sums one by
+ * one. A contact's deficit is the unrounded one of s->d, as in the plain
+ * pass; the others' is their stored one. Returns 4 j. */
+static __attribute__((target("avx2"))) int settle_avx2(const ad_world *w, int64_t i0, int m, serve_scratch *restrict s)
+{
+    const uint8_t *restrict bn = w->brand_next + i0, *restrict code = w->code + i0;
+    const float *restrict loy = w->loyalty + i0, *restrict def = w->deficit + i0;
+    int k = 0;
+    for (; k + 4 <= m; k += 4) {
+        int32_t c4, b4;
+        memcpy(&c4, code + k, 4);
+        memcpy(&b4, bn + k, 4);
+        const __m128i kind = _mm_and_si128(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(c4)), _mm_set1_epi32(7));
+        const __m128i at = _mm_add_epi32(_mm_slli_epi32(_mm_cvtepu8_epi32(_mm_cvtsi32_si128(b4)), 3), kind);
+        const __m256d contact = sv_m64(_mm_xor_si128(_mm_cmpeq_epi32(kind, _mm_setzero_si128()), _mm_set1_epi32(-1)));
+        const __m256d d = _mm256_blendv_pd(_mm256_cvtps_pd(_mm_loadu_ps(def + k)), _mm256_loadu_pd(s->d + k), contact);
+        _Alignas(32) int64_t fl[4], fd[4];
+        _Alignas(16) int32_t a[4];
+        _mm256_store_si256((__m256i *)fl, sv_fx(_mm256_cvtps_pd(_mm_loadu_ps(loy + k))));
+        _mm256_store_si256((__m256i *)fd, sv_fx(d));
+        _mm_store_si128((__m128i *)a, at);
+        for (int u = 0; u < 4; u++) {
+            s->set_n[a[u]]++;
+            s->set_loy[a[u]] += fl[u];
+            s->set_def[a[u]] += fd[u];
+        }
+    }
+    return k;
+}
 #endif
 
 /* the block's contacts, served in the compiler's lanes: gather, the
@@ -524,7 +586,7 @@ static inline __attribute__((always_inline)) void serve_contacts(const serve_in 
 /* step 8 and the block's sums: those who reconsider choose, then every
  * customer's sums by the brand it ends the week with */
 static inline __attribute__((always_inline)) void serve_settle(const serve_in *restrict in, ad_world *w, int64_t i0,
-                                                               int m, serve_scratch *restrict s)
+                                                               int m, serve_scratch *restrict s, int level)
 {
     int64_t(*acc)[AC_N] = s->acc;
     const uint8_t *restrict code = w->code;
@@ -572,13 +634,17 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
     /* the settling pass: every customer's sums by the brand it ends the
      * week with and the contacts it had */
     const float *restrict loyalty = w->loyalty;
-    for (int k = 0; k < m; k++) {
+    int k0 = 0;
+#if RNG_X86
+    if (level == RNG_SIMD_AVX2 && in->fused) k0 = settle_avx2(w, i0, m, s);
+#endif
+    for (int k = k0; k < m; k++) {
         const int64_t i = i0 + k;
         const int nb_i = brand_next[i];
         const int at = nb_i * SET_N + (code[i] & 7);
         s->set_n[at]++;
         s->set_loy[at] += ad_fx(loyalty[i]);
-        s->set_def[nb_i] += ad_fx(s->d[k]);
+        s->set_def[at] += ad_fx(s->d[k]);
     }
     if (in->any_stated) /* who states avoidance of a shocked brand */
         for (int k = 0; k < m; k++) {
@@ -605,14 +671,20 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
                                                                    int level)
 {
     const uint8_t *restrict code = w->code;
-    for (int k = 0; k < m; k++) { /* flat: vector lanes */
-        s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
-        s->d[k] = w->deficit[i0 + k];
-    }
     int mc = 0;
-    for (int k = 0; k < m; k++) {
-        s->list[mc] = (uint16_t)k;
-        mc += (code[i0 + k] & 7) != AD_C_NONE;
+#if RNG_X86
+    if (level == RNG_SIMD_AVX2 && in->fused) mc = serve_list_avx2(in, w, i0, m, s);
+    else
+#endif
+    {
+        for (int k = 0; k < m; k++) { /* flat: vector lanes */
+            s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
+            s->d[k] = w->deficit[i0 + k];
+        }
+        for (int k = 0; k < m; k++) {
+            s->list[mc] = (uint16_t)k;
+            mc += (code[i0 + k] & 7) != AD_C_NONE;
+        }
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
     const ad_net *net = &w->net;
@@ -656,7 +728,7 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     } else
 #endif
         serve_contacts(in, w, i0, mc, s, level);
-    serve_settle(in, w, i0, m, s);
+    serve_settle(in, w, i0, m, s, level);
 }
 
 /* serve_block_body compiled for each vector level (rng_simd): the
@@ -789,7 +861,7 @@ void cust_serve(ad_world *w)
             s.acc[b][AC_HUMAN_ONLY_LOY] += l[AD_C_HUMAN];
             s.acc[b][AC_ROBOT_ONLY] += n[AD_C_AUTO_OK] + n[AD_C_AUTO_FRUST];
             s.acc[b][AC_ROBOT_ONLY_LOY] += l[AD_C_AUTO_OK] + l[AD_C_AUTO_FRUST];
-            s.acc[b][AC_DEFICIT] += s.set_def[b];
+            for (int k = 0; k < SET_N; k++) s.acc[b][AC_DEFICIT] += s.set_def[b * SET_N + k];
         }
         for (int b = 0; b < w->nb; b++)
             for (int f = 0; f < AC_N; f++) s.A->v[b][f] += s.acc[b][f];
