@@ -77,10 +77,24 @@ _Static_assert(CUST_BLOCK < (1 << SL_BITS), "a block's counts fit their fields")
 
 /* The links of the block at i0, indexed once for the block in hand and the
  * next (consecutive blocks use the two slots in turn). */
-static const net_block *block_links(const ad_net *net, serve_scratch *s, int64_t i0)
+#if RNG_X86
+#include <immintrin.h>
+static void net_block_at_avx2(const ad_net *net, int64_t i0, int m, net_block *bl);
+#endif
+
+static inline __attribute__((always_inline)) const net_block *block_links(const ad_net *net, serve_scratch *s,
+                                                                          int64_t i0, int level)
 {
     net_block *bl = &s->lb[(i0 / CUST_BLOCK) & 1];
-    if (bl->i0 != i0) net_block_at(net, i0, (int)(net->n - i0 < CUST_BLOCK ? net->n - i0 : CUST_BLOCK), bl);
+    if (bl->i0 != i0) {
+        const int m = (int)(net->n - i0 < CUST_BLOCK ? net->n - i0 : CUST_BLOCK);
+#if RNG_X86
+        if (level == RNG_SIMD_AVX2) net_block_at_avx2(net, i0, m, bl);
+        else
+#endif
+            net_block_at(net, i0, m, bl);
+    }
+    (void)level;
     return bl;
 }
 
@@ -220,7 +234,38 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
 }
 
 #if RNG_X86
-#include <immintrin.h>
+
+/* net_block_at with AVX2: the rewired links of 16 customers at a time,
+ * counted by nibble lookups, summed across the lanes in a few steps */
+static __attribute__((target("avx2"))) void net_block_at_avx2(const ad_net *net, int64_t i0, int m, net_block *bl)
+{
+    const uint16_t *mask = net->mask + i0;
+    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low4 = _mm256_set1_epi8(0x0f), ones = _mm256_set1_epi8(1);
+    const __m256i last = _mm256_setr_epi8(14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15,
+                                          14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15);
+    int c = 0, k = 0;
+    for (; k + 16 <= m; k += 16) {
+        const __m256i x = _mm256_loadu_si256((const __m256i *)(mask + k));
+        const __m256i c8 = _mm256_add_epi8(_mm256_shuffle_epi8(lut, _mm256_and_si256(x, low4)),
+                                           _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(x, 4), low4)));
+        const __m256i c16 = _mm256_maddubs_epi16(c8, ones); /* each customer's count */
+        __m256i p = _mm256_add_epi16(c16, _mm256_slli_si256(c16, 2)); /* running sums within each half */
+        p = _mm256_add_epi16(p, _mm256_slli_si256(p, 4));
+        p = _mm256_add_epi16(p, _mm256_slli_si256(p, 8));
+        p = _mm256_add_epi16(p, _mm256_permute2x128_si256(_mm256_shuffle_epi8(p, last), p, 0x08)); /* low half's total to the high */
+        _mm256_storeu_si256((__m256i *)(bl->first + k), _mm256_add_epi16(_mm256_sub_epi16(p, c16), _mm256_set1_epi16((short)c)));
+        c += _mm256_extract_epi16(p, 15);
+    }
+    for (; k < m; k++) {
+        bl->first[k] = (uint16_t)c;
+        c += net_popcount16(mask[k]);
+    }
+    bl->first[m] = (uint16_t)c;
+    bl->i0 = i0;
+    bl->far = net->far + net->far_off[i0 / NET_BLOCK];
+}
 
 /* With AVX2, at most 8 brands and no tips, the block's contacts are served
  * in hand-written lanes, 4 at a time, gather to sums in one loop: the
@@ -624,7 +669,7 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
      * rewired neighbours (their masks were asked for at the start of this
      * block) */
     if (in->deg > 0 && s->nn > 0) {
-        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK, level);
         for (int q = 0; q < s->nn; q++) {
             const net_row row = net_row_of(net, nl, (int)(s->next[q] - nl->i0));
             net_prefetch(row, w->brand);
@@ -688,12 +733,12 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
     const ad_net *net = &w->net;
-    if (in->deg > 0) s->links = block_links(net, s, i0);
+    if (in->deg > 0) s->links = block_links(net, s, i0, level);
     /* the rewired neighbours are anywhere in memory: ask now for the brands
      * of the next block's, all at once (a block of work hides the misses,
      * and they overlap each other) */
     if (in->soc_on && !s->cnt && i0 + m < w->n) {
-        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK, level);
         const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
         for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
     }
