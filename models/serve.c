@@ -384,11 +384,8 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
         if (!nobody) {
             const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(s->r.v[0] + q), sv_tab(t.Hd, idx, hi, two)));
             const __m128i off = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(offt, _mm256_castsi128_si256(b)));
-            _Alignas(16) int32_t pos[4];
-            _mm_store_si128((__m128i *)pos, _mm_and_si128(_mm_add_epi32(off, ti), human));
-            const int32_t *restrict act = w->active;
-            j = _mm_setr_epi32(act[pos[0]], act[pos[1]], act[pos[2]], act[pos[3]]);
-            const float *restrict eg = w->e_eng;
+            j = _mm_and_si128(_mm_add_epi32(off, ti), human); /* the place in active */
+            const float *restrict eg = in->act_eng;
             eng = _mm_setr_ps(eg[_mm_extract_epi32(j, 0)], eg[_mm_extract_epi32(j, 1)], eg[_mm_extract_epi32(j, 2)],
                               eg[_mm_extract_epi32(j, 3)]);
         }
@@ -504,7 +501,7 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
             sv_fx_into(_mm256_mul_pd(_mm256_cvtps_pd(sv_load4(op, kq)), att), fwarm);
             for (int bits = humm; bits; bits &= bits - 1) {
                 const int u = __builtin_ctz((unsigned)bits);
-                const int64_t e = jv[u];
+                const int64_t e = w->active[jv[u]];
                 if (s->warm) {
                     s->warm[e] += fwarm[u];
                     s->load[e]++;
@@ -840,6 +837,18 @@ void cust_serve(ad_world *w)
     tip_factors(c, in.tipf);
     in.simd = rng_simd();
     in.fused = in.simd == RNG_SIMD_AVX2 && w->nb <= 8 && !in.tip_on; /* serve_contacts_avx2 */
+    /* the active employees' engagement in the order of active: one load
+     * per contact served instead of two in a row */
+    float *act_eng = NULL;
+    if (in.fused) {
+        const int64_t na = w->active_off[w->nb];
+        act_eng = malloc((size_t)(na > 0 ? na : 1) * sizeof *act_eng);
+        if (act_eng)
+            for (int64_t p = 0; p < na; p++) act_eng[p] = w->e_eng[w->active[p]];
+        else
+            in.fused = 0; /* the other path: the same bytes */
+        in.act_eng = act_eng;
+    }
     rng_gumbel_bounds_fill(&in.gb);
     for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
@@ -924,5 +933,6 @@ void cust_serve(ad_world *w)
     }
     free(warm);
     free(load);
+    free(act_eng);
     if (cnt) soc_count_done(w, !sw_lost);
 }

@@ -30,7 +30,8 @@ typedef struct serve_in {
     int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
     uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
     int simd;                           /* rng_simd(): which serve_block_* */
-    int fused;                          /* serve.c's hand-written AVX2 lanes serve the contacts */
+    int fused;                          /* serve.c's hand-written AVX2 lanes serve the contacts, */
+    const float *act_eng;               /* with e_eng[active[p]] at p */
     double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
     double a_bot;                       /* attention of an automated contact */
     double promoter_min, detractor_max, noise_w;
