@@ -67,6 +67,8 @@ typedef struct serve_scratch {
     int64_t nsw, sw_cap;            /* how many, room for */
     int sw_lost;                    /* a switcher could not be listed (no memory) */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
+    uint16_t rk[CUST_BLOCK];        /* the block's customers who reconsider, */
+    rng_block taste[AD_MAX_BRANDS / 4], occ[AD_MAX_BRANDS / 4]; /* and their words for cust_choose_words */
     int64_t next[CUST_BLOCK];       /* the next block's customers without a contact who reconsider, */
     int nn;                         /* how many */
 } serve_scratch;
@@ -638,6 +640,8 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
     const uint8_t *restrict brand = w->brand;
     uint8_t *restrict brand_next = w->brand_next;
     memcpy(brand_next + i0, brand + i0, (size_t)m); /* who does not switch stays */
+    uint16_t *rk = s->rk; /* those who reconsider */
+    int nr = 0;
     for (int k = 0; k < m; k++) {
         if (!(k & 7) && k + 8 <= m) { /* 8 flags at a time: about one customer in a hundred reconsiders */
             uint64_t word;
@@ -647,19 +651,36 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
                 continue;
             }
         }
-        if (s->recon[k]) {
-            const int64_t i = i0 + k;
-            const int b = brand[i];
-            const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
-            const int nb_i = cust_choose(w, &in->gb, i, b, in->deg > 0 ? &row : NULL, in->step, RNG_OCCASION, NULL);
-            if (nb_i != b) {
-                brand_next[i] = (uint8_t)nb_i;
-                w->loyalty[i] = 0.5f;
-                w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
-                acc[b][AC_OUT]++;
-                acc[nb_i][AC_IN]++;
-                if (s->cnt) switched(s, net_row_of(net, s->links, k), b);
+        rk[nr] = (uint16_t)k;
+        nr += s->recon[k] != 0;
+    }
+    /* their tastes and occasions, drawn for all of them at once (vector
+     * lanes), as cust_choose would one by one */
+    const int ng = (w->nb + 3) / 4;
+    for (int g = 0; g < ng; g++) {
+        rng_draw_list(level, in->seed, (uint64_t)i0, rk, nr, 0, rng_purpose(RNG_TASTE, (uint32_t)g), &s->taste[g]);
+        rng_draw_list(level, in->seed, (uint64_t)i0, rk, nr, in->step, rng_purpose(RNG_OCCASION, (uint32_t)g),
+                      &s->occ[g]);
+    }
+    for (int r = 0; r < nr; r++) {
+        const int k = rk[r];
+        const int64_t i = i0 + k;
+        const int b = brand[i];
+        uint32_t taste[AD_MAX_BRANDS], occ[AD_MAX_BRANDS];
+        for (int g = 0; g < ng; g++)
+            for (int u = 0; u < 4; u++) {
+                taste[4 * g + u] = s->taste[g].v[u][r];
+                occ[4 * g + u] = s->occ[g].v[u][r];
             }
+        const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
+        const int nb_i = cust_choose_words(w, &in->gb, i, b, in->deg > 0 ? &row : NULL, taste, occ, NULL);
+        if (nb_i != b) {
+            brand_next[i] = (uint8_t)nb_i;
+            w->loyalty[i] = 0.5f;
+            w->exper_next[i] = 0; /* neighbours hear nothing of the new brand yet */
+            acc[b][AC_OUT]++;
+            acc[nb_i][AC_IN]++;
+            if (s->cnt) switched(s, net_row_of(net, s->links, k), b);
         }
     }
     /* the next block's customers without a contact who reconsider: their
