@@ -195,8 +195,11 @@ static inline void net_scores(const ad_net *net, net_row r, const uint8_t *brand
                               int *score)
 {
     uint64_t lo = 0, hi = 0; /* brands 0-7, 8-15 */
+    const int half = net->half;
+    const int inner = r.i >= half && r.i + half < net->n; /* the ring needs no wrapping */
     for (int k = 0, p = 0; k < net->deg; k++) {
-        const int64_t j = r.mask >> k & 1 ? r.far[p++] : net_ring(net, r.i, k);
+        const int64_t ring = inner ? r.i + (k < half ? k - half : k - half + 1) : net_ring(net, r.i, k);
+        const int64_t j = r.mask >> k & 1 ? r.far[p++] : ring;
         const unsigned bj = brand[j];
         const uint64_t v = (uint64_t)(1 + exper[j]) << (8 * (bj & 7));
         lo += bj < 8 ? v : 0;

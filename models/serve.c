@@ -67,6 +67,7 @@ typedef struct serve_scratch {
     int64_t nsw, sw_cap;            /* how many, room for */
     int sw_lost;                    /* a switcher could not be listed (no memory) */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
+    int seg[AD_MAX_BRANDS + 1];     /* AVX2 path: brand b's contacts are list[seg[b] .. seg[b + 1]) */
     uint16_t rk[CUST_BLOCK];        /* the block's customers who reconsider, */
     rng_block taste[AD_MAX_BRANDS / 4], occ[AD_MAX_BRANDS / 4]; /* and their words for cust_choose_words */
     int64_t next[CUST_BLOCK];       /* the next block's customers without a contact who reconsider, */
@@ -279,22 +280,6 @@ static __attribute__((target("avx2"))) void net_block_at_avx2(const ad_net *net,
  * (test_simd). */
 #define SV_FN static inline __attribute__((target("avx2"), always_inline))
 
-/* the per-brand tables of one step, as the lanes read them */
-typedef struct sv_tabs {
-    double attf[8], qh[8], base_S[8], negwait[8], share[8], loyal_const[8], Hd[8];
-    int32_t off[8], staffless[8];
-} sv_tabs;
-
-/* entry b (4 lanes, 64 bits each) of a table of up to 8 doubles: idx the
- * 32-bit halves of entry b & 3, hi the lanes with b >= 4 (at the sign) */
-SV_FN __m256d sv_tab(const double *t, __m256i idx, __m256d hi, int two)
-{
-    const __m256d lo = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(t)), idx));
-    if (!two) return lo;
-    const __m256d up = _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_loadu_pd(t + 4)), idx));
-    return _mm256_blendv_pd(lo, up, hi);
-}
-
 /* rng_u01_lanes of 4 words */
 SV_FN __m256d sv_u01(const uint32_t *x)
 {
@@ -320,33 +305,24 @@ SV_FN __m256i sv_fx(__m256d x)
     return _mm256_sub_epi64(_mm256_castpd_si256(_mm256_add_pd(y, magic)), _mm256_castpd_si256(magic));
 }
 
-SV_FN void sv_fx_into(__m256d x, int64_t *out) { _mm256_storeu_si256((__m256i *)out, sv_fx(x)); }
-
 /* t[k[0]], .. t[k[3]]: four loads (AVX2's gathers are slow on many processors) */
 SV_FN __m128 sv_load4(const float *t, const uint16_t *k) { return _mm_setr_ps(t[k[0]], t[k[1]], t[k[2]], t[k[3]]); }
 
 /* 32-bit lane masks to 64-bit ones */
 SV_FN __m256d sv_m64(__m128i m) { return _mm256_castsi256_pd(_mm256_cvtepi32_epi64(m)); }
 
-static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
-                                                                int mc, serve_scratch *restrict s)
+/* the sum of 4 64-bit lanes */
+SV_FN int64_t sv_hsum(__m256i x)
 {
-    const int nb = w->nb, two = nb > 4;
-    sv_tabs t;
-    memset(&t, 0, sizeof t);
-    for (int b = 0; b < nb; b++) {
-        t.attf[b] = in->attf[b];
-        t.qh[b] = in->qh[b];
-        t.base_S[b] = in->base_S[b];
-        t.negwait[b] = -in->wait[b];
-        t.share[b] = in->share[b];
-        t.loyal_const[b] = in->loyal_const[b];
-        t.Hd[b] = (double)in->H[b];
-        t.off[b] = (int32_t)in->off[b];
-        t.staffless[b] = in->staffless[b] ? -1 : 0;
-    }
-    const int nobody = in->off[nb - 1] + in->H[nb - 1] == 0;
-    const __m256i offt = _mm256_loadu_si256((const __m256i *)t.off), stafft = _mm256_loadu_si256((const __m256i *)t.staffless);
+    const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+    return _mm_cvtsi128_si64(t) + _mm_extract_epi64(t, 1);
+}
+
+/* The contacts of brand b, s->list[q0 .. q1) (serve_list_avx2 groups the
+ * list by brand, so each brand's numbers are one register), 4 at a time. */
+SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, int q0, int q1, int b,
+                            serve_scratch *restrict s)
+{
     const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
     const __m256d w_T = _mm256_set1_pd(in->w_T), w_X = _mm256_set1_pd(in->w_X), w_E = _mm256_set1_pd(in->w_E);
     const __m256d w_A = _mm256_set1_pd(in->w_A), theta = _mm256_set1_pd(in->theta), mu = _mm256_set1_pd(in->mu);
@@ -355,37 +331,34 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
     const __m256d a_bot = _mm256_set1_pd(in->a_bot), noise_w = _mm256_set1_pd(in->noise_w);
     const __m256d pmin = _mm256_set1_pd(in->promoter_min), dmax = _mm256_set1_pd(in->detractor_max);
     const __m256d psw_max = _mm256_set1_pd(in->psw_max), halfd = _mm256_set1_pd(0.5);
+    const __m256d attf = _mm256_set1_pd(in->attf[b]), qh = _mm256_set1_pd(in->qh[b]);
+    const __m256d base_S = _mm256_set1_pd(in->base_S[b]), negwait = _mm256_set1_pd(-in->wait[b]);
+    const __m256d share = _mm256_set1_pd(in->share[b]), loyal_const = _mm256_set1_pd(in->loyal_const[b]);
+    const __m256d Hd = _mm256_set1_pd((double)in->H[b]);
+    const __m128i off = _mm_set1_epi32((int32_t)in->off[b]), staffless = _mm_set1_epi32(in->staffless[b] ? -1 : 0);
     const __m128 zf = _mm_setzero_ps(), onef = _mm_set1_ps(1.0f);
-    int64_t(*acc)[AC_N] = s->acc;
-    uint64_t counts[AD_MAX_BRANDS] = {0};
-    serve_lanes *restrict v = &s->v;
-    const int mc4 = (mc + 3) & ~3; /* the last lanes past mc read customer 0 of the block, and are not kept */
-    for (int q = mc; q < mc4; q++) {
-        s->list[q] = 0;
-        v->soc[q] = 0;
-    }
+    const __m256i one64 = _mm256_set1_epi64x(1);
+    __m256i sum_att = _mm256_setzero_si256(), sum_attrel = sum_att, sum_sat = sum_att, sum_cnt = sum_att;
     const float *restrict lo = w->loyalty + i0, *restrict de = w->deficit + i0, *restrict ex = w->expect + i0,
                           *restrict op = w->open + i0;
-    const uint8_t *restrict br = w->brand + i0, *restrict co = w->code + i0;
-    for (int q = 0; q < mc4; q += 4) {
+    const uint8_t *restrict co = w->code + i0;
+    const int64_t *restrict soc_q = s->v.soc;
+    for (int q = q0; q < q1; q += 4) {
         const uint16_t *kq = s->list + q;
-        const __m128i b = _mm_setr_epi32(br[kq[0]], br[kq[1]], br[kq[2]], br[kq[3]]);
+        const int nl = q1 - q < 4 ? q1 - q : 4; /* lanes past nl hold others' contacts: computed, not kept */
+        const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(nl), _mm_setr_epi32(0, 1, 2, 3));
         const __m128i cd = _mm_setr_epi32(co[kq[0]], co[kq[1]], co[kq[2]], co[kq[3]]);
-        const __m256i b64 = _mm256_cvtepu32_epi64(b), b2 = _mm256_add_epi64(b64, b64);
-        const __m256i idx = _mm256_or_si256(b2, _mm256_slli_epi64(_mm256_add_epi64(b2, _mm256_set1_epi64x(1)), 32));
-        const __m256d hi = _mm256_castsi256_pd(_mm256_slli_epi64(b64, 61));
         const __m128i kind = _mm_and_si128(cd, _mm_set1_epi32(7));
         const __m128i rel = _mm_cmpeq_epi32(_mm_and_si128(cd, _mm_set1_epi32(AD_C_REL)), _mm_set1_epi32(AD_C_REL));
         const __m128i esc = _mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_AUTO_ESC));
         const __m128i routed = _mm_or_si128(_mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_HUMAN)), esc);
-        const __m128i nostaff = _mm_and_si128(routed, _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(stafft, _mm256_castsi128_si256(b))));
+        const __m128i nostaff = _mm_and_si128(routed, staffless);
         const __m128i human = _mm_andnot_si128(nostaff, routed);
         /* the employee: active[off + (int)(u H)], and how engaged */
         __m128 eng = zf;
         __m128i j = _mm_setzero_si128();
-        if (!nobody) {
-            const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(s->r.v[0] + q), sv_tab(t.Hd, idx, hi, two)));
-            const __m128i off = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(offt, _mm256_castsi128_si256(b)));
+        if (in->H[b] > 0) {
+            const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(s->r.v[0] + q), Hd));
             j = _mm_and_si128(_mm_add_epi32(off, ti), human); /* the place in active */
             const float *restrict eg = in->act_eng;
             eng = _mm_setr_ps(eg[_mm_extract_epi32(j, 0)], eg[_mm_extract_epi32(j, 1)], eg[_mm_extract_epi32(j, 2)],
@@ -393,15 +366,15 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
         }
         const __m256d human64 = sv_m64(human), nostaff64 = sv_m64(nostaff), rel64 = sv_m64(rel);
         const __m256d att = _mm256_blendv_pd(_mm256_blendv_pd(a_bot, zero, nostaff64),
-                                             _mm256_mul_pd(_mm256_cvtps_pd(eng), sv_tab(t.attf, idx, hi, two)), human64);
-        const __m256d succ_h = _mm256_cmp_pd(sv_u01(s->r.v[1] + q), sv_tab(t.qh, idx, hi, two), _CMP_LT_OQ);
+                                             _mm256_mul_pd(_mm256_cvtps_pd(eng), attf), human64);
+        const __m256d succ_h = _mm256_cmp_pd(sv_u01(s->r.v[1] + q), qh, _CMP_LT_OQ);
         const __m256d succ_a = sv_m64(_mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_AUTO_OK)));
         const __m256d succ = _mm256_or_pd(_mm256_and_pd(succ_h, human64), _mm256_andnot_pd(human64, succ_a));
         const __m256d frus = _mm256_andnot_pd(_mm256_or_pd(human64, succ), _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
         const __m256d d = _mm256_cvtps_pd(sv_load4(de, kq));
-        __m256d S = _mm256_add_pd(sv_tab(t.base_S, idx, hi, two), _mm256_mul_pd(w_T, _mm256_and_pd(succ, one)));
+        __m256d S = _mm256_add_pd(base_S, _mm256_mul_pd(w_T, _mm256_and_pd(succ, one)));
         S = _mm256_sub_pd(S, _mm256_mul_pd(w_X, _mm256_and_pd(frus, one)));
-        S = _mm256_add_pd(S, _mm256_blendv_pd(zero, sv_tab(t.negwait, idx, hi, two), human64));
+        S = _mm256_add_pd(S, _mm256_blendv_pd(zero, negwait, human64));
         S = _mm256_sub_pd(S, _mm256_blendv_pd(zero, w_E, sv_m64(esc)));
         S = _mm256_add_pd(S, _mm256_blendv_pd(zero, _mm256_mul_pd(_mm256_mul_pd(w_A, att), _mm256_add_pd(one, _mm256_mul_pd(theta, d))),
                                               rel64));
@@ -410,12 +383,11 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
                              _mm256_cmp_pd(S, zero, _CMP_LT_OQ));
         __m256d soc = zero;
         if (in->soc_on)
-            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[v->soc[q]], in->per_deg[v->soc[q + 1]],
-                                               in->per_deg[v->soc[q + 2]], in->per_deg[v->soc[q + 3]]),
-                                sv_tab(t.share, idx, hi, two));
+            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[soc_q[q]], in->per_deg[soc_q[q + 1]],
+                                               in->per_deg[soc_q[q + 2]], in->per_deg[soc_q[q + 3]]),
+                                share);
         const __m256d x = _mm256_cvtps_pd(sv_load4(ex, kq)), l = _mm256_cvtps_pd(sv_load4(lo, kq));
-        const __m256d V = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(S, _mm256_mul_pd(k_x, _mm256_sub_pd(S, x))),
-                                                      sv_tab(t.loyal_const, idx, hi, two)),
+        const __m256d V = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(S, _mm256_mul_pd(k_x, _mm256_sub_pd(S, x))), loyal_const),
                                         _mm256_mul_pd(k_soc, soc));
         const __m128 ln = _mm256_cvtpd_ps(_mm256_add_pd(l, _mm256_mul_pd(lrate, _mm256_sub_pd(V, l))));
         const __m256d prom = _mm256_cmp_pd(S, pmin, _CMP_GE_OQ);
@@ -425,7 +397,12 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
         const __m128 xn = _mm256_cvtpd_ps(_mm256_add_pd(x, _mm256_mul_pd(beta_x, _mm256_sub_pd(S, x))));
         const __m128 lf = _mm_blendv_ps(_mm_blendv_ps(ln, onef, _mm_cmpgt_ps(ln, onef)), zf, _mm_cmplt_ps(ln, zf));
         const __m256d recon = _mm256_cmp_pd(sv_u01(s->r.v[3] + q), psw_max, _CMP_LT_OQ);
-        /* the packed counts (SL_*_AT) */
+        /* the brand's sums, over the lanes kept */
+        const __m256i valid64 = _mm256_cvtepi32_epi64(valid);
+        const __m256i fa = _mm256_and_si256(sv_fx(att), valid64);
+        sum_att = _mm256_add_epi64(sum_att, fa);
+        sum_attrel = _mm256_add_epi64(sum_attrel, _mm256_and_si256(fa, _mm256_castpd_si256(rel64)));
+        sum_sat = _mm256_add_epi64(sum_sat, _mm256_and_si256(sv_fx(S), valid64));
         const __m256i cnt = _mm256_or_si256(
             _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(nostaff64), _mm256_set1_epi64x(1ll << SL_NOSTAFF_AT)),
                             _mm256_and_si256(_mm256_castpd_si256(frus), _mm256_set1_epi64x(1ll << SL_FRUS_AT))),
@@ -433,74 +410,69 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
                                              _mm256_set1_epi64x(1ll << SL_REL_HUMAN_AT)),
                             _mm256_or_si256(_mm256_and_si256(_mm256_castpd_si256(prom), _mm256_set1_epi64x(1ll << SL_PROM_AT)),
                                             _mm256_and_si256(_mm256_castpd_si256(det), _mm256_set1_epi64x(1ll << SL_DET_AT)))));
-        /* out of the lanes: stores and sums customer by customer */
-        _Alignas(32) double Sv[4], dnv[4];
-        _Alignas(32) int64_t fatt[4], fattrel[4], fS[4], fwarm[4];
-        _Alignas(32) uint64_t cntv[4];
-        _Alignas(16) float xnv[4], lfv[4], dnf[4];
-        _Alignas(16) int32_t bv[4], jv[4];
-        int8_t exv[4];
-        _mm256_store_pd(Sv, S);
-        _mm256_store_pd(dnv, dn);
-        _mm_store_ps(dnf, _mm256_cvtpd_ps(dn));
-        _mm_store_ps(xnv, xn);
-        _mm_store_ps(lfv, lf);
-        _mm256_store_si256((__m256i *)cntv, cnt);
-        _mm_store_si128((__m128i *)bv, b);
-        _mm_store_si128((__m128i *)jv, j);
-        const __m256i fa = sv_fx(att);
-        _mm256_store_si256((__m256i *)fatt, fa);
-        _mm256_store_si256((__m256i *)fattrel, _mm256_and_si256(fa, _mm256_castpd_si256(rel64)));
-        _mm256_store_si256((__m256i *)fS, sv_fx(S));
+        sum_cnt = _mm256_add_epi64(sum_cnt, _mm256_and_si256(cnt, valid64));
         /* experience -1, 0, 1: the low byte of each 64-bit lane, in order */
-        const __m256i one64 = _mm256_set1_epi64x(1);
         const __m256i ex64 = _mm256_sub_epi64(_mm256_and_si256(_mm256_castpd_si256(prom), one64),
                                               _mm256_and_si256(_mm256_castpd_si256(det), one64));
-        const __m128i ex32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(ex64, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0)));
-        const int32_t exw = _mm_cvtsi128_si32(_mm_shuffle_epi8(ex32, _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1,
-                                                                                     -1, -1, -1, -1, -1, -1)));
-        memcpy(exv, &exw, sizeof exv);
-        const int humm = _mm_movemask_ps(_mm_castsi128_ps(human)) & ((1 << (mc - q < 4 ? mc - q : 4)) - 1);
-        const int recm = _mm256_movemask_pd(recon) & ((1 << (mc - q < 4 ? mc - q : 4)) - 1);
-#define SV_LANE(u)                                                                                                     \
+        const __m128i exb = _mm_shuffle_epi8(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(ex64, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0))),
+                                             _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+        /* out of the lanes: each kept contact's state, straight from the registers */
+        const __m128 dnf = _mm256_cvtpd_ps(dn);
+        const __m128d dlo = _mm256_castpd256_pd128(dn), dhi = _mm256_extractf128_pd(dn, 1);
+        float *restrict xo = w->expect + i0, *restrict lw = w->loyalty + i0, *restrict dw = w->deficit + i0;
+        int8_t *restrict eo = w->exper_next + i0;
+        double *restrict sd = s->d;
+#define SV_LANE(u, dv, h)                                                                                              \
     do {                                                                                                               \
-        const int k_ = kq[u], b_ = bv[u];                                                                              \
-        const int64_t i_ = i0 + k_;                                                                                    \
-        w->expect[i_] = xnv[u];                                                                                        \
-        w->exper_next[i_] = exv[u];                                                                                    \
-        w->loyalty[i_] = lfv[u];                                                                                       \
-        s->d[k_] = dnv[u];                                                                                             \
-        w->deficit[i_] = dnf[u];                                                                                       \
-        counts[b_] += cntv[u];                                                                                         \
-        acc[b_][AC_ATT] += fatt[u];                                                                                    \
-        acc[b_][AC_ATT_REL] += fattrel[u];                                                                             \
-        acc[b_][AC_SAT] += fS[u];                                                                                      \
+        const int k_ = kq[u];                                                                                          \
+        _MM_EXTRACT_FLOAT(xo[k_], xn, u);                                                                              \
+        _MM_EXTRACT_FLOAT(lw[k_], lf, u);                                                                              \
+        _MM_EXTRACT_FLOAT(dw[k_], dnf, u);                                                                             \
+        eo[k_] = (int8_t)_mm_extract_epi8(exb, u);                                                                     \
+        if (h) _mm_storeh_pd(sd + k_, dv);                                                                             \
+        else _mm_storel_pd(sd + k_, dv);                                                                               \
     } while (0)
-        if (q + 4 <= mc) {
-            SV_LANE(0);
-            SV_LANE(1);
-            SV_LANE(2);
-            SV_LANE(3);
-        } else
-            for (int u = 0; u < mc - q; u++) SV_LANE(u);
+        if (nl == 4) {
+            SV_LANE(0, dlo, 0);
+            SV_LANE(1, dlo, 1);
+            SV_LANE(2, dhi, 0);
+            SV_LANE(3, dhi, 1);
+        } else {
+            SV_LANE(0, dlo, 0);
+            if (nl > 1) SV_LANE(1, dlo, 1);
+            if (nl > 2) SV_LANE(2, dhi, 0);
+        }
 #undef SV_LANE
-        if (in->recording)
-            for (int u = 0; u < 4 && q + u < mc; u++) s->A->hist[AD_S_satisfaction][bv[u]][hist_bin(Sv[u])]++;
-        for (int bits = recm; bits; bits &= bits - 1) { /* may reconsider: a few in a hundred */
-            const int u = __builtin_ctz((unsigned)bits), k = kq[u];
-            if (rng_u01(s->r.v[3][q + u]) < ad_psw_tab(in->psw, in->psw_mult, lfv[u])) {
-                const int64_t i = i0 + k;
-                s->recon[k] = 1; /* what cust_choose will read (the neighbours' brands are asked for) */
-                __builtin_prefetch(w->need + i);
-                if (in->deg > 0) {
-                    const net_row row = net_row_of(&w->net, s->links, k);
-                    net_prefetch_exper(row, w->exper);
-                    if (s->cnt) net_prefetch(row, w->brand);
+        const int keep = (1 << nl) - 1;
+        const int humm = _mm_movemask_ps(_mm_castsi128_ps(human)) & keep;
+        const int recm = _mm256_movemask_pd(recon) & keep;
+        if (in->recording) {
+            _Alignas(32) double Sv[4];
+            _mm256_store_pd(Sv, S);
+            for (int u = 0; u < nl; u++) s->A->hist[AD_S_satisfaction][b][hist_bin(Sv[u])]++;
+        }
+        if (recm) { /* may reconsider: a few in a hundred */
+            _Alignas(16) float lfv[4];
+            _mm_store_ps(lfv, lf);
+            for (int bits = recm; bits; bits &= bits - 1) {
+                const int u = __builtin_ctz((unsigned)bits), k = kq[u];
+                if (rng_u01(s->r.v[3][q + u]) < ad_psw_tab(in->psw, in->psw_mult, lfv[u])) {
+                    const int64_t i = i0 + k;
+                    s->recon[k] = 1; /* what cust_choose will read (the neighbours' brands are asked for) */
+                    __builtin_prefetch(w->need + i);
+                    if (in->deg > 0) {
+                        const net_row row = net_row_of(&w->net, s->links, k);
+                        net_prefetch_exper(row, w->exper);
+                        if (s->cnt) net_prefetch(row, w->brand);
+                    }
                 }
             }
         }
         if (humm) { /* warmth and load to the employees who served */
-            sv_fx_into(_mm256_mul_pd(_mm256_cvtps_pd(sv_load4(op, kq)), att), fwarm);
+            _Alignas(32) int64_t fwarm[4];
+            _Alignas(16) int32_t jv[4];
+            _mm256_store_si256((__m256i *)fwarm, sv_fx(_mm256_mul_pd(_mm256_cvtps_pd(sv_load4(op, kq)), att)));
+            _mm_store_si128((__m128i *)jv, j);
             for (int bits = humm; bits; bits &= bits - 1) {
                 const int u = __builtin_ctz((unsigned)bits);
                 const int64_t e = w->active[jv[u]];
@@ -516,33 +488,64 @@ static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *
             }
         }
     }
-    add_counts(acc, counts, nb);
+    int64_t(*acc)[AC_N] = s->acc;
+    acc[b][AC_ATT] += sv_hsum(sum_att);
+    acc[b][AC_ATT_REL] += sv_hsum(sum_attrel);
+    acc[b][AC_SAT] += sv_hsum(sum_sat);
+    uint64_t counts[AD_MAX_BRANDS] = {0};
+    counts[b] = (uint64_t)sv_hsum(sum_cnt);
+    add_counts(acc + b, counts + b, 1);
+}
+
+/* The block's contacts, brand by brand (s->seg) */
+static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
+                                                                int mc, serve_scratch *restrict s)
+{
+    const int mc4 = (mc + 3) & ~3; /* the last lanes past mc read customer 0 of the block, and are not kept */
+    for (int q = mc; q < mc4; q++) {
+        s->list[q] = 0;
+        s->v.soc[q] = 0;
+    }
+    for (int b = 0; b < w->nb; b++)
+        if (s->seg[b + 1] > s->seg[b]) serve_brand_avx2(in, w, i0, s->seg[b], s->seg[b + 1], b, s);
 }
 
 /* The block's flags of who reconsiders without a contact, and the list of
- * its contacts, 32 codes at a time. s->d is left to the serving and
+ * its contacts grouped by brand (s->seg), 32 codes at a time. s->d is left to the serving and
  * settling passes, but in weeks that record the histograms and for a tail. Returns the
  * number of contacts. */
 _Static_assert(CUST_BLOCK % 4 == 0, "settle_avx2 leaves only the world's last block a tail");
 static __attribute__((target("avx2"))) int serve_list_avx2(const serve_in *restrict in, const ad_world *w, int64_t i0,
                                                            int m, serve_scratch *restrict s)
 {
-    const uint8_t *restrict code = w->code + i0;
+    const uint8_t *restrict code = w->code + i0, *restrict brand = w->brand + i0;
     const __m256i sw = _mm256_set1_epi8(AD_C_SWITCH), seven = _mm256_set1_epi8(7), one = _mm256_set1_epi8(1);
-    int mc = 0, k = 0;
-    for (; k + 32 <= m; k += 32) {
-        const __m256i cd = _mm256_loadu_si256((const __m256i *)(code + k));
-        _mm256_storeu_si256((__m256i *)(s->recon + k), _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(cd, sw), sw), one));
-        for (unsigned bits = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cd, seven),
-                                                                               _mm256_setzero_si256()));
-             bits; bits &= bits - 1)
-            s->list[mc++] = (uint16_t)(k + __builtin_ctz(bits));
+    uint32_t cm[CUST_BLOCK / 32]; /* contacts among customers 32 c .. 32 c + 32 */
+    const int nc = m / 32;
+    for (int c = 0; c < nc; c++) {
+        const __m256i cd = _mm256_loadu_si256((const __m256i *)(code + 32 * c));
+        _mm256_storeu_si256((__m256i *)(s->recon + 32 * c),
+                            _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(cd, sw), sw), one));
+        cm[c] = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(cd, seven), _mm256_setzero_si256()));
     }
-    for (; k < m; k++) {
-        s->recon[k] = (code[k] & AD_C_SWITCH) != 0;
-        s->list[mc] = (uint16_t)k;
-        mc += (code[k] & 7) != AD_C_NONE;
+    int k;
+    for (k = 32 * nc; k < m; k++) s->recon[k] = (code[k] & AD_C_SWITCH) != 0;
+    /* the list brand by brand, each in the customers' order */
+    int mc = 0;
+    for (int b = 0; b < w->nb; b++) {
+        s->seg[b] = mc;
+        const __m256i bv = _mm256_set1_epi8((char)b);
+        for (int c = 0; c < nc; c++)
+            for (uint32_t bits = cm[c] & (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+                                             _mm256_loadu_si256((const __m256i *)(brand + 32 * c)), bv));
+                 bits; bits &= bits - 1)
+                s->list[mc++] = (uint16_t)(32 * c + __builtin_ctz(bits));
+        for (k = 32 * nc; k < m; k++) {
+            s->list[mc] = (uint16_t)k;
+            mc += (code[k] & 7) != AD_C_NONE && brand[k] == b;
+        }
     }
+    s->seg[w->nb] = mc;
     /* the settling pass reads s->d of all in those weeks, and of the few
      * past settle_avx2's multiple of 4 */
     for (k = in->recording ? 0 : m & ~3; k < m; k++) s->d[k] = w->deficit[i0 + k];
