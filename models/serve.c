@@ -345,7 +345,26 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
     const int64_t *restrict soc_q = s->v.soc;
     for (int q = q0; q < q1; q += 4) {
         const uint16_t *kq = s->list + q;
-        const int nl = q1 - q < 4 ? q1 - q : 4; /* lanes past nl hold others' contacts: computed, not kept */
+        const uint32_t *w0 = s->r.v[0] + q, *w1 = s->r.v[1] + q, *w2 = s->r.v[2] + q, *w3 = s->r.v[3] + q;
+        const int64_t *sq = soc_q + q;
+        const int nl = q1 - q < 4 ? q1 - q : 4;
+        uint16_t kt[4];
+        uint32_t wt[4][4];
+        int64_t st[4];
+        if (nl < 4) { /* the brand's last few: the lanes past nl repeat the first, computed and not kept */
+            for (int u = 0; u < 4; u++) {
+                const int from = u < nl ? u : 0;
+                kt[u] = kq[from];
+                for (int x = 0; x < 4; x++) wt[x][u] = s->r.v[x][q + from];
+                st[u] = sq[from];
+            }
+            kq = kt;
+            w0 = wt[0];
+            w1 = wt[1];
+            w2 = wt[2];
+            w3 = wt[3];
+            sq = st;
+        }
         const __m128i valid = _mm_cmpgt_epi32(_mm_set1_epi32(nl), _mm_setr_epi32(0, 1, 2, 3));
         const __m128i cd = _mm_setr_epi32(co[kq[0]], co[kq[1]], co[kq[2]], co[kq[3]]);
         const __m128i kind = _mm_and_si128(cd, _mm_set1_epi32(7));
@@ -358,7 +377,7 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
         __m128 eng = zf;
         __m128i j = _mm_setzero_si128();
         if (in->H[b] > 0) {
-            const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(s->r.v[0] + q), Hd));
+            const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(w0), Hd));
             j = _mm_and_si128(_mm_add_epi32(off, ti), human); /* the place in active */
             const float *restrict eg = in->act_eng;
             eng = _mm_setr_ps(eg[_mm_extract_epi32(j, 0)], eg[_mm_extract_epi32(j, 1)], eg[_mm_extract_epi32(j, 2)],
@@ -367,7 +386,7 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
         const __m256d human64 = sv_m64(human), nostaff64 = sv_m64(nostaff), rel64 = sv_m64(rel);
         const __m256d att = _mm256_blendv_pd(_mm256_blendv_pd(a_bot, zero, nostaff64),
                                              _mm256_mul_pd(_mm256_cvtps_pd(eng), attf), human64);
-        const __m256d succ_h = _mm256_cmp_pd(sv_u01(s->r.v[1] + q), qh, _CMP_LT_OQ);
+        const __m256d succ_h = _mm256_cmp_pd(sv_u01(w1), qh, _CMP_LT_OQ);
         const __m256d succ_a = sv_m64(_mm_cmpeq_epi32(kind, _mm_set1_epi32(AD_C_AUTO_OK)));
         const __m256d succ = _mm256_or_pd(_mm256_and_pd(succ_h, human64), _mm256_andnot_pd(human64, succ_a));
         const __m256d frus = _mm256_andnot_pd(_mm256_or_pd(human64, succ), _mm256_castsi256_pd(_mm256_set1_epi64x(-1)));
@@ -378,13 +397,12 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
         S = _mm256_sub_pd(S, _mm256_blendv_pd(zero, w_E, sv_m64(esc)));
         S = _mm256_add_pd(S, _mm256_blendv_pd(zero, _mm256_mul_pd(_mm256_mul_pd(w_A, att), _mm256_add_pd(one, _mm256_mul_pd(theta, d))),
                                               rel64));
-        S = _mm256_add_pd(S, _mm256_mul_pd(noise_w, _mm256_sub_pd(sv_u01(s->r.v[2] + q), halfd)));
+        S = _mm256_add_pd(S, _mm256_mul_pd(noise_w, _mm256_sub_pd(sv_u01(w2), halfd)));
         S = _mm256_blendv_pd(_mm256_blendv_pd(S, one, _mm256_cmp_pd(S, one, _CMP_GT_OQ)), zero,
                              _mm256_cmp_pd(S, zero, _CMP_LT_OQ));
         __m256d soc = zero;
         if (in->soc_on)
-            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[soc_q[q]], in->per_deg[soc_q[q + 1]],
-                                               in->per_deg[soc_q[q + 2]], in->per_deg[soc_q[q + 3]]),
+            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[sq[0]], in->per_deg[sq[1]], in->per_deg[sq[2]], in->per_deg[sq[3]]),
                                 share);
         const __m256d x = _mm256_cvtps_pd(sv_load4(ex, kq)), l = _mm256_cvtps_pd(sv_load4(lo, kq));
         const __m256d V = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(S, _mm256_mul_pd(k_x, _mm256_sub_pd(S, x))), loyal_const),
@@ -396,7 +414,7 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
                                                              _mm256_mul_pd(mu, _mm256_sub_pd(one, att))), rel64);
         const __m128 xn = _mm256_cvtpd_ps(_mm256_add_pd(x, _mm256_mul_pd(beta_x, _mm256_sub_pd(S, x))));
         const __m128 lf = _mm_blendv_ps(_mm_blendv_ps(ln, onef, _mm_cmpgt_ps(ln, onef)), zf, _mm_cmplt_ps(ln, zf));
-        const __m256d recon = _mm256_cmp_pd(sv_u01(s->r.v[3] + q), psw_max, _CMP_LT_OQ);
+        const __m256d recon = _mm256_cmp_pd(sv_u01(w3), psw_max, _CMP_LT_OQ);
         /* the brand's sums, over the lanes kept */
         const __m256i valid64 = _mm256_cvtepi32_epi64(valid);
         const __m256i fa = _mm256_and_si256(sv_fx(att), valid64);
@@ -501,11 +519,7 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
 static __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
                                                                 int mc, serve_scratch *restrict s)
 {
-    const int mc4 = (mc + 3) & ~3; /* the last lanes past mc read customer 0 of the block, and are not kept */
-    for (int q = mc; q < mc4; q++) {
-        s->list[q] = 0;
-        s->v.soc[q] = 0;
-    }
+    (void)mc;
     for (int b = 0; b < w->nb; b++)
         if (s->seg[b + 1] > s->seg[b]) serve_brand_avx2(in, w, i0, s->seg[b], s->seg[b + 1], b, s);
 }
