@@ -64,48 +64,41 @@ static inline float contact_p_near(float x)
     return 1.0f - q * scale;
 }
 
-/* The decisions of customer k (arrays start at the block's first), all
- * but the rare ones: contact by the approximate probability, class, route,
- * success; the code, and loyalty (drifting without a contact). check[k] is
- * set where the answer may differ from the exact rule: a draw within
- * CONTACT_DOUBT of the probability, or one that may reconsider (below
- * psw_max without a contact); decide_exact redoes those. No branch and no
- * call: in a loop (decide_body) the compiler runs it across vector lanes.
- * lold keeps the loyalty before the week for decide_exact. */
-static inline __attribute__((always_inline)) void decide_at(const contacts_in *restrict in,
-                                                            const uint8_t *restrict brand,
-                                                            const float *restrict rate,
-                                                            const float *restrict need, float *restrict loyalty,
-                                                            uint8_t *restrict code, uint8_t *restrict check,
-                                                            float *restrict lold, const rng_block *restrict r, int k)
-{
-    const float inv32 = 1.0f / 4294967296.0f;
-    const int b = brand[k];
-    const float l = loyalty[k];
-    const float lam = rate[k] * in->f[b] * (1.0f + in->kv * (l - 0.5f));
-    const float p = contact_p_near(lam);
-    const float u = (float)r->v[0][k] * inv32;
-    const uint32_t contact = u < p, doubt = fabsf(u - p) < CONTACT_DOUBT;
-    const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
-    const uint32_t may_switch = rng_u01(r->v[1][k]) < in->psw_max;
-    const uint32_t rel = (float)r->v[1][k] * inv32 < need[k];
-    const uint32_t autom = (float)r->v[2][k] * inv32 < in->p_auto[2 * b + rel];
-    const uint32_t ok = (float)r->v[3][k] * inv32 < select_f((int)rel, in->q_auto[1], in->q_auto[0]);
-    const uint32_t used = in->kind[4 * b + 2 * autom + ok] | rel << 3;
-    code[k] = (uint8_t)(used & (0u - contact));
-    lold[k] = l;
-    loyalty[k] = select_f((int)contact, l, drift);
-    check[k] = (uint8_t)(doubt | (may_switch & (contact ^ 1u)));
-}
-
+/* The decisions of customers k0 .. m (arrays start at the block's first),
+ * all but the rare ones: contact by the approximate probability, class,
+ * route, success; the code, and loyalty (drifting without a contact).
+ * check[k] is set where the answer may differ from the exact rule: a draw
+ * within CONTACT_DOUBT of the probability, or one that may reconsider
+ * (below psw_max without a contact); decide_exact redoes those. No branch
+ * and no call: the compiler runs the loop across vector lanes. lold keeps
+ * the loyalty before the week for decide_exact. */
 static inline __attribute__((always_inline)) void decide_body(const contacts_in *restrict in,
                                                               const uint8_t *restrict brand,
                                                               const float *restrict rate,
                                                               const float *restrict need, float *restrict loyalty,
                                                               uint8_t *restrict code, uint8_t *restrict check,
-                                                              float *restrict lold, const rng_block *restrict r, int m)
+                                                              float *restrict lold, const rng_block *restrict r,
+                                                              int k0, int m)
 {
-    for (int k = 0; k < m; k++) decide_at(in, brand, rate, need, loyalty, code, check, lold, r, k);
+    const float inv32 = 1.0f / 4294967296.0f;
+    for (int k = k0; k < m; k++) {
+        const int b = brand[k];
+        const float l = loyalty[k];
+        const float lam = rate[k] * in->f[b] * (1.0f + in->kv * (l - 0.5f));
+        const float p = contact_p_near(lam);
+        const float u = (float)r->v[0][k] * inv32;
+        const uint32_t contact = u < p, doubt = fabsf(u - p) < CONTACT_DOUBT;
+        const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
+        const uint32_t may_switch = rng_u01(r->v[1][k]) < in->psw_max;
+        const uint32_t rel = (float)r->v[1][k] * inv32 < need[k];
+        const uint32_t autom = (float)r->v[2][k] * inv32 < in->p_auto[2 * b + rel];
+        const uint32_t ok = (float)r->v[3][k] * inv32 < select_f((int)rel, in->q_auto[1], in->q_auto[0]);
+        const uint32_t used = in->kind[4 * b + 2 * autom + ok] | rel << 3;
+        code[k] = (uint8_t)(used & (0u - contact));
+        lold[k] = l;
+        loyalty[k] = select_f((int)contact, l, drift);
+        check[k] = (uint8_t)(doubt | (may_switch & (contact ^ 1u)));
+    }
 }
 
 /* Customer k's decisions by the exact rule (l its loyalty before the
@@ -140,7 +133,7 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
  * the compiler's own loop looks up the brand tables one lane at a time
  * (AVX2's gathers are slow on many processors, so it avoids them), here a
  * brand's entry comes from a table in a register by one permute. The same
- * IEEE operations in the same order as decide_at (no contraction), so the
+ * IEEE operations in the same order as decide_body (no contraction), so the
  * same bytes (test_simd). */
 #define AVX2_FN static inline __attribute__((target("avx2"), always_inline))
 
@@ -182,7 +175,7 @@ AVX2_FN void v_store_bytes(uint8_t *p, __m256i x)
     _mm_storel_epi64((__m128i *)p, z);
 }
 
-/* decide_at for customers 0 .. m8 (a multiple of 8) of the block; the
+/* decide_body for customers 0 .. m8 (a multiple of 8) of the block; the
  * check flags of customers 8 g .. 8 g + 8 as the bits of chk[g] */
 static __attribute__((target("avx2"))) void decide_avx2(const contacts_in *restrict in,
                                                         const uint8_t *restrict brand,
@@ -296,7 +289,7 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
     uint8_t check[CUST_BLOCK];
     float lold[CUST_BLOCK];
     rng_draw_list(level, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
-    decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, m);
+    decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, 0, m);
     for (int k = 0; k < m; k++) {
         const int b = brand[k];
         if (check[k]) decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
@@ -334,7 +327,7 @@ static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_i
     rng_draw_list(RNG_SIMD_AVX2, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
     const int m8 = m & ~7, m32 = m & ~31;
     decide_avx2(in, brand, rate, need, loyalty, code, chk, lold, &r, m8);
-    for (int k = m8; k < m; k++) decide_at(in, brand, rate, need, loyalty, code, check, lold, &r, k);
+    decide_body(in, brand, rate, need, loyalty, code, check, lold, &r, m8, m);
     /* the flagged ones (a few in a block) by the exact rule */
     for (int g = 0; g < m8 / 8; g++)
         for (unsigned bits = chk[g]; bits; bits &= bits - 1) {
