@@ -10,10 +10,11 @@
  * Speed: blocks of CUST_BLOCK customers. Each block draws its random words
  * in one flat loop (vectorised Philox), then decides in one flat loop
  * without branches or calls, which the compiler runs in vector lanes
- * (8 with AVX2, 16 with AVX-512, chosen at run time: rng_simd; every path
- * gives the same bytes). The few customers whose answer that loop cannot
- * give exactly are redone one by one. Counts go to a stack array of the
- * thread. Threads take the blocks in chunks as they come free.
+ * (16 with AVX-512; with AVX2 and at most 8 brands the hand-written
+ * decide_avx2 and count_avx2 instead; chosen at run time: rng_simd; every
+ * path gives the same bytes). The few customers whose answer that loop
+ * cannot give exactly are redone one by one. Counts go to a stack array of
+ * the thread. Threads take the blocks in chunks as they come free.
  */
 #include "customer.h"
 

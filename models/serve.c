@@ -11,11 +11,12 @@
  *
  * Speed: blocks of CUST_BLOCK customers, taken by the threads in chunks as
  * they come free: list the contacts, draw for them in one flat loop, serve
- * them (the arithmetic in vector lanes: serve_block_* per instruction set),
- * then settle every customer of the block. A contact's
- * neighbours on its brand are read from the counts kept week to week
- * (soc_count.h; the week's switchers are listed for it), or counted here
- * when there was no memory for those.
+ * them (the arithmetic in vector lanes: serve_block_* per instruction set;
+ * with AVX2 in hand-written lanes, serve_contacts_avx2), then settle every
+ * customer of the block; those who reconsider have their words for the
+ * choice drawn together. A contact's neighbours on its brand are read from
+ * the counts kept week to week (soc_count.h; the week's switchers are
+ * listed for it), or counted here when there was no memory for those.
  */
 #include "customer.h"
 
@@ -273,11 +274,11 @@ static __attribute__((target("avx2"))) void net_block_at_avx2(const ad_net *net,
 /* With AVX2, at most 8 brands and no tips, the block's contacts are served
  * in hand-written lanes, 4 at a time, gather to sums in one loop: the
  * compiler's lanes (serve_lanes_body) look each brand table up one lane at
- * a time and pass every value through memory between three loops; here a
- * brand's entry comes from a register by one permute. The same IEEE
- * operations in the same order as serve_gather, the employee draw,
- * serve_lanes_body and serve_apply (no contraction), so the same bytes
- * (test_simd). */
+ * a time and pass every value through memory between three loops; here the
+ * contacts come brand by brand (serve_list_avx2), so a brand's numbers are
+ * broadcast once and its sums stay in registers. The same IEEE operations
+ * in the same order as serve_gather, the employee draw, serve_lanes_body
+ * and serve_apply (no contraction), so the same bytes (test_simd). */
 #define SV_FN static inline __attribute__((target("avx2"), always_inline))
 
 /* rng_u01_lanes of 4 words */
