@@ -377,7 +377,7 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
 #if RNG_X86
     if (level == RNG_SIMD_AVX2 && in->fused) {
         serve_soc(in, w, i0, mc, s);
-        serve_contacts_avx2(in, w, i0, mc, s);
+        serve_contacts_avx2(in, w, i0, s);
     } else
 #endif
         serve_contacts(in, w, i0, mc, s, level);

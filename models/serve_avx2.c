@@ -282,16 +282,14 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
     acc[b][AC_ATT] += sv_hsum(sum_att);
     acc[b][AC_ATT_REL] += sv_hsum(sum_attrel);
     acc[b][AC_SAT] += sv_hsum(sum_sat);
-    uint64_t counts[AD_MAX_BRANDS] = {0};
-    counts[b] = (uint64_t)sv_hsum(sum_cnt);
-    add_counts(acc + b, counts + b, 1);
+    const uint64_t counts = (uint64_t)sv_hsum(sum_cnt);
+    add_counts(acc + b, &counts, 1);
 }
 
 /* The block's contacts, brand by brand (s->seg) */
 __attribute__((target("avx2"))) void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0,
-                                                                int mc, serve_scratch *restrict s)
+                                                         serve_scratch *restrict s)
 {
-    (void)mc;
     for (int b = 0; b < w->nb; b++)
         if (s->seg[b + 1] > s->seg[b]) serve_brand_avx2(in, w, i0, s->seg[b], s->seg[b + 1], b, s);
 }

@@ -78,8 +78,8 @@ void net_block_at_avx2(const ad_net *net, int64_t i0, int m, net_block *bl);
 /* who reconsiders without a contact (s->recon), and the block's contacts
  * listed brand by brand (s->list, s->seg); returns their number */
 int serve_list_avx2(const serve_in *restrict in, const ad_world *w, int64_t i0, int m, serve_scratch *restrict s);
-/* steps 4-7 for the mc contacts listed (no tips) */
-void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, int mc, serve_scratch *restrict s);
+/* steps 4-7 for the contacts listed by serve_list_avx2 (no tips) */
+void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, serve_scratch *restrict s);
 /* the settling pass's sums for customers 0 .. 4 j of the block; returns 4 j */
 int settle_avx2(const ad_world *w, int64_t i0, int m, serve_scratch *restrict s);
 #endif
