@@ -176,13 +176,16 @@ AVX2_FN void v_store_bytes(uint8_t *p, __m256i x)
     _mm_storel_epi64((__m128i *)p, z);
 }
 
-/* decide_body for customers 0 .. m8 (a multiple of 8) of the block; the
- * check flags of customers 8 g .. 8 g + 8 as the bits of chk[g] */
+/* decide_body for customers 0 .. m8 (a multiple of 8) of the block; of
+ * customers 8 g .. 8 g + 8, those whose contact draw is too close to call
+ * as the bits of chk[g], those without a contact who may reconsider as the
+ * bits of chs[g] */
 static __attribute__((target("avx2"))) void decide_avx2(const contacts_in *restrict in,
                                                         const uint8_t *restrict brand,
                                                         const float *restrict rate, const float *restrict need,
                                                         float *restrict loyalty, uint8_t *restrict code,
-                                                        uint8_t *restrict chk, float *restrict lold,
+                                                        uint8_t *restrict chk, uint8_t *restrict chs,
+                                                        float *restrict lold,
                                                         const rng_block *restrict r, int m8)
 {
     const __m256 inv32 = _mm256_set1_ps(1.0f / 4294967296.0f), one = _mm256_set1_ps(1.0f);
@@ -230,8 +233,8 @@ static __attribute__((target("avx2"))) void decide_avx2(const contacts_in *restr
         v_store_bytes(code + k, _mm256_and_si256(used, _mm256_castps_si256(contact)));
         _mm256_storeu_ps(lold + k, l);
         _mm256_storeu_ps(loyalty + k, _mm256_blendv_ps(drift, l, contact));
-        const __m256 check = _mm256_or_ps(dbt, _mm256_andnot_ps(contact, _mm256_castsi256_ps(may_sw)));
-        chk[k / 8] = (uint8_t)_mm256_movemask_ps(check);
+        chk[k / 8] = (uint8_t)_mm256_movemask_ps(dbt);
+        chs[k / 8] = (uint8_t)_mm256_movemask_ps(_mm256_andnot_ps(contact, _mm256_castsi256_ps(may_sw)));
     }
 }
 
@@ -323,18 +326,25 @@ static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_i
     float *restrict loyalty = w->loyalty + i0;
     uint8_t *restrict code = w->code + i0;
     rng_block r;
-    uint8_t check[CUST_BLOCK], chk[CUST_BLOCK / 8];
+    uint8_t check[CUST_BLOCK], chk[CUST_BLOCK / 8], chs[CUST_BLOCK / 8];
     float lold[CUST_BLOCK];
     rng_draw_list(RNG_SIMD_AVX2, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
     const int m8 = m & ~7, m32 = m & ~31;
-    decide_avx2(in, brand, rate, need, loyalty, code, chk, lold, &r, m8);
+    decide_avx2(in, brand, rate, need, loyalty, code, chk, chs, lold, &r, m8);
     decide_body(in, brand, rate, need, loyalty, code, check, lold, &r, m8, m);
-    /* the flagged ones (a few in a block) by the exact rule */
-    for (int g = 0; g < m8 / 8; g++)
+    /* the flagged ones (a few in a block) by the exact rule: a draw close
+     * to the contact probability all over again; one that may reconsider
+     * without a contact (its loyalty has drifted already) only that */
+    for (int g = 0; g < m8 / 8; g++) {
         for (unsigned bits = chk[g]; bits; bits &= bits - 1) {
             const int k = 8 * g + __builtin_ctz(bits);
             decide_exact(in, brand[k], lold[k], need[k], rate[k], &r, k, code + k, loyalty + k);
         }
+        for (unsigned bits = chs[g] & ~(unsigned)chk[g]; bits; bits &= bits - 1) {
+            const int k = 8 * g + __builtin_ctz(bits);
+            code[k] = rng_u01(r.v[1][k]) < ad_psw_tab(in->psw, in->psw_mult, loyalty[k]) ? AD_C_SWITCH : AD_C_NONE;
+        }
+    }
     for (int k = m8; k < m; k++)
         if (check[k]) decide_exact(in, brand[k], lold[k], need[k], rate[k], &r, k, code + k, loyalty + k);
     count_avx2(brand, code, m32, in->nb, vc);
