@@ -102,6 +102,14 @@ static inline __attribute__((always_inline)) void decide_body(const contacts_in 
     }
 }
 
+/* Whether a customer without a contact whose word is x and whose loyalty
+ * has drifted to drift reconsiders its brand this week */
+static inline uint32_t reconsiders(const contacts_in *restrict in, uint32_t x, float drift)
+{
+    const double u1 = rng_u01(x);
+    return u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
+}
+
 /* Customer k's decisions by the exact rule (l its loyalty before the
  * week): where decide_body flagged it. Writes code and loyalty. */
 static void decide_exact(const contacts_in *restrict in, int b, float l, float need, float rate,
@@ -117,8 +125,7 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
     /* without a contact loyalty drifts towards 0.5 and the customer may
      * reconsider, decided with the spare word */
     const float drift = (float)((double)l + in->forget * (0.5 - (double)l));
-    const double u1 = rng_u01(r->v[1][k]);
-    const uint32_t sw = u1 < in->psw_max && u1 < ad_psw_tab(in->psw, in->psw_mult, drift);
+    const uint32_t sw = reconsiders(in, r->v[1][k], drift);
     const uint32_t rel = (float)r->v[1][k] * inv32 < need;
     const uint32_t autom = (float)r->v[2][k] * inv32 < in->p_auto[2 * b + rel];
     const uint32_t ok = (float)r->v[3][k] * inv32 < in->q_auto[rel];
@@ -136,18 +143,17 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
  * brand's entry comes from a table in a register by one permute. The same
  * IEEE operations in the same order as decide_body (no contraction), so the
  * same bytes (test_simd). */
-#define AVX2_FN static inline __attribute__((target("avx2"), always_inline))
 
 /* (float)x of 8 unsigned words, rounded once as the scalar conversion:
  * both halves convert exactly, their sum rounds */
-AVX2_FN __m256 v_u32_ps(__m256i x)
+AD_AVX2_INLINE __m256 v_u32_ps(__m256i x)
 {
     const __m256 hi = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(x, 16)), _mm256_set1_ps(65536.0f));
     return _mm256_add_ps(hi, _mm256_cvtepi32_ps(_mm256_and_si256(x, _mm256_set1_epi32(0xffff))));
 }
 
 /* contact_p_near in 8 lanes */
-AVX2_FN __m256 v_contact_p_near(__m256 x)
+AD_AVX2_INLINE __m256 v_contact_p_near(__m256 x)
 {
     const __m256 zero = _mm256_setzero_ps(), m126 = _mm256_set1_ps(-126.0f), one = _mm256_set1_ps(1.0f);
     __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(-1.44269504f));
@@ -167,7 +173,7 @@ AVX2_FN __m256 v_contact_p_near(__m256 x)
 }
 
 /* byte 0 of each of 8 lanes, in order, to p[0 .. 8) */
-AVX2_FN void v_store_bytes(uint8_t *p, __m256i x)
+AD_AVX2_INLINE void v_store_bytes(uint8_t *p, __m256i x)
 {
     const __m256i pick = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
                                           0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
@@ -342,7 +348,7 @@ static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_i
         }
         for (unsigned bits = chs[g] & ~(unsigned)chk[g]; bits; bits &= bits - 1) {
             const int k = 8 * g + __builtin_ctz(bits);
-            code[k] = rng_u01(r.v[1][k]) < ad_psw_tab(in->psw, in->psw_mult, loyalty[k]) ? AD_C_SWITCH : AD_C_NONE;
+            code[k] = reconsiders(in, r.v[1][k], loyalty[k]) ? AD_C_SWITCH : AD_C_NONE;
         }
     }
     for (int k = m8; k < m; k++)

@@ -49,6 +49,10 @@ static inline double select_d(int c, double a, double b)
     return a;
 }
 
+/* a helper of the hand-written AVX2 lanes (contacts.c, serve_avx2.c):
+ * inlined into callers compiled for AVX2 */
+#define AD_AVX2_INLINE static inline __attribute__((target("avx2"), always_inline))
+
 /* customers per block of the hot loops: a block's draws and lists live on
  * the stack (about 8 KB) */
 #define CUST_BLOCK RNG_BLOCK

@@ -85,6 +85,20 @@ static inline int64_t net_ring(const ad_net *net, int64_t i, int k)
     return j >= 0 && j < net->n ? j : (j % net->n + net->n) % net->n;
 }
 
+/* The end of indexing a block (net_block_at, and its AVX2 version in
+ * serve_avx2.c): customers k .. m one by one from c links on, then the
+ * block's total and where its far entries start. */
+static inline void net_block_finish(const ad_net *net, int64_t i0, int k, int m, int c, net_block *bl)
+{
+    for (; k < m; k++) {
+        bl->first[k] = (uint16_t)c;
+        c += net_popcount16(net->mask[i0 + k]);
+    }
+    bl->first[m] = (uint16_t)c;
+    bl->i0 = i0;
+    bl->far = net->far + net->far_off[i0 / NET_BLOCK];
+}
+
 /* Indexes the block of customers i0 .. i0 + m (i0 a multiple of
  * NET_BLOCK, m <= NET_BLOCK): the masks' counts, four customers at a time
  * in the 16-bit lanes of a word, and their running sums by one multiply. */
@@ -107,13 +121,7 @@ static inline void net_block_at(const ad_net *net, int64_t i0, int m, net_block 
         c += incl >> 48;
     }
 #endif
-    for (; k < m; k++) {
-        bl->first[k] = (uint16_t)c;
-        c += (uint64_t)net_popcount16(mask[k]);
-    }
-    bl->first[m] = (uint16_t)c;
-    bl->i0 = i0;
-    bl->far = net->far + net->far_off[i0 / NET_BLOCK];
+    net_block_finish(net, i0, k, m, (int)c, bl);
 }
 
 /* customer bl->i0 + k's links */

@@ -123,14 +123,7 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
         s->d[k] = v->dn[q];
         w->deficit[i] = (float)v->dn[q];
         s->recon[k] = (f & SL_MAY_RECON) && rng_u01(s->r.v[3][q]) < ad_psw_tab(in->psw, in->psw_mult, lf);
-        if (s->recon[k]) { /* what cust_choose will read (the neighbours' brands are asked for) */
-            __builtin_prefetch(w->need + i);
-            if (in->deg > 0) {
-                const net_row row = net_row_of(&w->net, s->links, k);
-                net_prefetch_exper(row, w->exper);
-                if (s->cnt) net_prefetch(row, w->brand); /* not asked for a block ahead */
-            }
-        }
+        if (s->recon[k]) reconsider_ahead(in, w, i0, k, s);
     }
     add_counts(acc, counts, w->nb);
     /* those served by a person, in the order served: warmth and load to

@@ -33,13 +33,7 @@ __attribute__((target("avx2"))) void net_block_at_avx2(const ad_net *net, int64_
         _mm256_storeu_si256((__m256i *)(bl->first + k), _mm256_add_epi16(_mm256_sub_epi16(p, c16), _mm256_set1_epi16((short)c)));
         c += _mm256_extract_epi16(p, 15);
     }
-    for (; k < m; k++) {
-        bl->first[k] = (uint16_t)c;
-        c += net_popcount16(mask[k]);
-    }
-    bl->first[m] = (uint16_t)c;
-    bl->i0 = i0;
-    bl->far = net->far + net->far_off[i0 / NET_BLOCK];
+    net_block_finish(net, i0, k, m, c, bl);
 }
 
 /* With AVX2, at most 8 brands and no tips, the block's contacts are served
@@ -50,10 +44,9 @@ __attribute__((target("avx2"))) void net_block_at_avx2(const ad_net *net, int64_
  * broadcast once and its sums stay in registers. The same IEEE operations
  * in the same order as serve_gather, the employee draw, serve_lanes_body
  * and serve_apply (no contraction), so the same bytes (test_simd). */
-#define SV_FN static inline __attribute__((target("avx2"), always_inline))
 
 /* rng_u01_lanes of 4 words */
-SV_FN __m256d sv_u01(const uint32_t *x)
+AD_AVX2_INLINE __m256d sv_u01(const uint32_t *x)
 {
     const __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)x), _mm_set1_epi32((int32_t)0x80000000u));
     return _mm256_mul_pd(_mm256_add_pd(_mm256_cvtepi32_pd(v), _mm256_set1_pd(2147483648.0)),
@@ -62,7 +55,7 @@ SV_FN __m256d sv_u01(const uint32_t *x)
 
 /* ad_fx of 4 lanes; exact through the 1.5 2^52 trick while
  * |x AD_FX + 0.5| < 2^51, by ad_fx itself otherwise (not a number, say) */
-SV_FN __m256i sv_fx(__m256d x)
+AD_AVX2_INLINE __m256i sv_fx(__m256d x)
 {
     __m256d y = _mm256_add_pd(_mm256_mul_pd(x, _mm256_set1_pd(AD_FX)), _mm256_set1_pd(0.5));
     const __m256d big = _mm256_set1_pd(2251799813685248.0);
@@ -78,13 +71,13 @@ SV_FN __m256i sv_fx(__m256d x)
 }
 
 /* t[k[0]], .. t[k[3]]: four loads (AVX2's gathers are slow on many processors) */
-SV_FN __m128 sv_load4(const float *t, const uint16_t *k) { return _mm_setr_ps(t[k[0]], t[k[1]], t[k[2]], t[k[3]]); }
+AD_AVX2_INLINE __m128 sv_load4(const float *t, const uint16_t *k) { return _mm_setr_ps(t[k[0]], t[k[1]], t[k[2]], t[k[3]]); }
 
 /* 32-bit lane masks to 64-bit ones */
-SV_FN __m256d sv_m64(__m128i m) { return _mm256_castsi256_pd(_mm256_cvtepi32_epi64(m)); }
+AD_AVX2_INLINE __m256d sv_m64(__m128i m) { return _mm256_castsi256_pd(_mm256_cvtepi32_epi64(m)); }
 
 /* the sum of 4 64-bit lanes */
-SV_FN int64_t sv_hsum(__m256i x)
+AD_AVX2_INLINE int64_t sv_hsum(__m256i x)
 {
     const __m128i t = _mm_add_epi64(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
     return _mm_cvtsi128_si64(t) + _mm_extract_epi64(t, 1);
@@ -92,7 +85,7 @@ SV_FN int64_t sv_hsum(__m256i x)
 
 /* The contacts of brand b, s->list[q0 .. q1) (serve_list_avx2 groups the
  * list by brand, so each brand's numbers are one register), 4 at a time. */
-SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, int q0, int q1, int b,
+AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, int q0, int q1, int b,
                             serve_scratch *restrict s)
 {
     const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
@@ -247,14 +240,8 @@ SV_FN void serve_brand_avx2(const serve_in *restrict in, ad_world *w, int64_t i0
             for (int bits = recm; bits; bits &= bits - 1) {
                 const int u = __builtin_ctz((unsigned)bits), k = kq[u];
                 if (rng_u01(s->r.v[3][q + u]) < ad_psw_tab(in->psw, in->psw_mult, lfv[u])) {
-                    const int64_t i = i0 + k;
-                    s->recon[k] = 1; /* what cust_choose will read (the neighbours' brands are asked for) */
-                    __builtin_prefetch(w->need + i);
-                    if (in->deg > 0) {
-                        const net_row row = net_row_of(&w->net, s->links, k);
-                        net_prefetch_exper(row, w->exper);
-                        if (s->cnt) net_prefetch(row, w->brand);
-                    }
+                    s->recon[k] = 1;
+                    reconsider_ahead(in, w, i0, k, s);
                 }
             }
         }

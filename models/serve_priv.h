@@ -70,6 +70,20 @@ static inline void add_counts(int64_t (*acc)[AC_N], const uint64_t *counts, int 
     }
 }
 
+/* customer k of the block at i0 reconsiders: asks the cache for what
+ * cust_choose will read (its need, its rewired neighbours' experience, and
+ * their brands where they were not asked for a block ahead) */
+static inline void reconsider_ahead(const serve_in *restrict in, const ad_world *w, int64_t i0, int k,
+                                    const serve_scratch *restrict s)
+{
+    __builtin_prefetch(w->need + i0 + k);
+    if (in->deg > 0) {
+        const net_row row = net_row_of(&w->net, s->links, k);
+        net_prefetch_exper(row, w->exper);
+        if (s->cnt) net_prefetch(row, w->brand);
+    }
+}
+
 #if RNG_X86
 /* serve_avx2.c, each for a processor with AVX2 (rng_simd) and at most 8
  * brands, the same bytes as the plain passes of serve.c: */
