@@ -53,7 +53,8 @@ test-long: build
 bench: build
 	$(BUILD)/bench/bench_engine 1000000 52 3
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
-	 $${py:-python3} bench/bench_sweep.py $(BUILD)/aandacht 3
+	 $${py:-python3} bench/bench_sweep.py $(BUILD)/aandacht 3 && \
+	 $${py:-python3} bench/numpy_reference.py 1000000 10 3
 
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DAANDACHT_ASAN=ON"
