@@ -366,6 +366,21 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
             }
     }
     s->nn = nn;
+    /* the next block's state that serving reads at its contacts, asked for
+     * now (a block of work ahead): taken brand by brand, a block's
+     * contacts are short runs the processor's own prefetching does not
+     * catch (measured: 10 % of the time at a million customers) */
+    if (i0 + m + CUST_BLOCK <= w->n) {
+        const int64_t j0 = i0 + CUST_BLOCK;
+        for (int k = 0; k < CUST_BLOCK; k += 64 / sizeof(float)) {
+            __builtin_prefetch(w->loyalty + j0 + k, 1);
+            __builtin_prefetch(w->deficit + j0 + k, 1);
+            __builtin_prefetch(w->expect + j0 + k, 1);
+            __builtin_prefetch(w->open + j0 + k);
+        }
+        if (s->cnt)
+            for (int k = 0; k < CUST_BLOCK; k += 64) __builtin_prefetch(s->cnt + j0 + k);
+    }
     rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
 #if RNG_X86
     if (level == RNG_SIMD_AVX2 && in->fused) {
