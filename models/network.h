@@ -194,20 +194,70 @@ static inline int net_on_brand(const ad_net *net, net_row r, const uint8_t *bran
     return net->deg == 8 ? net_on_brand_deg(net, r, brand, b, 8) : net_on_brand_deg(net, r, brand, b, net->deg);
 }
 
+/* The weight 1 + e of each byte e in {-1, 0, 1} of x, bytewise (no carry
+ * between bytes) */
+static inline uint64_t net_weights(uint64_t x)
+{
+    return ((x & NET_BYTES_7F) + NET_BYTES_01) ^ (x & NET_BYTES_80);
+}
+
+/* net_scores for a customer whose ring needs no wrapping, deg <= 16: its
+ * neighbours' brands and experiences laid out by link (ring links from the
+ * bytes around its own, each rewired link over its ring neighbour's byte),
+ * then each brand's score from whole words: the weights of the bytes equal
+ * to b, summed across the bytes by one multiply (at most 2 deg <= 32). The
+ * usual degree has its own copy, with fixed lengths. */
+static inline __attribute__((always_inline)) void net_scores_window(net_row r, const uint8_t *brand,
+                                                                   const int8_t *exper, int nb, int *score,
+                                                                   const int deg)
+{
+    const int half = deg / 2, ahead = deg - half; /* ring links back and ahead (net_ring) */
+    uint8_t nbb[16], nbe[16]; /* link k's neighbour's brand and experience in byte k */
+    memset(nbb + deg, 0xff, (size_t)(16 - deg)); /* no brand */
+    memset(nbe + deg, 0, (size_t)(16 - deg));
+    memcpy(nbb, brand + r.i - half, (size_t)half);
+    memcpy(nbb + half, brand + r.i + 1, (size_t)ahead);
+    memcpy(nbe, exper + r.i - half, (size_t)half);
+    memcpy(nbe + half, exper + r.i + 1, (size_t)ahead);
+    uint32_t m = r.mask;
+    for (int q = 0; q < r.nf; q++) {
+        const int k = __builtin_ctz(m);
+        m &= m - 1;
+        nbb[k] = brand[r.far[q]];
+        nbe[k] = (uint8_t)exper[r.far[q]];
+    }
+    const uint64_t b0 = net_load8(nbb), w0 = net_weights(net_load8(nbe));
+    const uint64_t b1 = deg > 8 ? net_load8(nbb + 8) : 0, w1 = deg > 8 ? net_weights(net_load8(nbe + 8)) : 0;
+    for (int b = 0; b < nb; b++) {
+        const uint64_t pat = NET_BYTES_01 * (unsigned)b;
+        uint64_t y = b0 ^ pat, z = ~(((y & NET_BYTES_7F) + NET_BYTES_7F) | y | NET_BYTES_7F); /* 0x80 where equal */
+        uint64_t sum = w0 & ((z >> 7) * 0xff);
+        if (deg > 8) {
+            y = b1 ^ pat;
+            z = ~(((y & NET_BYTES_7F) + NET_BYTES_7F) | y | NET_BYTES_7F);
+            sum += w1 & ((z >> 7) * 0xff);
+        }
+        score[b] = (int)((sum * NET_BYTES_01) >> 56);
+    }
+}
+
 /* Word-of-mouth score of customer r's neighbours per brand, from last
  * week's state: each neighbour on brand b (0..15) counts 1 plus its last
  * experience (+1 promoter, -1 detractor), so score[b] = neighbours on b plus
- * promoters minus detractors of b. Fills score[0..nb). The sums are kept
- * packed, 8 bits per brand, in two registers (at most 2 deg <= 32 each). */
+ * promoters minus detractors of b. Fills score[0..nb). Away from the ring's
+ * ends by net_scores_window; at the ends link by link, the sums packed, 8
+ * bits per brand, in two registers (at most 2 deg <= 32 each). */
 static inline void net_scores(const ad_net *net, net_row r, const uint8_t *brand, const int8_t *exper, int nb,
                               int *score)
 {
+    if (r.i >= net->fast_lo && r.i < net->fast_hi) { /* the ring needs no wrapping */
+        if (net->deg == 8) net_scores_window(r, brand, exper, nb, score, 8);
+        else net_scores_window(r, brand, exper, nb, score, net->deg);
+        return;
+    }
     uint64_t lo = 0, hi = 0; /* brands 0-7, 8-15 */
-    const int half = net->half;
-    const int inner = r.i >= half && r.i + half < net->n; /* the ring needs no wrapping */
     for (int k = 0, p = 0; k < net->deg; k++) {
-        const int64_t ring = inner ? r.i + (k < half ? k - half : k - half + 1) : net_ring(net, r.i, k);
-        const int64_t j = r.mask >> k & 1 ? r.far[p++] : ring;
+        const int64_t j = r.mask >> k & 1 ? r.far[p++] : net_ring(net, r.i, k);
         const unsigned bj = brand[j];
         const uint64_t v = (uint64_t)(1 + exper[j]) << (8 * (bj & 7));
         lo += bj < 8 ? v : 0;

@@ -256,7 +256,7 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
                 occ[4 * g + u] = s->occ[g].v[u][r];
             }
         const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
-        const int nb_i = cust_choose_words(w, &in->gb, i, b, in->deg > 0 ? &row : NULL, taste, occ, NULL);
+        const int nb_i = cust_choose_words(w, &in->gb, level, i, b, in->deg > 0 ? &row : NULL, taste, occ, NULL);
         if (nb_i != b) {
             brand_next[i] = (uint8_t)nb_i;
             w->loyalty[i] = 0.5f;
