@@ -277,17 +277,31 @@ Test(network, on_brand_counts_the_neighbours_on_each_brand)
 /* net_on_brand of every customer and brand against a count over the lists:
  * inside the ring (in words) and at its ends (byte by byte), every degree,
  * rings with and without rewired links, a block boundary inside */
-Test(network, on_brand_matches_a_count_by_hand_everywhere)
+/* score[b] = neighbours on b + promoters on b - detractors on b, counted by
+ * hand over a random neighbourhood */
+static void hand_scores(const uint32_t *my, int deg, const uint8_t *brand, const int8_t *exper, int *score)
 {
+    memset(score, 0, 16 * sizeof *score);
+    for (int k = 0; k < deg; k++) score[brand[my[k]]] += 1 + exper[my[k]];
+}
+
+Test(network, on_brand_and_scores_match_a_count_by_hand_everywhere)
+{
+    /* both read the ring's neighbours as the bytes around each customer's
+     * own, with the rewired links over them, at every degree (odd ones
+     * too: one more link ahead than back), near the ring's ends and away
+     * from them */
     enum { N = 700 };
     static uint8_t brand[N];
+    static int8_t exper[N];
     uint32_t x = 777;
     for (int i = 0; i < N; i++) {
         x = x * 1664525u + 1013904223u;
         brand[i] = (uint8_t)(x >> 29); /* 8 brands: many equal bytes in a window */
+        exper[i] = (int8_t)((int)((x >> 8) % 3) - 1);
     }
-    const int degs[] = {1, 2, 3, 4, 6, 7, 8, 10, 15, 16};
-    const double ps[] = {0.0, 0.3, 1.0};
+    const int degs[] = {1, 2, 3, 4, 6, 7, 8, 9, 10, 15, 16};
+    const double ps[] = {0.0, 0.1, 0.3, 1.0};
     for (size_t d = 0; d < sizeof degs / sizeof *degs; d++)
         for (size_t q = 0; q < sizeof ps / sizeof *ps; q++) {
             const int deg = degs[d];
@@ -303,18 +317,18 @@ Test(network, on_brand_matches_a_count_by_hand_everywhere)
                     cr_assert_eq(on_brand(&net, r, brand, b), hand, "deg %d p %.1f customer %lld brand %d", deg,
                                  ps[q], (long long)i, b);
                 }
+                int got[16], hand[16];
+                for (int b = 0; b < 16; b++) got[b] = -99;
+                const int nb = 1 + (int)(i % 16); /* only score[0 .. nb) is written */
+                net_scores(&net, r, brand, exper, nb, got);
+                hand_scores(nbr + (size_t)deg * i, deg, brand, exper, hand);
+                for (int b = 0; b < 16; b++)
+                    cr_assert_eq(got[b], b < nb ? hand[b] : -99, "deg %d p %.1f customer %lld: score[%d] = %d, want %d",
+                                 deg, ps[q], (long long)i, b, got[b], b < nb ? hand[b] : -99);
             }
             free(nbr);
             net_free(&net);
         }
-}
-
-/* score[b] = neighbours on b + promoters on b - detractors on b, counted by
- * hand over a random neighbourhood */
-static void hand_scores(const uint32_t *my, int deg, const uint8_t *brand, const int8_t *exper, int *score)
-{
-    memset(score, 0, 16 * sizeof *score);
-    for (int k = 0; k < deg; k++) score[brand[my[k]]] += 1 + exper[my[k]];
 }
 
 Test(network, scores_match_a_count_by_hand_on_every_brand)
@@ -372,44 +386,6 @@ Test(network, scores_match_a_count_by_hand_on_every_brand)
         for (int b = 0; b < 16; b++) cr_assert_eq(got[b], hand[b], "customer %d brand %d", i, b);
     }
     net_free(&net);
-}
-
-Test(network, scores_match_a_count_by_hand_on_built_networks_of_every_degree)
-{
-    /* the ring's neighbours read as bytes around each customer's own, the
-     * rewired ones over them, at every degree (odd ones too: one more link
-     * ahead than back), near the ring's ends and away from them */
-    enum { N = 900 };
-    static uint8_t brand[N];
-    static int8_t exper[N];
-    uint32_t x = 4242;
-    for (int i = 0; i < N; i++) {
-        x = x * 1664525u + 1013904223u;
-        brand[i] = (uint8_t)(x >> 28);
-        exper[i] = (int8_t)((int)((x >> 8) % 3) - 1);
-    }
-    const int degs[] = {1, 2, 3, 4, 6, 7, 8, 9, 10, 15, 16};
-    const double ps[] = {0.0, 0.1, 0.5, 1.0};
-    for (size_t d = 0; d < sizeof degs / sizeof *degs; d++)
-        for (size_t q = 0; q < sizeof ps / sizeof *ps; q++) {
-            const int deg = degs[d];
-            ad_net net;
-            net_block bl;
-            cr_assert_eq(net_build(&net, N, deg, ps[q], 5), 0);
-            uint32_t *nbr = expand(&net);
-            for (int64_t i = 0; i < N; i++) {
-                int got[16], hand[16];
-                for (int b = 0; b < 16; b++) got[b] = -99;
-                const int nb = 1 + (int)(i % 16);
-                net_scores(&net, row_of(&net, i, &bl), brand, exper, nb, got);
-                hand_scores(nbr + (size_t)deg * i, deg, brand, exper, hand);
-                for (int b = 0; b < 16; b++)
-                    cr_assert_eq(got[b], b < nb ? hand[b] : -99, "deg %d p %.1f customer %lld brand %d: %d, want %d", deg,
-                                 ps[q], (long long)i, b, got[b], b < nb ? hand[b] : -99);
-            }
-            free(nbr);
-            net_free(&net);
-        }
 }
 
 Test(network, scores_hold_the_extremes_of_degree_16)
