@@ -72,9 +72,10 @@ static char *market_of(int nb)
 }
 
 /* the hand-written AVX2 lanes hold a brand table in one register up to 4
- * brands, in two up to 8, and leave more to the compiler's lanes: each
- * case against the plain path */
-Test(simd, five_to_eight_brands_and_more_than_eight_give_the_same_bytes, .timeout = 240)
+ * brands, in two up to 8, and leave more to the compiler's lanes; the
+ * brand choice's first look holds up to 4 brands, one a lane: each case
+ * against the plain path */
+Test(simd, markets_of_1_to_16_brands_give_the_same_bytes, .timeout = 240)
 {
     const int counts[] = {1, 2, 4, 5, 6, 8, 9, 16};
     for (size_t k = 0; k < sizeof counts / sizeof *counts; k++)

@@ -25,8 +25,6 @@ brands = (
   { name = "D"; share = 0.25; automation = { start = 0.7; }; }
 );
 """
-P_RECON_MAX = 0.04  # nu: the highest weekly probability of reconsidering
-
 
 def reference_weeks(n=20000, warm=20, weeks=10, seed=2):
     m = ref.Market(n, seed=seed)
@@ -45,7 +43,7 @@ def test_reference_keeps_the_model_in_range():
     assert 0 <= m.loyalty.min() and m.loyalty.max() <= 1
     assert 0 <= m.deficit.min() and m.deficit.max() <= 1
     assert 0 <= m.eng.min() and m.eng.max() <= 1
-    assert 0 < m.stats["recon"] / (m.n * m.stats["weeks"]) < P_RECON_MAX
+    assert 0 < m.stats["recon"] / (m.n * m.stats["weeks"]) <= ref.P["nu"]  # nu: the highest weekly probability
 
 
 def test_reference_has_the_engines_workload(tmp_path):
