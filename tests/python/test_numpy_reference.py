@@ -26,6 +26,7 @@ brands = (
 );
 """
 
+
 def reference_weeks(n=20000, warm=20, weeks=10, seed=2):
     m = ref.Market(n, seed=seed)
     for _ in range(warm):
