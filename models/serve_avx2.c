@@ -108,9 +108,26 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
                           *restrict op = w->open + i0;
     const uint8_t *restrict co = w->code + i0;
     const int64_t *restrict soc_q = s->v.soc;
+    /* everything the loop reads of in, w and s, in locals: the loop's
+     * stores of experiences are bytes, which may alias anything, so the
+     * compiler would read each field again after them */
+    float *restrict xo = w->expect + i0, *restrict lw = w->loyalty + i0, *restrict dw = w->deficit + i0;
+    int8_t *restrict eo = w->exper_next + i0;
+    double *restrict sd = s->d;
+    const uint16_t *restrict list = s->list;
+    const uint32_t *restrict r0 = s->r.v[0], *restrict r1 = s->r.v[1], *restrict r2 = s->r.v[2],
+                   *restrict r3 = s->r.v[3];
+    const int staffed = in->H[b] > 0, soc_on = in->soc_on, recording = in->recording;
+    const float *restrict eg = in->act_eng;
+    const double *restrict per_deg = in->per_deg, *restrict psw = in->psw;
+    const double psw_mult = in->psw_mult;
+    const int32_t *restrict active = w->active;
+    int64_t *restrict warm = s->warm;
+    int32_t *restrict load = s->load;
+    uint8_t *restrict recon_at = s->recon;
     for (int q = q0; q < q1; q += 4) {
-        const uint16_t *kq = s->list + q;
-        const uint32_t *w0 = s->r.v[0] + q, *w1 = s->r.v[1] + q, *w2 = s->r.v[2] + q, *w3 = s->r.v[3] + q;
+        const uint16_t *kq = list + q;
+        const uint32_t *w0 = r0 + q, *w1 = r1 + q, *w2 = r2 + q, *w3 = r3 + q;
         const int64_t *sq = soc_q + q;
         const int nl = q1 - q < 4 ? q1 - q : 4;
         uint16_t kt[4];
@@ -120,7 +137,10 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
             for (int u = 0; u < 4; u++) {
                 const int from = u < nl ? u : 0;
                 kt[u] = kq[from];
-                for (int x = 0; x < 4; x++) wt[x][u] = s->r.v[x][q + from];
+                wt[0][u] = r0[q + from];
+                wt[1][u] = r1[q + from];
+                wt[2][u] = r2[q + from];
+                wt[3][u] = r3[q + from];
                 st[u] = sq[from];
             }
             kq = kt;
@@ -141,10 +161,9 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
         /* the employee: active[off + (int)(u H)], and how engaged */
         __m128 eng = zf;
         __m128i j = _mm_setzero_si128();
-        if (in->H[b] > 0) {
+        if (staffed) {
             const __m128i ti = _mm256_cvttpd_epi32(_mm256_mul_pd(sv_u01(w0), Hd));
             j = _mm_and_si128(_mm_add_epi32(off, ti), human); /* the place in active */
-            const float *restrict eg = in->act_eng;
             eng = _mm_setr_ps(eg[_mm_extract_epi32(j, 0)], eg[_mm_extract_epi32(j, 1)], eg[_mm_extract_epi32(j, 2)],
                               eg[_mm_extract_epi32(j, 3)]);
         }
@@ -166,9 +185,8 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
         S = _mm256_blendv_pd(_mm256_blendv_pd(S, one, _mm256_cmp_pd(S, one, _CMP_GT_OQ)), zero,
                              _mm256_cmp_pd(S, zero, _CMP_LT_OQ));
         __m256d soc = zero;
-        if (in->soc_on)
-            soc = _mm256_sub_pd(_mm256_setr_pd(in->per_deg[sq[0]], in->per_deg[sq[1]], in->per_deg[sq[2]], in->per_deg[sq[3]]),
-                                share);
+        if (soc_on)
+            soc = _mm256_sub_pd(_mm256_setr_pd(per_deg[sq[0]], per_deg[sq[1]], per_deg[sq[2]], per_deg[sq[3]]), share);
         const __m256d x = _mm256_cvtps_pd(sv_load4(ex, kq)), l = _mm256_cvtps_pd(sv_load4(lo, kq));
         const __m256d V = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(S, _mm256_mul_pd(k_x, _mm256_sub_pd(S, x))), loyal_const),
                                         _mm256_mul_pd(k_soc, soc));
@@ -202,9 +220,6 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
         /* out of the lanes: each kept contact's state, straight from the registers */
         const __m128 dnf = _mm256_cvtpd_ps(dn);
         const __m128d dlo = _mm256_castpd256_pd128(dn), dhi = _mm256_extractf128_pd(dn, 1);
-        float *restrict xo = w->expect + i0, *restrict lw = w->loyalty + i0, *restrict dw = w->deficit + i0;
-        int8_t *restrict eo = w->exper_next + i0;
-        double *restrict sd = s->d;
 #define SV_LANE(u, dv, h)                                                                                              \
     do {                                                                                                               \
         const int k_ = kq[u];                                                                                          \
@@ -229,7 +244,7 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
         const int keep = (1 << nl) - 1;
         const int humm = _mm_movemask_ps(_mm_castsi128_ps(human)) & keep;
         const int recm = _mm256_movemask_pd(recon) & keep;
-        if (in->recording) {
+        if (recording) {
             _Alignas(32) double Sv[4];
             _mm256_store_pd(Sv, S);
             for (int u = 0; u < nl; u++) s->A->hist[AD_S_satisfaction][b][hist_bin(Sv[u])]++;
@@ -239,8 +254,8 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
             _mm_store_ps(lfv, lf);
             for (int bits = recm; bits; bits &= bits - 1) {
                 const int u = __builtin_ctz((unsigned)bits), k = kq[u];
-                if (rng_u01(s->r.v[3][q + u]) < ad_psw_tab(in->psw, in->psw_mult, lfv[u])) {
-                    s->recon[k] = 1;
+                if (rng_u01(r3[q + u]) < ad_psw_tab(psw, psw_mult, lfv[u])) {
+                    recon_at[k] = 1;
                     reconsider_ahead(in, w, i0, k, s);
                 }
             }
@@ -252,10 +267,10 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
             _mm_store_si128((__m128i *)jv, j);
             for (int bits = humm; bits; bits &= bits - 1) {
                 const int u = __builtin_ctz((unsigned)bits);
-                const int64_t e = w->active[jv[u]];
-                if (s->warm) {
-                    s->warm[e] += fwarm[u];
-                    s->load[e]++;
+                const int64_t e = active[jv[u]];
+                if (warm) {
+                    warm[e] += fwarm[u];
+                    load[e]++;
                 } else {
                     #pragma omp atomic
                     w->e_warm[e] += fwarm[u];
