@@ -69,9 +69,9 @@ static __attribute__((target("avx2"))) int choose_clear_avx2(const ad_world *w, 
     const __m256d sc = _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)score));
     const __m128i kt = _mm_srli_epi32(_mm_loadu_si128((const __m128i *)taste), 24);
     const __m128i ko = _mm_srli_epi32(_mm_loadu_si128((const __m128i *)occ), 24);
-    const __m256i in = _mm256_cmpgt_epi64(_mm256_set1_epi64x(nb), _mm256_setr_epi64x(0, 1, 2, 3));
-    const __m256d av = asc ? _mm256_maskload_pd(asc, in) : _mm256_setzero_pd();
-    const __m256d lane = _mm256_setr_pd(0, 1, 2, 3), valid = _mm256_castsi256_pd(in);
+    const __m256i ours = _mm256_cmpgt_epi64(_mm256_set1_epi64x(nb), _mm256_setr_epi64x(0, 1, 2, 3)); /* lanes b < nb */
+    const __m256d av = asc ? _mm256_maskload_pd(asc, ours) : _mm256_setzero_pd();
+    const __m256d lane = _mm256_setr_pd(0, 1, 2, 3), valid = _mm256_castsi256_pd(ours);
     const __m256d stay = _mm256_and_pd(_mm256_cmp_pd(lane, _mm256_set1_pd(cur), _CMP_EQ_OQ), _mm256_set1_pd(c->beta_stay));
     __m256d V = _mm256_add_pd(U, _mm256_mul_pd(_mm256_set1_pd(rel), R));
     V = _mm256_add_pd(_mm256_add_pd(V, _mm256_mul_pd(_mm256_set1_pd(soc), sc)), stay);

@@ -104,14 +104,15 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
     const __m128 zf = _mm_setzero_ps(), onef = _mm_set1_ps(1.0f);
     const __m256i one64 = _mm256_set1_epi64x(1);
     __m256i sum_att = _mm256_setzero_si256(), sum_attrel = sum_att, sum_sat = sum_att, sum_cnt = sum_att;
-    const float *restrict lo = w->loyalty + i0, *restrict de = w->deficit + i0, *restrict ex = w->expect + i0,
-                          *restrict op = w->open + i0;
+    /* one pointer per array, for reading and writing (each contact's own
+     * entries: read, then written) */
+    float *restrict lo = w->loyalty + i0, *restrict de = w->deficit + i0, *restrict ex = w->expect + i0;
+    const float *restrict op = w->open + i0;
     const uint8_t *restrict co = w->code + i0;
     const int64_t *restrict soc_q = s->v.soc;
     /* everything the loop reads of in, w and s, in locals: the loop's
      * stores of experiences are bytes, which may alias anything, so the
      * compiler would read each field again after them */
-    float *restrict xo = w->expect + i0, *restrict lw = w->loyalty + i0, *restrict dw = w->deficit + i0;
     int8_t *restrict eo = w->exper_next + i0;
     double *restrict sd = s->d;
     const uint16_t *restrict list = s->list;
@@ -223,9 +224,9 @@ AD_AVX2_INLINE void serve_brand_avx2(const serve_in *restrict in, ad_world *w, i
 #define SV_LANE(u, dv, h)                                                                                              \
     do {                                                                                                               \
         const int k_ = kq[u];                                                                                          \
-        _MM_EXTRACT_FLOAT(xo[k_], xn, u);                                                                              \
-        _MM_EXTRACT_FLOAT(lw[k_], lf, u);                                                                              \
-        _MM_EXTRACT_FLOAT(dw[k_], dnf, u);                                                                             \
+        _MM_EXTRACT_FLOAT(ex[k_], xn, u);                                                                              \
+        _MM_EXTRACT_FLOAT(lo[k_], lf, u);                                                                              \
+        _MM_EXTRACT_FLOAT(de[k_], dnf, u);                                                                             \
         eo[k_] = (int8_t)_mm_extract_epi8(exb, u);                                                                     \
         if (h) _mm_storeh_pd(sd + k_, dv);                                                                             \
         else _mm_storel_pd(sd + k_, dv);                                                                               \
