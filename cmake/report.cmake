@@ -6,7 +6,7 @@
 # the source tree's analysis/ directory and the installed package directory
 # (share/aandacht/python) are baked into the binary as defaults; the
 # environment variables AANDACHT_PYTHON and AANDACHT_ANALYSIS override them
-# when it runs (sim/report_cmd.c).
+# when it runs (app/report_cmd.c).
 # ad_find_python(MODULES): sets the cache variable AANDACHT_PYTHON, unless
 # it is set already, to the first of CMake's Python 3, /usr/bin/python3 and
 # python3 on PATH that can import MODULES ("h5py, numpy").
@@ -42,7 +42,7 @@ else()
 endif()
 
 set(AD_REPORT_PKG_DIR ${CMAKE_INSTALL_DATADIR}/aandacht/python)
-target_sources(aandacht PRIVATE ${CMAKE_SOURCE_DIR}/sim/report_cmd.c)
+target_sources(aandacht PRIVATE ${CMAKE_SOURCE_DIR}/app/report_cmd.c)
 target_compile_definitions(aandacht PRIVATE
   AD_REPORT_PYTHON="${AANDACHT_PYTHON}"
   AD_REPORT_ANALYSIS="${CMAKE_SOURCE_DIR}/analysis"

@@ -1,0 +1,3 @@
+/* An output file (output/) that includes a model header: must not compile. */
+#include "world.h"
+int layer_probe(void) { return 0; }
