@@ -7,8 +7,7 @@
 
 #include "config.h"
 #include "employee.h"
-
-static double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
+#include "equations.h"
 
 void brand_init(ad_world *w)
 {
@@ -89,23 +88,10 @@ int brand_begin(ad_world *w, int64_t t)
             double st = ev->stated * pow(0.5, age / ev->stated_half_life);
             if (st > s->stated) { s->stated = st; s->shock_event = e; }
         }
-        s->q_h = clamp(c->q_h + c->q_emp * bc->empowerment, 0, 1);
-        /* routing: by_need fills the robot with transactional contacts first,
-         * so the automated share still averages a */
-        if (bc->routing == AD_ROUTE_BY_NEED) {
-            double ts = s->trans_share;
-            if (s->a <= ts) {
-                s->p_auto_trans = ts > 0 ? s->a / ts : 0;
-                s->p_auto_rel = 0;
-            } else {
-                s->p_auto_trans = 1;
-                s->p_auto_rel = ts < 1 ? (s->a - ts) / (1 - ts) : 0;
-            }
-        } else {
-            s->p_auto_trans = s->p_auto_rel = s->a;
-        }
-        s->U_base = c->beta_F * s->F - c->beta_p * s->price + c->beta_rep * s->rep - c->beta_shock * s->stated;
-        s->R = s->att_rel * (1.0 + c->theta * w->sigma);
+        s->q_h = eq_human_success(c->q_h, c->q_emp, bc->empowerment);
+        eq_routing(bc->routing == AD_ROUTE_BY_NEED, s->a, s->trans_share, &s->p_auto_trans, &s->p_auto_rel);
+        s->U_base = eq_utility_brand(c->beta_F, s->F, c->beta_p, s->price, c->beta_rep, s->rep, c->beta_shock, s->stated);
+        s->R = eq_relational_value(s->att_rel, c->theta, w->sigma);
         pw += s->share * s->price;
     }
     w->mean_price = pw > 0 ? pw : w->br[0].price;
@@ -120,9 +106,8 @@ void brand_mid(ad_world *w)
         for (int k = 0; k < w->acc_n; k++) D += w->acc[k].v[b][AC_HUMAN];
         ad_brand_state *s = &w->br[b];
         s->demand = D;
-        double cap = (double)s->employees * (double)c->capacity;
-        s->dil = D > 0 ? (cap < (double)D ? cap / (double)D : 1.0) : 1.0;
-        s->att_factor = s->dil * (c->att_floor + (1.0 - c->att_floor) * c->brands[b].hr_marketing);
+        s->dil = eq_dilution(s->employees, c->capacity, D);
+        s->att_factor = eq_attention_factor(s->dil, c->att_floor, c->brands[b].hr_marketing);
     }
 }
 
@@ -242,13 +227,11 @@ int brand_end(ad_world *w, int64_t t)
         tips[b] = s->price * (double)v[AC_TIPRATE] / AD_FX;
         if (visits > 0) s->unit_cost = cost[b] / visits;
         /* step 9: word of mouth (detractors weigh more) and ambassadors */
-        if (visits > 0) {
-            double net = ((double)v[AC_PROM] - c->det_weight * (double)v[AC_DET]) / visits;
-            s->rep += c->rep_rate * (clamp(net, -1, 1) - s->rep);
-        }
-        s->rep = clamp(s->rep + c->amb_effect * ratio((double)v[AC_AMB_ENGAGED], act), -1, 1);
+        if (visits > 0)
+            s->rep = eq_reputation_wom(s->rep, c->rep_rate, (double)v[AC_PROM], c->det_weight, (double)v[AC_DET], visits);
+        s->rep = eq_reputation_ambassadors(s->rep, c->amb_effect, ratio((double)v[AC_AMB_ENGAGED], act));
         if (v[AC_REL] > 0)
-            s->att_rel += c->rel_memory * ((double)v[AC_ATT_REL] / AD_FX / (double)v[AC_REL] - s->att_rel);
+            s->att_rel = eq_attention_known(s->att_rel, c->rel_memory, (double)v[AC_ATT_REL] / AD_FX / (double)v[AC_REL]);
         if (visits > 0) s->trans_share = 1.0 - (double)v[AC_REL] / visits;
         att += (double)v[AC_ATT] / AD_FX;
         visits_all += visits;
@@ -257,7 +240,7 @@ int brand_end(ad_world *w, int64_t t)
         F_mean[2] += s->v / w->nb;
     }
     w->sigma = visits_all > 0 ? 1.0 - att / visits_all : 1.0;
-    for (int b = 0; b < w->nb; b++) w->br[b].R = w->br[b].att_rel * (1.0 + c->theta * w->sigma);
+    for (int b = 0; b < w->nb; b++) w->br[b].R = eq_relational_value(w->br[b].att_rel, c->theta, w->sigma);
     /* step 12: observe this week (its prices, headcounts and values) before
      * the updates below set next week's */
     if (t >= 0) observe(w, revenue, cost, tips);

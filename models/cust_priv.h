@@ -15,43 +15,15 @@
 
 #include <math.h>
 #include <string.h>
+#include "equations.h"
 #include "rng.h"
 #include "world.h"
 
-static inline float clamp01f(float x) { return x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x); }
 static inline int hist_bin(double x)
 {
     int k = (int)(x * AD_HIST_BINS);
     return k < 0 ? 0 : (k >= AD_HIST_BINS ? AD_HIST_BINS - 1 : k);
 }
-
-/* c ? a : b through a bit mask (c 0 or 1): no branch, and a loop of them
- * vectorises */
-static inline float select_f(int c, float a, float b)
-{
-    uint32_t ua, ub;
-    const uint32_t mask = 0u - (uint32_t)c;
-    memcpy(&ua, &a, sizeof ua);
-    memcpy(&ub, &b, sizeof ub);
-    ua = (ua & mask) | (ub & ~mask);
-    memcpy(&a, &ua, sizeof a);
-    return a;
-}
-
-static inline double select_d(int c, double a, double b)
-{
-    uint64_t ua, ub;
-    const uint64_t mask = 0u - (uint64_t)c;
-    memcpy(&ua, &a, sizeof ua);
-    memcpy(&ub, &b, sizeof ub);
-    ua = (ua & mask) | (ub & ~mask);
-    memcpy(&a, &ua, sizeof a);
-    return a;
-}
-
-/* a helper of the hand-written AVX2 lanes (contacts.c, serve_avx2.c):
- * inlined into callers compiled for AVX2 */
-#define AD_AVX2_INLINE static inline __attribute__((target("avx2"), always_inline))
 
 /* customers per block of the hot loops: a block's draws and lists live on
  * the stack (about 8 KB) */
@@ -75,14 +47,13 @@ static inline double psw_bound(const ad_world *w)
  * the highest utility; cur its current brand (< 0: none), row its links
  * (NULL: no word of mouth, as before the first week), step and purpose key
  * the occasion noise, asc (or NULL) adds a constant per brand. gb from
- * rng_gumbel_bounds_fill; level from rng_simd() (every level gives the same
- * answer). */
-int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int level, int64_t i, int cur, const net_row *row,
+ * rng_gumbel_bounds_fill. */
+int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, const net_row *row,
                 uint32_t step, uint32_t purpose, const double *asc);
 /* cust_choose with the words drawn already: taste[b] = word b % 4 of
  * rng(seed, i, 0, RNG_TASTE sub b / 4), occ[b] the same of the occasion's
  * (step and purpose) */
-int cust_choose_words(const ad_world *w, const rng_gumbel_bounds *gb, int level, int64_t i, int cur,
+int cust_choose_words(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur,
                       const net_row *row, const uint32_t *taste, const uint32_t *occ, const double *asc);
 
 #endif

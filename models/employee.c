@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "equations.h"
 #include "rng.h"
 
 static int grow(ad_world *w, int64_t need)
@@ -44,8 +45,7 @@ static void hire(ad_world *w, int64_t j, int b)
     w->e_active[j] = 1;
     w->e_amb[j] = (uint8_t)(r.v[2] >> 24);
     w->e_trait[j] = (float)(c->e_trait * z);
-    double e = c->e0 + w->e_trait[j] + c->brands[b].hr_investment * c->dh;
-    w->e_eng[j] = (float)(e < 0 ? 0 : (e > 1 ? 1 : e));
+    w->e_eng[j] = (float)eq_engagement_start(c->e0, w->e_trait[j], c->brands[b].hr_investment, c->dh);
     w->e_warm[j] = 0;
     w->e_load[j] = 0;
 }
@@ -98,7 +98,7 @@ void emp_update(ad_world *w)
     int amb_cut[AD_MAX_BRANDS];
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_state *s = &w->br[b];
-        base[b] = c->e0 + c->brands[b].hr_investment * c->dh - c->iota * (s->a - s->abar);
+        base[b] = eq_engagement_brand(c->e0, c->brands[b].hr_investment, c->dh, c->iota, s->a, s->abar);
         amb_cut[b] = (int)lround(c->brands[b].ambassadors * 256.0);
     }
     const double inv_cap = 1.0 / (double)c->capacity;
@@ -114,10 +114,9 @@ void emp_update(ad_world *w)
             int32_t n = w->e_load[j];
             double W = n > 0 ? (double)w->e_warm[j] / AD_FX / n : 0.0;
             double load = n * inv_cap;
-            double target = base[b] + w->e_trait[j] + c->rho * W - c->omega * (load > 1 ? load - 1 : 0);
+            double target = eq_engagement_target(base[b], w->e_trait[j], c->rho, W, c->omega, load);
             rng4 r = rng_draw((uint64_t)c->seed, (uint64_t)j, step, RNG_EMP_NOISE);
-            double e = w->e_eng[j] + c->kappa * (target - w->e_eng[j]) + noise_w * (rng_u01(r.v[0]) - 0.5);
-            e = e < 0 ? 0 : (e > 1 ? 1 : e);
+            double e = eq_engagement(w->e_eng[j], c->kappa, target, noise_w * (rng_u01(r.v[0]) - 0.5));
             w->e_eng[j] = (float)e;
             w->e_warm[j] = 0;
             w->e_load[j] = 0;

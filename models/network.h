@@ -85,8 +85,8 @@ static inline int64_t net_ring(const ad_net *net, int64_t i, int k)
     return j >= 0 && j < net->n ? j : (j % net->n + net->n) % net->n;
 }
 
-/* The end of indexing a block (net_block_at, and its AVX2 version in
- * serve_avx2.c): customers k .. m one by one from c links on, then the
+/* The end of indexing a block (net_block_at): customers k .. m one by one
+ * from c links on, then the
  * block's total and where its far entries start. */
 static inline void net_block_finish(const ad_net *net, int64_t i0, int k, int m, int c, net_block *bl)
 {

@@ -1,5 +1,5 @@
-/* serve.c: service, satisfaction, loyalty and switching (MODEL.md steps
- * 4-8, cust_serve).
+/* serve.c: service, satisfaction, loyalty and switching (docs/model.md
+ * 7.6-7.10, cust_serve).
  *
  * Each contact of the week is served: by a person of its brand (drawn from
  * the active staff; reads last week's engagement, adds warmth and load to
@@ -11,8 +11,8 @@
  *
  * Speed: blocks of CUST_BLOCK customers, taken by the threads in chunks as
  * they come free: list the contacts, draw for them in one flat loop, serve
- * them (the arithmetic in vector lanes: serve_block_* per instruction set;
- * with AVX2 in hand-written lanes, serve_contacts_avx2), then settle every
+ * them (the equations of equations.h in the compiler's vector lanes:
+ * serve_block_* per instruction set, chosen once per world), then settle every
  * customer of the block; those who reconsider have their words for the
  * choice drawn together. A contact's neighbours on its brand are read from
  * the counts kept week to week (soc_count.h; the week's switchers are
@@ -35,18 +35,13 @@
 /* The links of the block at i0, indexed once for the block in hand and the
  * next (consecutive blocks use the two slots in turn). */
 static inline __attribute__((always_inline)) const net_block *block_links(const ad_net *net, serve_scratch *s,
-                                                                          int64_t i0, int level)
+                                                                          int64_t i0)
 {
     net_block *bl = &s->lb[(i0 / CUST_BLOCK) & 1];
     if (bl->i0 != i0) {
         const int m = (int)(net->n - i0 < CUST_BLOCK ? net->n - i0 : CUST_BLOCK);
-#if RNG_X86
-        if (level == RNG_SIMD_AVX2) net_block_at_avx2(net, i0, m, bl);
-        else
-#endif
-            net_block_at(net, i0, m, bl);
+        net_block_at(net, i0, m, bl);
     }
-    (void)level;
     return bl;
 }
 
@@ -256,7 +251,7 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
                 occ[4 * g + u] = s->occ[g].v[u][r];
             }
         const net_row row = in->deg > 0 ? net_row_of(net, s->links, k) : (net_row){0};
-        const int nb_i = cust_choose_words(w, &in->gb, level, i, b, in->deg > 0 ? &row : NULL, taste, occ, NULL);
+        const int nb_i = cust_choose_words(w, &in->gb, i, b, in->deg > 0 ? &row : NULL, taste, occ, NULL);
         if (nb_i != b) {
             brand_next[i] = (uint8_t)nb_i;
             w->loyalty[i] = 0.5f;
@@ -270,7 +265,7 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
      * rewired neighbours (their masks were asked for at the start of this
      * block) */
     if (in->deg > 0 && s->nn > 0) {
-        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK, level);
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
         for (int q = 0; q < s->nn; q++) {
             const net_row row = net_row_of(net, nl, (int)(s->next[q] - nl->i0));
             net_prefetch(row, w->brand);
@@ -280,11 +275,7 @@ static inline __attribute__((always_inline)) void serve_settle(const serve_in *r
     /* the settling pass: every customer's sums by the brand it ends the
      * week with and the contacts it had */
     const float *restrict loyalty = w->loyalty;
-    int k0 = 0;
-#if RNG_X86
-    if (level == RNG_SIMD_AVX2 && in->fused) k0 = settle_avx2(w, i0, m, s);
-#endif
-    for (int k = k0; k < m; k++) {
+    for (int k = 0; k < m; k++) {
         const int64_t i = i0 + k;
         const int nb_i = brand_next[i];
         const int at = nb_i * SET_N + (code[i] & 7);
@@ -318,28 +309,22 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
 {
     const uint8_t *restrict code = w->code;
     int mc = 0;
-#if RNG_X86
-    if (level == RNG_SIMD_AVX2 && in->fused) mc = serve_list_avx2(in, w, i0, m, s);
-    else
-#endif
-    {
-        for (int k = 0; k < m; k++) { /* flat: vector lanes */
-            s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
-            s->d[k] = w->deficit[i0 + k];
-        }
-        for (int k = 0; k < m; k++) {
-            s->list[mc] = (uint16_t)k;
-            mc += (code[i0 + k] & 7) != AD_C_NONE;
-        }
+    for (int k = 0; k < m; k++) { /* flat: vector lanes */
+        s->recon[k] = (code[i0 + k] & AD_C_SWITCH) != 0;
+        s->d[k] = w->deficit[i0 + k];
+    }
+    for (int k = 0; k < m; k++) {
+        s->list[mc] = (uint16_t)k;
+        mc += (code[i0 + k] & 7) != AD_C_NONE;
     }
     memcpy(w->exper_next + i0, w->exper + i0, (size_t)m); /* no contact: last experience stays */
     const ad_net *net = &w->net;
-    if (in->deg > 0) s->links = block_links(net, s, i0, level);
+    if (in->deg > 0) s->links = block_links(net, s, i0);
     /* the rewired neighbours are anywhere in memory: ask now for the brands
      * of the next block's, all at once (a block of work hides the misses,
      * and they overlap each other) */
     if (in->soc_on && !s->cnt && i0 + m < w->n) {
-        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK, level);
+        const net_block *nl = block_links(net, s, i0 + CUST_BLOCK);
         const int nm = w->n - nl->i0 < CUST_BLOCK ? (int)(w->n - nl->i0) : CUST_BLOCK;
         for (int p = 0; p < nl->first[nm]; p++) __builtin_prefetch(w->brand + nl->far[p]);
     }
@@ -383,17 +368,11 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
             for (int k = 0; k < CUST_BLOCK; k += 64) __builtin_prefetch(s->cnt + j0 + k);
     }
     rng_draw_list(level, in->seed, (uint64_t)i0, s->list, mc, in->step, RNG_SERVICE, &s->r);
-#if RNG_X86
-    if (level == RNG_SIMD_AVX2 && in->fused) {
-        serve_soc(in, w, i0, mc, s);
-        serve_contacts_avx2(in, w, i0, s);
-    } else
-#endif
-        serve_contacts(in, w, i0, mc, s, level);
+    serve_contacts(in, w, i0, mc, s, level);
     serve_settle(in, w, i0, m, s, level);
 }
 
-/* serve_block_body compiled for each vector level (rng_simd): the
+/* serve_block_body compiled for each vector level (w->simd): the
  * compiler vectorises its flat loops for the instructions it may use, and
  * the arithmetic is the same IEEE operations on every level, so all give
  * the same bytes (test_simd) */
@@ -433,19 +412,19 @@ void cust_serve(ad_world *w)
     serve_in in = {
         .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps, .deg = w->deg,
         .soc_on = w->deg > 0 && c->k_soc != 0, .recording = w->recording, .tip_on = c->tip_on,
-        .w_T = c->w_T, .w_X = c->w_X, .w_E = c->w_E, .a_bot = c->a_bot, .w_A = c->w_A, .theta = c->theta, .mu = c->mu,
-        .k_x = c->k_x, .k_soc = c->k_soc, .loyalty_rate = c->loyalty_rate, .beta_x = c->beta_x,
-        .promoter_min = c->promoter_min, .detractor_max = c->detractor_max,
-        .noise_w = c->s_noise * 3.4641016151377544, /* sd s_noise: width sqrt(12) s */
-        .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+        .p = {.w_T = c->w_T, .w_X = c->w_X, .w_E = c->w_E, .w_A = c->w_A, .theta = c->theta,
+              .noise_w = c->s_noise * 3.4641016151377544, /* sd s_noise: width sqrt(12) s */
+              .mu = c->mu, .k_x = c->k_x, .k_soc = c->k_soc, .loyalty_rate = c->loyalty_rate, .beta_x = c->beta_x,
+              .promoter_min = c->promoter_min, .detractor_max = c->detractor_max},
+        .a_bot = c->a_bot, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_state *s = &w->br[b];
-        in.base_S[b] = c->w_F * (s->F - c->w_pv * (s->price - w->mean_price) / w->mean_price);
+        in.base_S[b] = eq_satisfaction_brand(c->w_F, c->w_pv, s->F, s->price, w->mean_price);
         in.attf[b] = s->att_factor;
-        in.wait[b] = c->w_W * (1.0 - s->dil);
+        in.wait[b] = eq_wait(c->w_W, s->dil);
         in.qh[b] = s->q_h;
-        in.loyal_const[b] = c->k_rep * s->rep - c->shock_loyalty * s->stated;
+        in.loyal_const[b] = eq_loyalty_brand(c->k_rep, s->rep, c->shock_loyalty, s->stated);
         in.share[b] = s->share;
         in.stated[b] = s->stated;
         in.any_stated |= s->stated > 0;
@@ -455,20 +434,7 @@ void cust_serve(ad_world *w)
         in.staffless[b] = in.H[b] == 0;
     }
     tip_factors(c, in.tipf);
-    in.simd = rng_simd();
-    in.fused = in.simd == RNG_SIMD_AVX2 && w->nb <= 8 && !in.tip_on; /* serve_contacts_avx2 */
-    /* the active employees' engagement in the order of active: one load
-     * per contact served instead of two in a row */
-    float *act_eng = NULL;
-    if (in.fused) {
-        const int64_t na = w->active_off[w->nb];
-        act_eng = malloc((size_t)(na > 0 ? na : 1) * sizeof *act_eng);
-        if (act_eng)
-            for (int64_t p = 0; p < na; p++) act_eng[p] = w->e_eng[w->active[p]];
-        else
-            in.fused = 0; /* the other path: the same bytes */
-        in.act_eng = act_eng;
-    }
+    in.simd = w->simd;
     rng_gumbel_bounds_fill(&in.gb);
     for (int k = 0; k <= AD_NET_MAX_DEG && k <= in.deg; k++) in.per_deg[k] = (double)k / in.deg;
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
@@ -553,6 +519,5 @@ void cust_serve(ad_world *w)
     }
     free(warm);
     free(load);
-    free(act_eng);
     if (cnt) soc_count_done(w, !sw_lost);
 }

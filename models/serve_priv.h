@@ -1,6 +1,5 @@
-/* serve_priv.h: what serve.c and its AVX2 path (serve_avx2.c) share,
- * private to them: a thread's scratch of the block in hand, and the
- * entry points of the hand-written AVX2 lanes.
+/* serve_priv.h: the service pass's scratch (serve.c), private to it: a
+ * thread's state of the block in hand.
  */
 #ifndef AD_SERVE_PRIV_H
 #define AD_SERVE_PRIV_H
@@ -45,7 +44,6 @@ typedef struct serve_scratch {
     int64_t nsw, sw_cap;            /* how many, room for */
     int sw_lost;                    /* a switcher could not be listed (no memory) */
     net_block lb[2];                /* the last two blocks indexed (i0 -1: none) */
-    int seg[AD_MAX_BRANDS + 1];     /* AVX2 path: brand b's contacts are list[seg[b] .. seg[b + 1]) */
     uint16_t rk[CUST_BLOCK];        /* the block's customers who reconsider, */
     rng_block taste[AD_MAX_BRANDS / 4], occ[AD_MAX_BRANDS / 4]; /* and their words for cust_choose_words */
     int64_t next[CUST_BLOCK];       /* the next block's customers without a contact who reconsider, */
@@ -84,18 +82,5 @@ static inline void reconsider_ahead(const serve_in *restrict in, const ad_world 
     }
 }
 
-#if RNG_X86
-/* serve_avx2.c, each for a processor with AVX2 (rng_simd) and at most 8
- * brands, the same bytes as the plain passes of serve.c: */
-/* net_block_at, 16 customers at a time */
-void net_block_at_avx2(const ad_net *net, int64_t i0, int m, net_block *bl);
-/* who reconsiders without a contact (s->recon), and the block's contacts
- * listed brand by brand (s->list, s->seg); returns their number */
-int serve_list_avx2(const serve_in *restrict in, const ad_world *w, int64_t i0, int m, serve_scratch *restrict s);
-/* steps 4-7 for the contacts listed by serve_list_avx2 (no tips) */
-void serve_contacts_avx2(const serve_in *restrict in, ad_world *w, int64_t i0, serve_scratch *restrict s);
-/* the settling pass's sums for customers 0 .. 4 j of the block; returns 4 j */
-int settle_avx2(const ad_world *w, int64_t i0, int m, serve_scratch *restrict s);
-#endif
 
 #endif

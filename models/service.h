@@ -1,20 +1,22 @@
-/* service.h: the arithmetic of one contact's service (MODEL.md steps 4-7),
- * private to serve.c.
+/* service.h: one contact's service (docs/model.md 7.6, 7.8, 7.9), private
+ * to serve.c.
  *
- * serve_lanes_body computes, for each contact q of a block, who served it
- * (person, robot, nobody left), attention, success, satisfaction, the new
- * attention deficit, expectation and loyalty, the experience told to the
- * neighbours and the contact's counts: from the contact's state gathered
- * into serve_lanes and the brand-level serve_in, with no branch and no
- * call, so the compiler runs it in vector lanes. serve.c compiles it for
- * AVX-512, AVX2 (chosen at run time) and plain; all are the same IEEE
- * arithmetic without contraction, so all give the same bytes (test_simd).
- * serve.c gathers before and stores, sums and hands out after.
+ * serve_lanes_body applies the equations of equations.h to each contact q
+ * of a block: who served it (person, robot, nobody left), attention,
+ * success, satisfaction, the new attention deficit, expectation and
+ * loyalty, the experience told to the neighbours and the contact's counts;
+ * from the contact's state gathered into serve_lanes and the brand-level
+ * serve_in, with no branch and no call, so the compiler runs it in vector
+ * lanes. serve.c compiles it for AVX-512, AVX2 and plain (chosen once per
+ * world); all are the same IEEE arithmetic without contraction, so all give
+ * the same bytes (test_simd). serve.c gathers before and stores, sums and
+ * hands out after.
  */
 #ifndef AD_SERVICE_H
 #define AD_SERVICE_H
 
 #include "cust_priv.h"
+#include "equations.h"
 #include "network.h"
 #include "params.h"
 
@@ -23,18 +25,17 @@ typedef struct serve_in {
     uint64_t seed;
     uint32_t step;
     int deg, soc_on, recording, tip_on;
-    double base_S[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
+    /* the brand parts of the equations: satisfaction, waiting, attention
+     * factor, human success, loyalty's pull; the brand's share */
+    double base_S[AD_MAX_BRANDS], wait[AD_MAX_BRANDS], attf[AD_MAX_BRANDS], qh[AD_MAX_BRANDS];
     double loyal_const[AD_MAX_BRANDS], share[AD_MAX_BRANDS], stated[AD_MAX_BRANDS];
     int any_stated;                     /* some stated[b] > 0 */
     uint32_t avoid_key[AD_MAX_BRANDS];
     int64_t off[AD_MAX_BRANDS], H[AD_MAX_BRANDS]; /* active employees of b: active[off .. off + H) */
     uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
-    int simd;                           /* rng_simd(): which serve_block_* */
-    int fused;                          /* serve.c's hand-written AVX2 lanes serve the contacts, */
-    const float *act_eng;               /* with e_eng[active[p]] at p */
-    double w_T, w_X, w_E, w_A, theta, mu, k_x, k_soc, loyalty_rate, beta_x;
+    int simd;                           /* w->simd: which serve_block_* */
+    eq_contact_params p;                /* the parameters of the contact's equations */
     double a_bot;                       /* attention of an automated contact */
-    double promoter_min, detractor_max, noise_w;
     const double *psw;                  /* w->psw */
     double psw_mult, psw_max;           /* psw_max: see psw_bound */
     double tipf[AD_TIP_N];
@@ -72,34 +73,30 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
                                                                    const rng_block *restrict r,
                                                                    serve_lanes *restrict v, int mc)
 {
+    const eq_contact_params *p = &in->p;
     for (int q = 0; q < mc; q++) {
         const int64_t b = v->b[q]; /* 64 bits, as the tables it indexes: a vector gather */
         const uint32_t cd = v->cd[q];
         const uint32_t rel = (cd & AD_C_REL) != 0, kind = cd & 7;
-        const uint32_t routed = (uint32_t)(kind == AD_C_HUMAN) | (uint32_t)(kind == AD_C_AUTO_ESC);
+        const uint32_t esc = kind == AD_C_AUTO_ESC;
+        const uint32_t routed = (uint32_t)(kind == AD_C_HUMAN) | esc;
         const uint32_t nostaff = routed & (uint32_t)in->staffless[b]; /* nobody left: the contact ends unserved */
         const uint32_t human = routed & (nostaff ^ 1u);
-        /* an automated contact's attention, or the person's */
-        const double att = select_d((int)human, eng[q] * in->attf[b], select_d((int)nostaff, 0.0, in->a_bot));
+        const double att = eq_attention(human, nostaff, eng[q], in->attf[b], in->a_bot);
         const uint32_t succ_h = rng_u01_lanes(r->v[1][q]) < in->qh[b], succ_a = kind == AD_C_AUTO_OK;
         const uint32_t succ = (succ_h & human) | (succ_a & (human ^ 1u));
         const uint32_t frus = (human | succ) ^ 1u;
         const double d = v->d[q];
-        /* an escalated contact failed with the robot first */
-        double S = in->base_S[b] + in->w_T * (double)(int32_t)succ - in->w_X * (double)(int32_t)frus +
-                   select_d((int)human, -in->wait[b], 0.0) - select_d(kind == AD_C_AUTO_ESC, in->w_E, 0.0) +
-                   select_d((int)rel, in->w_A * att * (1.0 + in->theta * d), 0.0) +
-                   in->noise_w * (rng_u01_lanes(r->v[2][q]) - 0.5);
-        S = select_d(S < 0, 0.0, select_d(S > 1, 1.0, S));
-        const double soc = select_d(in->soc_on, in->per_deg[v->soc[q]] - in->share[b], 0.0);
+        const double S = eq_satisfaction(p, in->base_S[b], in->wait[b], succ, frus, human, esc, rel, att, d,
+                                         rng_u01_lanes(r->v[2][q]));
+        const double soc = select_d(in->soc_on, eq_social(in->per_deg[v->soc[q]], in->share[b]), 0.0);
         const double x = v->x[q], l = v->l[q];
-        const double V = S + in->k_x * (S - x) + in->loyal_const[b] + in->k_soc * soc;
-        const float ln = (float)(l + in->loyalty_rate * (V - l));
-        const uint32_t prom = S >= in->promoter_min, det = (S < in->detractor_max) & (prom ^ 1u);
-        v->dn[q] = select_d((int)rel, (1.0 - in->mu) * d + in->mu * (1.0 - att), d);
-        v->xn[q] = (float)(x + in->beta_x * (S - x));
+        const double V = eq_loyalty_pull(p, S, x, in->loyal_const[b], soc);
+        const uint32_t prom = eq_promoter(p, S), det = eq_detractor(p, S);
+        v->dn[q] = eq_deficit(p, rel, d, att);
+        v->xn[q] = eq_expectation(p, x, S);
         v->ex[q] = (int32_t)prom - (int32_t)det;
-        v->lf[q] = select_f(ln < 0.0f, 0.0f, select_f(ln > 1.0f, 1.0f, ln));
+        v->lf[q] = eq_loyalty(p, l, V);
         v->S[q] = S;
         v->att[q] = att;
         v->flags[q] = succ | (uint32_t)(rng_u01_lanes(r->v[3][q]) < in->psw_max) << 1;

@@ -15,7 +15,9 @@
 #include "brand.h"
 #include "customer.h"
 #include "employee.h"
+#include "equations.h"
 #include "network.h"
+#include "rng.h"
 #include "soc_count.h"
 
 const char *ad_version(void)
@@ -80,6 +82,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     w->deg = (int)cfg->degree;
     w->week = -1;
     w->threads = omp_get_max_threads(); /* fixed per world: parallel regions ask for exactly this many */
+    w->simd = rng_simd(); /* chosen once: every loop of this world runs at this level */
     size_t n = (size_t)w->n;
     w->brand = malloc(n);
     w->brand_next = malloc(n);
@@ -101,7 +104,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
 
     for (int k = 0; k <= AD_PSW_N + 1; k++) {
         double l = (double)k / AD_PSW_N;
-        w->psw[k] = cfg->nu / (1.0 + exp(-(cfg->l_crit - l) / cfg->switch_s));
+        w->psw[k] = eq_reconsider(cfg->nu, cfg->l_crit, cfg->switch_s, l);
     }
     cust_init(w);
     if (net_build(&w->net, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed)) goto nomem;

@@ -86,6 +86,7 @@ typedef struct ad_brand_state {
 struct ad_world {
     ad_config cfg;              /* own copy; interventions write brand fields */
     int threads;                /* threads of every parallel region (>= 1) */
+    int simd;                   /* vector level of the block loops (rng_simd at creation) */
     int64_t n;                  /* customers */
     int nb;                     /* brands */
     int deg;                    /* neighbours per customer */
