@@ -140,7 +140,7 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
  * flags branch. */
 static inline __attribute__((always_inline)) void contacts_block_body(const contacts_in *restrict in, ad_world *w,
                                                                       int64_t i0, int m, const uint16_t *seq,
-                                                                      int64_t (*count)[32], int level)
+                                                                      int64_t (*count)[AD_MAX_BRANDS][32], int level)
 {
     const uint8_t *restrict brand = w->brand + i0;
     float *restrict loyalty = w->loyalty + i0;
@@ -153,7 +153,7 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
     for (int k = 0; k < m; k++) {
         const int b = brand[k];
         if (check[k]) decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
-        count[b][code[k]]++;
+        count[k & 3][b][code[k]]++; /* four tables in turn: neighbours often add to the same entry */
     }
 }
 
@@ -162,27 +162,27 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
  * level has; the same IEEE operations on every level, so the same bytes */
 #if RNG_X86
 static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void contacts_block_avx512(
-    const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq, int64_t (*count)[32])
+    const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq, int64_t (*count)[AD_MAX_BRANDS][32])
 {
     contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX512);
 }
 
 static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_in *restrict in, ad_world *w,
                                                                 int64_t i0, int m, const uint16_t *seq,
-                                                                int64_t (*count)[32])
+                                                                int64_t (*count)[AD_MAX_BRANDS][32])
 {
     contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX2);
 }
 #endif
 
 static void contacts_block_plain(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
-                                 int64_t (*count)[32])
+                                 int64_t (*count)[AD_MAX_BRANDS][32])
 {
     contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_PLAIN);
 }
 
 static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
-                           int64_t (*count)[32])
+                           int64_t (*count)[AD_MAX_BRANDS][32])
 {
 #if RNG_X86
     if (in->simd == RNG_SIMD_AVX512) contacts_block_avx512(in, w, i0, m, seq, count);
@@ -211,7 +211,7 @@ void cust_contacts(ad_world *w)
 
     #pragma omp parallel num_threads(w->threads)
     {
-        int64_t count[AD_MAX_BRANDS][32];
+        int64_t count[4][AD_MAX_BRANDS][32];
         memset(count, 0, sizeof count);
         uint16_t seq[CUST_BLOCK];
         for (int k = 0; k < CUST_BLOCK; k++) seq[k] = (uint16_t)k;
@@ -224,7 +224,7 @@ void cust_contacts(ad_world *w)
         int64_t(*acc)[AC_N] = w->acc[omp_get_thread_num()].v;
         for (int b = 0; b < w->nb; b++)
             for (int cd = 0; cd < 32; cd++) {
-                int64_t x = count[b][cd];
+                int64_t x = count[0][b][cd] + count[1][b][cd] + count[2][b][cd] + count[3][b][cd];
                 int kind = cd & 7;
                 if (kind == AD_C_NONE || x == 0) continue;
                 acc[b][AC_VISITS] += x;

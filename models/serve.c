@@ -168,9 +168,9 @@ static inline __attribute__((always_inline)) void serve_contacts(const serve_in 
     serve_gather(in, w, i0, mc, s);
     /* who serves each contact routed to a person, and how engaged: one
      * flat loop of independent loads with no branch (a contact not served
-     * by a person reads active[0], unused; AVX2 has no conversion of doubles
-     * to 64-bit integers, so only AVX-512 runs it in vector lanes), then the
-     * list of those served by a person */
+     * by a person reads active[0], unused; the draw's place among the H
+     * employees converts to 32 bits, H < 2^31, which AVX2 has in vector
+     * lanes too), then the list of those served by a person */
     serve_lanes *restrict v = &s->v;
     int nh = 0;
     if (in->off[w->nb - 1] + in->H[w->nb - 1] == 0) { /* nobody */
@@ -184,7 +184,7 @@ static inline __attribute__((always_inline)) void serve_contacts(const serve_in 
             const uint32_t kind = v->cd[q] & 7;
             const int64_t H = in->H[b];
             const uint32_t human = ((kind == AD_C_HUMAN) | (kind == AD_C_AUTO_ESC)) & (H > 0);
-            const int64_t pos = in->off[b] + (int64_t)(rng_u01_lanes(s->r.v[0][q]) * (double)H);
+            const int64_t pos = in->off[b] + (int32_t)(rng_u01_lanes(s->r.v[0][q]) * (double)H);
             const int32_t j = active[pos & (0 - (int64_t)human)]; /* a mask, not a branch the compiler might take */
             s->emp[q] = j;
             s->eng[q] = e_eng[j];
