@@ -43,9 +43,7 @@ test-python: build build-mpi
 	 if [ -z "$$py" ]; then echo "no Python with h5py, numpy and pytest found" >&2; exit 1; fi; \
 	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
 	 AANDACHT_MPI_BINARY=$(CURDIR)/$(MPI_BUILD)/aandacht \
-	 $$py -m pytest -q -p no:cacheprovider tests/python && \
-	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
-	 $$py -m pytest -q -p no:cacheprovider analysis/tests
+	 $$py -m pytest -q -p no:cacheprovider tests/python analysis/tests
 
 test-long: build
 	@cd $(BUILD) && AANDACHT_LONG=1 ctest -L c --output-on-failure -j 1
@@ -54,7 +52,7 @@ bench: build
 	$(BUILD)/bench/bench_engine 1000000 52 3
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
 	 $${py:-python3} bench/bench_sweep.py $(BUILD)/aandacht 3 && \
-	 $${py:-python3} bench/numpy_reference.py 1000000 10 3
+	 $${py:-python3} bench/numpy_reference.py --binary $(BUILD)/aandacht 1000000 10 3
 
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DAANDACHT_ASAN=ON"
@@ -64,6 +62,7 @@ tsan:
 
 docs: build
 	$(BUILD)/aandacht params --markdown > docs/parameters.md
+	python3 tools/model_defaults.py --binary $(BUILD)/aandacht docs/model.md
 
 install: build
 	cmake --install $(BUILD)

@@ -10,6 +10,14 @@
  * runs them all into one file (sweep_run.h), or one shard of them, and
  * merge joins the shard files (h5sweep_merge.h); report hands over to the
  * Python analysis package (report_cmd.h).
+ *
+ * Repeated options (--set, --seed, --weeks, the shard files of merge) go to
+ * lists sized by the number of arguments, so any number of them is taken;
+ * option values are used whole, never cut to a buffer. Where a layer below
+ * keeps a value in a fixed buffer, the value is refused here with exit
+ * status 2 and a message giving the bound: a scenario file's path (at most
+ * sizeof ad_config.source - 1 bytes, 511), the -o of run and merge
+ * (OUT_PATH_MAX) and that of sweep (SWEEP_OUT_MAX).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -26,6 +34,18 @@
 #include "report_cmd.h"
 #include "sweep.h"
 #include "sweep_run.h"
+
+/* Longest -o of run and merge: the output layer keeps OUT.partial in
+ * H5OUT_PATH_MAX (4096) bytes. */
+#define OUT_PATH_MAX (4096 - sizeof ".partial")
+
+/* Longest -o of sweep: sweep_run.c builds the output file's name, shard
+ * part and .partial included, in buffers of 1024 bytes and more. */
+#define SWEEP_OUT_MAX 1023
+
+/* Longest scenario file path: the loader keeps it in ad_config.source (for
+ * messages, @include and the output's scenario_file attribute). */
+#define SCENARIO_PATH_MAX (sizeof(((ad_config *)0)->source) - 1)
 
 static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig) { (void)sig; stop_requested = 1; }
@@ -123,9 +143,12 @@ static const char *CHECK_USAGE =
     "Exit status 0 when valid, 2 when not.\n";
 
 static const char *PARAMS_USAGE =
-    "usage: aandacht params [--markdown]\n"
+    "usage: aandacht params [--markdown | --json]\n"
     "\n"
-    "Lists every parameter with its type, default, range, unit and meaning.\n";
+    "Lists every parameter with its type, default, range, unit and meaning.\n"
+    "  --markdown   as docs/parameters.md\n"
+    "  --json       as one JSON object: {\"parameters\": [{\"key\", \"per_brand\",\n"
+    "               \"type\", \"default\", \"min\", \"max\", \"unit\", \"doc\", ...}, ...]}\n";
 
 static int fail(const ad_error *err)
 {
@@ -143,41 +166,73 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
     return 2;
 }
 
+static int out_of_memory(void)
+{
+    fprintf(stderr, "aandacht: out of memory reading the command line\n");
+    return 1;
+}
+
+/* A value longer than a layer below can keep: one line, exit status 2. */
+static int too_long(const char *what, size_t len, size_t max)
+{
+    fprintf(stderr, "aandacht: %s is %zu bytes long: at most %zu bytes are allowed\n", what, len, max);
+    return 2;
+}
+
 typedef struct run_opts {
     const char *file, *out;
-    const char *sets[256];
+    const char **sets;          /* --set, --seed and --weeks in the order given (argc entries) */
     int n_sets;
-    char owned[2][64];
+    char **owned;               /* the "scenario.seed=N" texts made for --seed and --weeks */
+    int n_owned;
     int threads, force, quiet;
     int has_point;              /* --sweep-point given */
     long long point;            /* its K */
 } run_opts;
 
-/* parses options shared by run and check; returns 0, or an exit status */
+static void run_opts_free(run_opts *o)
+{
+    for (int k = 0; k < o->n_owned; k++) free(o->owned[k]);
+    free(o->owned);
+    free((void *)o->sets);
+    o->owned = NULL;
+    o->sets = NULL;
+    o->n_owned = o->n_sets = 0;
+}
+
+/* parses options shared by run and check; returns 0, -1 after --help, or an
+ * exit status; the caller frees o with run_opts_free in every case */
 static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char *usage)
 {
     memset(o, 0, sizeof *o);
+    /* each --set, --seed or --weeks takes an argument: never more than argc */
+    o->sets = calloc((size_t)argc, sizeof *o->sets);
+    o->owned = calloc((size_t)argc, sizeof *o->owned);
+    if (!o->sets || !o->owned) return out_of_memory();
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(usage, stdout); return -1; }
         if (!strcmp(a, "--set")) {
             if (!val) return usage_error(usage, "%s needs KEY=VALUE", a);
-            if (o->n_sets >= 250) return usage_error(usage, "too many %s options", a);
             o->sets[o->n_sets++] = val;
             i++;
         } else if (!strncmp(a, "--set=", 6)) {
-            if (o->n_sets >= 250) return usage_error(usage, "too many %s options", "--set");
             o->sets[o->n_sets++] = a + 6;
         } else if (is_run && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
             if (!val) return usage_error(usage, "%s needs a file name", a);
+            if (strlen(val) > OUT_PATH_MAX) return too_long("the output path (-o)", strlen(val), OUT_PATH_MAX);
             o->out = val;
             i++;
         } else if (is_run && (!strcmp(a, "--seed") || !strcmp(a, "--weeks"))) {
             if (!val) return usage_error(usage, "%s needs a whole number", a);
-            int k = !strcmp(a, "--seed") ? 0 : 1;
-            snprintf(o->owned[k], sizeof o->owned[k], "%s=%s", k ? "scenario.weeks" : "scenario.seed", val);
-            o->sets[o->n_sets++] = o->owned[k];
+            const char *key = !strcmp(a, "--seed") ? "scenario.seed" : "scenario.weeks";
+            size_t n = strlen(key) + 1 + strlen(val) + 1;
+            char *set = malloc(n);
+            if (!set) return out_of_memory();
+            snprintf(set, n, "%s=%s", key, val);
+            o->owned[o->n_owned++] = set;
+            o->sets[o->n_sets++] = set;
             i++;
         } else if (is_run && !strcmp(a, "--threads")) {
             char *end;
@@ -209,6 +264,8 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
         }
     }
     if (!o->file) return usage_error(usage, "%s", "no scenario file given");
+    if (strlen(o->file) > SCENARIO_PATH_MAX)
+        return too_long("the scenario file's path", strlen(o->file), SCENARIO_PATH_MAX);
     return 0;
 }
 
@@ -246,11 +303,9 @@ static void print_summary(const ad_config *cfg, const ad_obs *first, const ad_ob
            first->market[AD_M_jobs], last->market[AD_M_jobs]);
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_scenario(const run_opts o)
 {
-    run_opts o;
-    int rc = parse_opts(argc, argv, &o, 1, RUN_USAGE);
-    if (rc) return rc < 0 ? 0 : rc;
+    int rc;
     ad_error err;
     ad_error_clear(&err);
     static ad_config cfg;
@@ -261,10 +316,12 @@ static int cmd_run(int argc, char **argv)
     sweep_free(&sw);
     if (rc) return fail(&err);
 
-    char outpath[1024];
-    if (o.out) snprintf(outpath, sizeof outpath, "%s", o.out);
-    else if (o.has_point) snprintf(outpath, sizeof outpath, "out/%s_run%lld.h5", cfg.name, o.point);
-    else snprintf(outpath, sizeof outpath, "out/%s.h5", cfg.name);
+    /* -o as given (at most OUT_PATH_MAX bytes); the default holds the
+     * scenario name, which fits cfg.name */
+    char defpath[sizeof cfg.name + 48];
+    if (o.has_point) snprintf(defpath, sizeof defpath, "out/%s_run%lld.h5", cfg.name, o.point);
+    else snprintf(defpath, sizeof defpath, "out/%s.h5", cfg.name);
+    const char *outpath = o.out ? o.out : defpath;
 
     char *resolved = cfg_format_resolved(&cfg, 0);
     if (!resolved) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
@@ -354,6 +411,15 @@ done:
     return 0;
 }
 
+static int cmd_run(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_opts(argc, argv, &o, 1, RUN_USAGE);
+    if (!rc) rc = run_scenario(o);
+    run_opts_free(&o);
+    return rc < 0 ? 0 : rc;
+}
+
 static int whole(const char *val, long lo, long hi, int *out)
 {
     char *end;
@@ -364,33 +430,33 @@ static int whole(const char *val, long lo, long hi, int *out)
     return 0;
 }
 
-static int cmd_sweep(int argc, char **argv)
+/* parses the options of sweep into o (o->sets has argc entries); returns 0,
+ * -1 after --help, or an exit status */
+static int parse_sweep(int argc, char **argv, sweep_run_opts *o, const char **sets)
 {
-    static const char *sets[256];
-    sweep_run_opts o = {.sets = sets, .jobs = 1};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(SWEEP_USAGE, stdout); return 0; }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(SWEEP_USAGE, stdout); return -1; }
         if (!strcmp(a, "--set") || !strncmp(a, "--set=", 6)) {
             const char *v = a[5] == '=' ? a + 6 : val;
             if (!v) return usage_error(SWEEP_USAGE, "%s needs KEY=VALUE", a);
-            if (o.n_sets >= 250) return usage_error(SWEEP_USAGE, "too many %s options", "--set");
-            sets[o.n_sets++] = v;
+            sets[o->n_sets++] = v;
             i += a[5] != '=';
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (!val) return usage_error(SWEEP_USAGE, "%s needs a file name", a);
-            o.out = val;
+            if (strlen(val) > SWEEP_OUT_MAX) return too_long("the output path (-o)", strlen(val), SWEEP_OUT_MAX);
+            o->out = val;
             i++;
         } else if (!strcmp(a, "--jobs") || !strcmp(a, "--threads")) {
-            if (whole(val, 1, 1024, !strcmp(a, "--jobs") ? &o.jobs : &o.threads))
+            if (whole(val, 1, 1024, !strcmp(a, "--jobs") ? &o->jobs : &o->threads))
                 return usage_error(SWEEP_USAGE, "%s needs a whole number from 1 to 1024", a);
             i++;
         } else if (!strcmp(a, "--force")) {
-            o.force = 1;
+            o->force = 1;
         } else if (!strcmp(a, "--quiet")) {
-            o.quiet = 1;
+            o->quiet = 1;
         } else if (!strcmp(a, "--resume")) {
-            o.resume = 1;
+            o->resume = 1;
         } else if (!strcmp(a, "--shard")) {
             char *end = NULL;
             long si = -1, sn = -1;
@@ -404,28 +470,43 @@ static int cmd_sweep(int argc, char **argv)
             if (errno || si < 0 || sn < 1 || si >= sn || sn > 1000000)
                 return usage_error(SWEEP_USAGE, "--shard needs I/N with 0 <= I < N (e.g. --shard 0/4), not '%s'",
                                    val ? val : "");
-            o.shard_index = (int)si;
-            o.shard_count = (int)sn;
+            o->shard_index = (int)si;
+            o->shard_count = (int)sn;
             i++;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(SWEEP_USAGE, "unknown option '%s'", a);
-        } else if (!o.file) {
-            o.file = a;
+        } else if (!o->file) {
+            o->file = a;
         } else {
             return usage_error(SWEEP_USAGE, "unexpected argument '%s'", a);
         }
     }
-    if (!o.file) return usage_error(SWEEP_USAGE, "%s", "no scenario file given");
-    ad_error err;
-    int rc = sweep_run_all(&o, &err);
-    /* under MPI only one rank reports an error; the others return its status */
-    if (rc) return err.msg[0] ? fail(&err) : ad_exit_status(rc);
+    if (!o->file) return usage_error(SWEEP_USAGE, "%s", "no scenario file given");
+    if (strlen(o->file) > SCENARIO_PATH_MAX)
+        return too_long("the scenario file's path", strlen(o->file), SCENARIO_PATH_MAX);
     return 0;
 }
 
-static int cmd_merge(int argc, char **argv)
+static int cmd_sweep(int argc, char **argv)
 {
-    static const char *shards[4096];
+    /* each --set takes an argument: never more than argc */
+    const char **sets = calloc((size_t)argc, sizeof *sets);
+    if (!sets) return out_of_memory();
+    sweep_run_opts o = {.sets = sets, .jobs = 1};
+    int rc = parse_sweep(argc, argv, &o, sets);
+    if (!rc) {
+        ad_error err;
+        rc = sweep_run_all(&o, &err);
+        /* under MPI only one rank reports an error; the others return its status */
+        if (rc) rc = err.msg[0] ? fail(&err) : ad_exit_status(rc);
+    }
+    free((void *)sets);
+    return rc < 0 ? 0 : rc;
+}
+
+/* merges the shard files named in argv; shards has argc entries */
+static int merge_shards(int argc, char **argv, const char **shards)
+{
     int n = 0, force = 0, quiet = 0;
     const char *out = NULL;
     for (int i = 2; i < argc; i++) {
@@ -434,43 +515,61 @@ static int cmd_merge(int argc, char **argv)
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (i + 1 >= argc) return usage_error(MERGE_USAGE, "%s needs a file name", a);
             out = argv[++i];
+            if (strlen(out) > OUT_PATH_MAX) return too_long("the output path (-o)", strlen(out), OUT_PATH_MAX);
         } else if (!strcmp(a, "--force")) {
             force = 1;
         } else if (!strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error(MERGE_USAGE, "unknown option '%s'", a);
-        } else if (n >= 4096) {
-            return usage_error(MERGE_USAGE, "%s", "more than 4096 shard files");
         } else {
             shards[n++] = a;
         }
     }
     if (!n) return usage_error(MERGE_USAGE, "%s", "no shard files given");
-    char derived[4096];
+    char *derived = NULL;
     if (!out) {
-        if (h5sweep_merge_name(shards[0], derived, sizeof derived))
+        /* the merged name is the first shard's without .shard<I>of<N>: shorter */
+        size_t cap = strlen(shards[0]) + 1;
+        if (!(derived = malloc(cap))) return out_of_memory();
+        if (h5sweep_merge_name(shards[0], derived, cap)) {
+            free(derived);
             return usage_error(MERGE_USAGE, "'%s' is not named NAME.shard<I>of<N>.h5: give the output with -o",
                                shards[0]);
+        }
         out = derived;
+        size_t len = strlen(derived);
+        if (len > OUT_PATH_MAX) {
+            free(derived);
+            return too_long("the merged file's path (the first shard's without .shard<I>of<N>)", len, OUT_PATH_MAX);
+        }
     }
     ad_error err;
     h5sweep_merged res;
-    if (h5sweep_merge(shards, n, out, force, &res, &err)) return fail(&err);
-    if (!quiet)
+    int rc = h5sweep_merge(shards, n, out, force, &res, &err) ? fail(&err) : 0;
+    if (!rc && !quiet)
         printf("merged %d shard%s: %lld runs (%lld ok, %lld failed) -> %s\n", res.shards, res.shards == 1 ? "" : "s",
                (long long)res.runs, (long long)res.ok, (long long)res.failed, out);
-    if (res.failed)
+    if (!rc && res.failed)
         fprintf(stderr, "aandacht: %lld runs failed in their shards (status -1; their message variable says why)\n",
                 (long long)res.failed);
-    return 0;
+    free(derived);
+    return rc;
 }
 
-static int cmd_check(int argc, char **argv)
+static int cmd_merge(int argc, char **argv)
 {
-    run_opts o;
-    int rc = parse_opts(argc, argv, &o, 0, CHECK_USAGE);
-    if (rc) return rc < 0 ? 0 : rc;
+    /* every shard file is an argument: never more than argc */
+    const char **shards = calloc((size_t)argc, sizeof *shards);
+    if (!shards) return out_of_memory();
+    int rc = merge_shards(argc, argv, shards);
+    free((void *)shards);
+    return rc;
+}
+
+static int check_scenario(const run_opts o)
+{
+    int rc;
     ad_error err;
     static ad_config cfg;
     static sweep sw;
@@ -496,15 +595,25 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
+static int cmd_check(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_opts(argc, argv, &o, 0, CHECK_USAGE);
+    if (!rc) rc = check_scenario(o);
+    run_opts_free(&o);
+    return rc < 0 ? 0 : rc;
+}
+
 static int cmd_params(int argc, char **argv)
 {
     const char *fmt = "text";
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PARAMS_USAGE, stdout); return 0; }
         if (!strcmp(argv[i], "--markdown")) fmt = "markdown";
+        else if (!strcmp(argv[i], "--json")) fmt = "json";
         else return usage_error(PARAMS_USAGE, "unknown option '%s'", argv[i]);
     }
-    char *text = cfg_format_params(fmt);
+    char *text = !strcmp(fmt, "json") ? ad_params_format_json() : cfg_format_params(fmt);
     if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
     fputs(text, stdout);
     free(text);

@@ -2,7 +2,7 @@
 """numpy_reference.py: the model's weekly customer step as plain vectorised
 numpy, to measure the engine against on the same machine.
 
-    numpy_reference.py [CUSTOMERS] [WEEKS] [REPEATS]
+    numpy_reference.py [--binary AANDACHT] [CUSTOMERS] [WEEKS] [REPEATS]
 
 The issue that set the engine's speed aim compares it with "a plain
 vectorised numpy version of this model" (about 9 million customer-weeks per
@@ -36,28 +36,111 @@ automation 0.1, 0.3, 0.5 and 0.7, the engine's default parameters.
 It prints its rate, its contacts and reconsiderations per customer-week (to
 set beside the engine's) and its peak memory per customer. Rates, not
 assertions: the machine is shared and noisy.
+
+The parameters are the engine's defaults, read from its parameter table
+(`aandacht params --json`, generated from sim/param_table.def) when first
+used, so they cannot drift from the engine's: the binary is --binary's, else
+$AANDACHT_BINARY, else ./build/aandacht, else build/aandacht of the source
+tree this file is in.
 """
 
+import argparse
+import json
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
-# the engine's defaults (aandacht params)
-P = dict(
-    need_median=0.45, need_spread=1.2, openness_median=0.5, openness_spread=1.0,
-    contact_rate=0.6, contact_spread=0.5, degree=8, rewire=0.1,
-    k_v=0.6, mu=0.1, beta_x=0.1, loyalty_rate=0.15, forget=0.01, k_x=1.0, k_rep=0.2, k_soc=0.3,
-    nu=0.04, l_crit=0.60, switch_s=0.06, promoter_min=0.72, detractor_max=0.45,
-    q_at=0.95, q_ar=0.55, a_bot=0.0, capacity=60, kappa=0.05, e0=0.45, rho=0.25, iota=1.0,
-    omega=0.5, e_noise=0.02, q_h=0.90,
-    w_F=0.6, w_T=0.25, w_A=0.3, theta=1.0, w_X=0.3, w_E=0.1, w_W=0.25, s_noise=0.1,
-    beta_F=3.0, beta_p=0.06, beta_R=2.5, beta_rep=1.0, beta_soc=1.0, beta_stay=0.5,
-    sigma_taste=1.0, sigma_occ=1.0, rep_rate=0.05, det_weight=2.0, rel_memory=0.1,
-    staff_per_1000=7.0,
+# the names used here -> the keys of the engine's parameter table
+KEYS = dict(
+    need_median="population.need_median", need_spread="population.need_spread",
+    openness_median="population.openness_median", openness_spread="population.openness_spread",
+    contact_rate="population.contact_rate", contact_spread="population.contact_spread",
+    degree="network.degree", rewire="network.rewire",
+    k_v="customer.loyalty_visits", mu="customer.deficit_rate", beta_x="customer.expectation_rate",
+    loyalty_rate="customer.loyalty_rate", forget="customer.loyalty_forget", k_x="customer.k_disconfirm",
+    k_rep="customer.k_reputation", k_soc="customer.k_social",
+    nu="customer.switch_rate", l_crit="customer.switch_threshold", switch_s="customer.switch_softness",
+    promoter_min="customer.promoter_min", detractor_max="customer.detractor_max",
+    q_at="channel.success_transactional", q_ar="channel.success_relational", a_bot="channel.attention",
+    capacity="employee.capacity", kappa="employee.rate", e0="employee.base", e_trait="employee.trait_spread",
+    rho="employee.reciprocity", iota="employee.threat", omega="employee.overload", e_noise="employee.noise",
+    q_h="employee.success_human", att_floor="employee.attention_floor", engaged_min="employee.engaged_min",
+    w_F="satisfaction.w_functional", w_T="satisfaction.w_success", w_A="satisfaction.w_attention",
+    theta="satisfaction.theta", w_X="satisfaction.w_frustration", w_E="satisfaction.w_escalation",
+    w_W="satisfaction.w_wait", s_noise="satisfaction.noise",
+    beta_F="choice.beta_functional", beta_p="choice.beta_price", beta_R="choice.beta_relational",
+    beta_rep="choice.beta_reputation", beta_soc="choice.beta_social", beta_stay="choice.beta_stay",
+    sigma_taste="choice.taste_scale", sigma_occ="choice.occasion_scale",
+    rep_rate="market.reputation_rate", det_weight="market.detractor_weight",
+    rel_memory="market.relational_memory",
+    staff_per_1000="staff_per_1000",  # a brand key: the default of every brand
 )
+
+
+def find_binary(given=None):
+    """The aandacht binary: given, else $AANDACHT_BINARY, else ./build/aandacht,
+    else build/aandacht of this file's source tree."""
+    if given:
+        candidates = [Path(given)]
+    elif os.environ.get("AANDACHT_BINARY"):
+        candidates = [Path(os.environ["AANDACHT_BINARY"])]
+    else:
+        candidates = [Path("build") / "aandacht", Path(__file__).resolve().parents[1] / "build" / "aandacht"]
+    for c in candidates:
+        if c.is_file() and os.access(c, os.X_OK):
+            return c
+    raise RuntimeError(f"no aandacht binary at {' or '.join(map(str, candidates))}: build it (make build), "
+                       f"or give it with --binary PATH or AANDACHT_BINARY")
+
+
+def read_defaults(binary):
+    """{name: default} for the names of KEYS, from `BINARY params --json`."""
+    r = subprocess.run([str(binary), "params", "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{binary} params --json failed (exit {r.returncode}): {r.stderr.strip()}")
+    table = {e["key"]: e["default"] for e in json.loads(r.stdout)["parameters"]}
+    missing = sorted(k for k in KEYS.values() if k not in table)
+    if missing:
+        raise RuntimeError(f"{binary} params --json has no {', '.join(missing)}")
+    return {name: table[key] for name, key in KEYS.items()}
+
+
+class Defaults(Mapping):
+    """The engine's defaults under the names of KEYS, read on first use from
+    the binary of use(), or the one find_binary finds."""
+
+    def __init__(self):
+        self._binary = None
+        self._values = None
+
+    def use(self, binary):
+        self._binary = binary
+        self._values = None
+
+    def load(self):
+        """The values (read now if not yet); RuntimeError when there is no binary."""
+        if self._values is None:
+            self._values = read_defaults(find_binary(self._binary))
+        return self._values
+
+    def __getitem__(self, name):
+        return self.load()[name]
+
+    def __iter__(self):
+        return iter(self.load())
+
+    def __len__(self):
+        return len(self.load())
+
+
+P = Defaults()
 
 
 def logistic(x):
@@ -98,7 +181,7 @@ class Market:
         per = np.maximum(1, np.round(n / nb * p["staff_per_1000"] / 1000 * (1 - self.auto) / (1 - self.auto[0]))).astype(np.int64)
         self.emp_off = np.r_[0, np.cumsum(per)]
         self.e_brand = np.repeat(np.arange(nb), per)
-        self.eng = np.clip(0.45 + 0.15 * rng.standard_normal(self.emp_off[-1]), 0, 1)
+        self.eng = np.clip(p["e0"] + p["e_trait"] * rng.standard_normal(self.emp_off[-1]), 0, 1)
         self.H = per
         self.stats = dict(contacts=0, recon=0, weeks=0)
 
@@ -123,7 +206,8 @@ class Market:
         dil = np.minimum(1.0, self.H * p["capacity"] / np.maximum(demand, 1))
         # 4. service: a random active employee of the brand
         emp = self.emp_off[bc] + (rng.random(c.size) * self.H[bc]).astype(np.int64)
-        att = np.where(human, self.eng[emp] * dil[bc] * (0.6 + 0.4 * self.g[bc]), p["a_bot"])
+        att = np.where(human, self.eng[emp] * dil[bc] * (p["att_floor"] + (1 - p["att_floor"]) * self.g[bc]),
+                       p["a_bot"])
         succ = np.where(human, rng.random(c.size) < p["q_h"], ok)
         frus = ~human & ~ok
         # 6. satisfaction
@@ -175,7 +259,7 @@ class Market:
             frus=np.bincount(bc, frus, nb), att=np.bincount(bc, att, nb), att_rel=np.bincount(bc, att * rel, nb),
             rel=np.bincount(bc, rel, nb), sat=np.bincount(bc, S, nb), prom=np.bincount(bc, prom, nb),
             det=np.bincount(bc, det, nb),
-            engaged=np.bincount(self.e_brand, self.eng >= 0.65, nb),
+            engaged=np.bincount(self.e_brand, self.eng >= p["engaged_min"], nb),
         )
         v = np.maximum(sums["visits"], 1)
         self.rep += p["rep_rate"] * ((sums["prom"] - p["det_weight"] * sums["det"]) / v - self.rep)
@@ -188,9 +272,20 @@ class Market:
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    weeks = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    ap = argparse.ArgumentParser(description="The model's customer step as plain numpy, timed.")
+    ap.add_argument("--binary", help="the aandacht binary whose defaults to use (default: $AANDACHT_BINARY, "
+                    "else ./build/aandacht)")
+    ap.add_argument("customers", nargs="?", type=int, default=1_000_000)
+    ap.add_argument("weeks", nargs="?", type=int, default=10)
+    ap.add_argument("repeats", nargs="?", type=int, default=3)
+    a = ap.parse_args()
+    n, weeks, repeats = a.customers, a.weeks, a.repeats
+    P.use(a.binary)
+    try:
+        P.load()
+    except RuntimeError as e:
+        print(f"numpy_reference: {e}", file=sys.stderr)
+        sys.exit(2)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     rates = []
     m = None

@@ -1,11 +1,13 @@
-/* params.c: the parameter table built from param_table.def, defaults and
- * look-ups. Owns nothing at run time: the table is static data. Every entry's
- * field is checked at compile time to exist with the size its type needs, so
- * the table and ad_config cannot drift apart silently.
+/* params.c: the parameter table built from param_table.def, defaults,
+ * look-ups, and the table as JSON. Owns nothing at run time: the table is
+ * static data. Every entry's field is checked at compile time to exist with
+ * the size its type needs, so the table and ad_config cannot drift apart
+ * silently.
  */
 #include "params.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,4 +184,113 @@ void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *b
         break;
     }
     }
+}
+
+/* ---- the table as JSON ------------------------------------------------ */
+
+/* A growing string; oom latches, and the caller gets NULL at the end. */
+typedef struct jbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} jbuf;
+
+static void jb_printf(jbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void jb_printf(jbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom) return;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) { b->oom = 1; return; }
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + (size_t)n + 1) cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) { b->oom = 1; return; }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void jb_string(jbuf *b, const char *s)
+{
+    jb_printf(b, "\"");
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') jb_printf(b, "\\%c", c);
+        else if (c == '\n') jb_printf(b, "\\n");
+        else if (c < 0x20) jb_printf(b, "\\u%04x", c);
+        else jb_printf(b, "%c", c);
+    }
+    jb_printf(b, "\"");
+}
+
+/* A JSON number of the parameter's type: whole for INT; for REAL the
+ * shortest text that reads back to the same double, whole numbers below
+ * 1e15 written with ".0" and no exponent. */
+static void jb_number(jbuf *b, ad_ptype type, double v)
+{
+    char buf[48];
+    if (!isfinite(v)) { jb_printf(b, "null"); return; }
+    if (type == AD_PT_INT) { jb_printf(b, "%lld", (long long)v); return; }
+    if (v == floor(v) && fabs(v) < 1e15) { jb_printf(b, "%.1f", v); return; }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    jb_printf(b, "%s", buf);
+}
+
+char *ad_params_format_json(void)
+{
+    static const char *const TYPE_NAMES[] = {"real", "int", "bool", "enum", "string"};
+    jbuf b = {0};
+    jb_printf(&b, "{\n  \"parameters\": [\n");
+    for (int i = 0; i < ad_param_count; i++) {
+        const ad_param *p = &ad_param_table[i];
+        int number = p->type == AD_PT_REAL || p->type == AD_PT_INT;
+        jb_printf(&b, "    {\"key\": ");
+        jb_string(&b, p->key);
+        jb_printf(&b, ", \"per_brand\": %s, \"type\": \"%s\", \"default\": ",
+                  p->scope == AD_SCOPE_B ? "true" : "false", TYPE_NAMES[p->type]);
+        switch (p->type) {
+        case AD_PT_REAL:
+        case AD_PT_INT: jb_number(&b, p->type, p->def); break;
+        case AD_PT_BOOL: jb_printf(&b, "%s", p->def != 0 ? "true" : "false"); break;
+        case AD_PT_ENUM: jb_string(&b, p->names[(int)p->def]); break;
+        case AD_PT_STRING: jb_printf(&b, "%s", p->min >= 1 ? "null" : "\"\""); break;
+        }
+        jb_printf(&b, ", \"min\": ");
+        if (number) jb_number(&b, p->type, p->min);
+        else jb_printf(&b, "null");
+        jb_printf(&b, ", \"max\": ");
+        if (number) jb_number(&b, p->type, p->max);
+        else jb_printf(&b, "null");
+        if (p->type == AD_PT_ENUM) {
+            jb_printf(&b, ", \"values\": [");
+            for (int k = 0; p->names[k]; k++) {
+                if (k) jb_printf(&b, ", ");
+                jb_string(&b, p->names[k]);
+            }
+            jb_printf(&b, "]");
+        }
+        if (p->type == AD_PT_STRING)
+            jb_printf(&b, ", \"min_length\": %.0f, \"max_length\": %.0f, \"required\": %s", p->min, p->max - 1,
+                      p->min >= 1 ? "true" : "false");
+        jb_printf(&b, ", \"unit\": ");
+        jb_string(&b, p->unit ? p->unit : "");
+        jb_printf(&b, ", \"doc\": ");
+        jb_string(&b, p->doc);
+        jb_printf(&b, "}%s\n", i + 1 < ad_param_count ? "," : "");
+    }
+    jb_printf(&b, "  ]\n}\n");
+    if (b.oom) { free(b.s); return NULL; }
+    return b.s;
 }

@@ -270,17 +270,61 @@ Test(staffing, an_intervention_on_staff_per_1000_changes_headcount_and_counts_th
     free(o);
 }
 
+/* The automated channel's attention (docs/model.md 2.4, 7.6): "none" is the
+ * market without the channel (every brand at automation 0: no contact
+ * reaches a robot), "zero" the same market with its robots (15-45 % of
+ * contacts) at the default channel.attention. Robots that give no attention
+ * make attention scarcer than no robots at all; without robot contacts the
+ * channel's settings change nothing; a brand whose every contact ends with
+ * its robot shows exactly the channel's attention, 0 by default and 0.5
+ * when set; attentive robots lower scarcity. */
+#define NO_ROBOTS                                                               \
+    "brands.[0].automation.start=0", "brands.[1].automation.start=0",           \
+    "brands.[2].automation.start=0", "brands.[3].automation.start=0"
+#define ALL_ROBOT_D "brands.[3].automation.start=1", "brands.[3].escalation=false"
+
 Test(channel, attentive_robots_lower_scarcity_and_zero_attention_is_the_default)
 {
     int64_t n;
-    ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=20"), 0, &n);
-    ad_obs *zero = ms_run(MS_MARKET, SETS("scenario.weeks=20", "channel.attention=0"), 0, &n);
+    ad_obs *none = ms_run(MS_MARKET, SETS("scenario.weeks=20", NO_ROBOTS), 0, &n);
+    ad_obs *none_set = ms_run(MS_MARKET, SETS("scenario.weeks=20", NO_ROBOTS, "channel.attention=1",
+                                              "channel.success_transactional=0", "channel.success_relational=0"),
+                              0, &n);
+    ad_obs *zero = ms_run(MS_MARKET, SETS("scenario.weeks=20"), 0, &n);
     ad_obs *half = ms_run(MS_MARKET, SETS("scenario.weeks=20", "channel.attention=0.5"), 0, &n);
-    cr_assert(memcmp(none, zero, (size_t)n * sizeof *none) == 0);
-    cr_assert_lt(ms_mean_m(half, AD_M_attention_scarcity, 0, n), ms_mean_m(none, AD_M_attention_scarcity, 0, n) - 0.05);
+    for (int b = 0; b < 4; b++) {
+        cr_assert_eq(ms_mean_b(none, AD_B_automated_contacts, b, 0, n), 0.0, "brand %d has robot contacts", b);
+        cr_assert_gt(ms_mean_b(zero, AD_B_automated_contacts, b, 0, n), 0.0, "brand %d has no robot contacts", b);
+    }
+    cr_assert(memcmp(none, none_set, (size_t)n * sizeof *none) == 0,
+              "without robot contacts, the channel's attention and success rates must change nothing");
+    double s_none = ms_mean_m(none, AD_M_attention_scarcity, 0, n), s_zero = ms_mean_m(zero, AD_M_attention_scarcity, 0, n);
+    double d_none = ms_mean_m(none, AD_M_mean_attention_deficit, 0, n);
+    double d_zero = ms_mean_m(zero, AD_M_mean_attention_deficit, 0, n);
+    cr_assert_gt(s_zero, s_none + 0.03, "robots that give no attention make it scarcer: %.3f with, %.3f without",
+                 s_zero, s_none);
+    cr_assert_gt(d_zero, d_none + 0.01, "and deepen customers' deficit: %.3f with, %.3f without", d_zero, d_none);
+    cr_assert_lt(ms_mean_m(half, AD_M_attention_scarcity, 0, n), s_zero - 0.05, "attentive robots lower scarcity");
     free(none);
+    free(none_set);
     free(zero);
     free(half);
+
+    ad_obs *all0 = ms_run(MS_MARKET, SETS("scenario.weeks=20", ALL_ROBOT_D), 0, &n);
+    ad_obs *all5 = ms_run(MS_MARKET, SETS("scenario.weeks=20", ALL_ROBOT_D, "channel.attention=0.5"), 0, &n);
+    for (int64_t t = 0; t < n; t++) {
+        cr_assert_gt(all0[t].brand[AD_B_visits][3], 0.0);
+        cr_assert_eq(all0[t].brand[AD_B_human_contacts][3], 0.0, "week %lld: D's contacts all end with its robot",
+                     (long long)t);
+        cr_assert_eq(all0[t].brand[AD_B_mean_attention][3], 0.0, "week %lld: default robot attention %g, not 0",
+                     (long long)t, all0[t].brand[AD_B_mean_attention][3]);
+        cr_assert_gt(all5[t].brand[AD_B_visits][3], 0.0);
+        cr_assert_lt(fabs(all5[t].brand[AD_B_mean_attention][3] - 0.5), 1e-12,
+                     "week %lld: robot attention %g with channel.attention = 0.5", (long long)t,
+                     all5[t].brand[AD_B_mean_attention][3]);
+    }
+    free(all0);
+    free(all5);
 }
 
 Test(escalation, a_failed_robot_attempt_costs_satisfaction_only_when_contacts_escalate)

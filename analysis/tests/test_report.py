@@ -1,7 +1,8 @@
 """The report on small files made by the engine: every chart is drawn and
 decodes, the CSV files hold the HDF5 values, the page is self-contained and
-shows every image in headless Chromium, and the claims card matches what
-the run did. (One module, so that the report is built once per session.)"""
+shows the claims scorecard and every chart in headless Chromium, and the
+claims card matches what the run did. (One module, so that the report is
+built once per session.)"""
 import csv
 import os
 import re
@@ -202,6 +203,13 @@ window.addEventListener('load', function () {
 </script></body>"""
 
 
+# how the tests run Chromium: headless, nothing fetched from the network, a
+# fresh profile each time (--user-data-dir, added by each test)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--hide-scrollbars"]
+
+
 def _chromium():
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
@@ -210,10 +218,27 @@ def _chromium():
     pytest.skip("Chromium is not installed (Debian: apt-get install chromium; tools/install-deps installs it)")
 
 
-def _headless(browser, *args):
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-dev-shm-usage", "--hide-scrollbars", *args]
+def _headless(browser, profile, *args):
+    cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+
+
+def _webdriver(profile, width=1600, height=1000):
+    """Headless Chromium driven by Selenium through chromedriver; skips
+    without Chromium, chromedriver or Selenium (Debian: chromium,
+    chromium-driver, python3-selenium; tools/install-deps installs them)."""
+    browser = _chromium()
+    driver = shutil.which("chromedriver")
+    if not driver:
+        pytest.skip("chromedriver is not installed (Debian: apt-get install chromium-driver)")
+    pytest.importorskip("selenium", reason="Selenium is not installed (Debian: apt-get install python3-selenium)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = browser
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}", f"--window-size={width},{height}"]:
+        opts.add_argument(flag)
+    return webdriver.Chrome(service=Service(executable_path=driver), options=opts)
 
 
 def test_page_in_chromium_has_no_broken_images(built_report, tmp_path):
@@ -227,23 +252,99 @@ def test_page_in_chromium_has_no_broken_images(built_report, tmp_path):
     bad = '<img src="data:image/png;base64,AAAA" alt="deliberately broken">'
     probe = tmp_path / "probe.html"
     probe.write_text(page.replace("</body>", bad + CHECK, 1), encoding="utf-8")
-    r = _headless(browser, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    r = _headless(browser, tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
     assert "IMAGES=" in r.stdout, r.stderr[-2000:]
     assert f"IMAGES={n_img + 1} BROKEN=1" in r.stdout, r.stdout[-300:]
 
 
-def test_page_screenshot(built_report):
-    """A screenshot of the top of the page (beside the report as
-    screenshot.png, or where AANDACHT_SCREENSHOT says, to look at): it
-    renders and is not blank."""
-    browser = _chromium()
+def _charts_on_disk(out):
+    """{path in the report directory without suffix: (width, height) of its
+    PNG} for every chart in the report's charts/, each drawn as PNG and SVG."""
+    pngs = {p.relative_to(out).with_suffix("").as_posix(): p for p in (out / "charts").rglob("*.png")}
+    svgs = {p.relative_to(out).with_suffix("").as_posix() for p in (out / "charts").rglob("*.svg")}
+    assert pngs and set(pngs) == svgs, set(pngs) ^ svgs
+    return {rel: mpimg.imread(p).shape[1::-1] for rel, p in pngs.items()}
+
+
+# where an element is on the page, and whether it is what one sees at its centre
+# once scrolled there (not hidden, covered or outside the page)
+SEEN = """var e = arguments[0];
+e.scrollIntoView({block: "center"});
+var r = e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+var top = document.elementFromPoint(x, y);
+return {width: r.width, height: r.height, seen: top !== null && (top === e || e.contains(top)),
+        complete: e.complete === undefined ? true : e.complete,
+        naturalWidth: e.naturalWidth || 0, naturalHeight: e.naturalHeight || 0};"""
+
+
+def test_page_in_chromium_shows_the_scorecard_and_every_chart(built_report, tmp_path):
+    """The report opened in headless Chromium (Selenium): the claims
+    scorecard is shown with every file's verdicts; every chart of the
+    report's charts/ directory is on the page, decoded at its PNG's size,
+    laid out at a readable width and visible. Screenshots of the top of the
+    page and of the scorecard (beside the report as screenshot.png and
+    screenshot_scorecard.png, or where AANDACHT_SCREENSHOT says, to look
+    at) are not blank."""
     res, out = built_report
-    shot = Path(os.environ.get("AANDACHT_SCREENSHOT", Path(out) / "screenshot.png"))
-    r = _headless(browser, f"--screenshot={shot}", "--window-size=1600,1000", res["html"].as_uri())
-    assert shot.exists(), r.stderr[-2000:]
-    img = mpimg.imread(shot)
-    assert img.shape[:2] == (1000, 1600)
-    assert float(np.std(img[..., :3])) > 0.05
+    on_disk = _charts_on_disk(Path(out))
+    assert set(on_disk) == {c["rel"] for c in res["charts"]}
+    driver = _webdriver(tmp_path / "profile")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    try:
+        driver.get(res["html"].as_uri())
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && Array.from(document.images).every(i => i.complete)"))
+
+        shot = Path(os.environ.get("AANDACHT_SCREENSHOT", Path(out) / "screenshot.png"))
+        assert driver.save_screenshot(str(shot))
+        img = mpimg.imread(shot)
+        assert img.shape[0] > 500 and img.shape[1] >= 1500, img.shape
+        assert float(np.std(img[..., :3])) > 0.05
+
+        # the scorecard: its heading, the matrix of claims by file, and each file's cards
+        heading = driver.find_element(By.ID, "scorecard")
+        assert heading.tag_name == "h2" and heading.text == "Claims scorecard"
+        assert driver.execute_script(SEEN, heading)["seen"]
+        # and a second screenshot, from the scorecard's heading down
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", heading)
+        card_shot = shot.with_name(shot.stem + "_scorecard.png")
+        assert driver.save_screenshot(str(card_shot))
+        assert float(np.std(mpimg.imread(card_shot)[..., :3])) > 0.05
+        matrix = heading.find_element(By.XPATH, "following-sibling::table[contains(@class, 'matrix')][1]")
+        seen = driver.execute_script(SEEN, matrix)
+        assert seen["seen"] and seen["width"] > 600, seen
+        files = list(res["cards"])   # in the order of the report's files
+        head = [th.text for th in matrix.find_elements(By.CSS_SELECTOR, "thead th")]
+        assert head[1:1 + len(files)] == files, head
+        rows = matrix.find_elements(By.CSS_SELECTOR, "tbody tr")
+        claim_ids = [c["claim"] for c in res["cards"][files[0]]]
+        assert [r.find_element(By.TAG_NAME, "b").text for r in rows] == claim_ids
+        for r in rows:
+            assert len(r.find_elements(By.CSS_SELECTOR, "span.badge")) >= len(files)
+        for stem in files:
+            sub = driver.find_element(By.XPATH, f"//h2[@id='scorecard']/following-sibling::h3[contains(., '({stem})')]")
+            table = sub.find_element(By.XPATH, "following-sibling::table[1]")
+            assert driver.execute_script(SEEN, table)["seen"], stem
+            # the badge: a mark (tick, cross or dash) and the verdict
+            shown = {r.find_element(By.TAG_NAME, "b").text:
+                     re.sub("^[\u2713\u2717\u2013] ", "", r.find_element(By.CSS_SELECTOR, "span.badge").text)
+                     for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")}
+            assert shown == {c["claim"]: c["verdict"] for c in res["cards"][stem]}, stem
+
+        # every chart: in the page once, decoded at its PNG's size, laid out and visible
+        assert len(driver.find_elements(By.TAG_NAME, "img")) == len(on_disk)
+        figures = {f.get_attribute("id"): f for f in driver.find_elements(By.TAG_NAME, "figure")}
+        assert set(figures) == set(on_disk), set(figures) ^ set(on_disk)
+        for rel, size in sorted(on_disk.items()):
+            img_el = figures[rel].find_element(By.TAG_NAME, "img")
+            assert img_el.is_displayed(), rel
+            seen = driver.execute_script(SEEN, img_el)
+            assert seen["complete"] and (seen["naturalWidth"], seen["naturalHeight"]) == size, (rel, seen, size)
+            assert seen["width"] > 600 and seen["height"] > 300, (rel, seen)
+            assert seen["seen"], f"{rel} is covered or off the page: {seen}"
+    finally:
+        driver.quit()
 
 
 def test_index_tables_come_from_the_chart_entries(tmp_path):

@@ -1,47 +1,14 @@
-"""Fixtures for the end-to-end tests: the aandacht binary, small scenarios,
-and running them. The binary comes from AANDACHT_BINARY (set by `make test`
-and ctest) or build/aandacht beside the sources."""
+"""Fixtures for the end-to-end tests. The helpers they use (the binary,
+small scenarios, running them) are in engine_support.py, which test modules
+import directly."""
 import os
-import subprocess
-from pathlib import Path
 
 import pytest
 
+from engine_support import small_scenario
+
 # read files another process is still writing (the crash-safety tests)
 os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
-
-SOURCE = Path(os.environ.get("AANDACHT_SOURCE", Path(__file__).resolve().parents[2]))
-BINARY = Path(os.environ.get("AANDACHT_BINARY", SOURCE / "build" / "aandacht"))
-
-SMALL = """
-scenario = {{ name = "{name}"; seed = {seed}; weeks = {weeks}; warmup = {warmup}; }};
-population = {{ customers = {customers}; }};
-brands = (
-  {{ name = "Classic"; share = 0.3; quality = 0.75; price = 53.0; automation = {{ start = 0.15; target = 0.5; ramp_start = 5; ramp_weeks = 20; }}; }},
-  {{ name = "Service"; share = 0.3; quality = 0.65; price = 50.0; automation = {{ start = 0.25; }}; routing = "by_need"; }},
-  {{ name = "Budget";  share = 0.4; quality = 0.50; price = 45.0; cogs = 27.0; automation = {{ start = 0.35; }}; }}
-);
-{extra}
-"""
-
-
-def small_scenario(tmp_path, name="small", seed=3, weeks=30, warmup=30, customers=4000, extra=""):
-    """Writes a small three-brand scenario and returns its path."""
-    p = Path(tmp_path) / f"{name}.cfg"
-    p.write_text(SMALL.format(name=name, seed=seed, weeks=weeks, warmup=warmup,
-                              customers=customers, extra=extra))
-    return p
-
-
-def run(*args, check=False, **kw):
-    """Runs the binary; returns the CompletedProcess (text mode)."""
-    if not BINARY.exists():
-        pytest.fail(f"aandacht binary not found at {BINARY}: build first (make test)")
-    r = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True,
-                       timeout=600, **kw)
-    if check and r.returncode != 0:
-        pytest.fail(f"aandacht {' '.join(map(str, args))} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
-    return r
 
 
 @pytest.fixture

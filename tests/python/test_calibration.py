@@ -6,7 +6,7 @@ import numpy as np
 import h5py
 import pytest
 
-from conftest import SOURCE, run
+from engine_support import SOURCE, run
 
 SEEDS = (11, 12, 13)
 

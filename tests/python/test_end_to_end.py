@@ -11,7 +11,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import BINARY, SOURCE, run
+from engine_support import BINARY, SOURCE, run
 
 MARKET = """automation_share human_contact_share attention_scarcity mean_attention_deficit
 attention_value customer_nps employee_nps engaged_share tips_total tip_rate

@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import run, small_scenario
+from engine_support import run, small_scenario
 
 from sweep_support import GRID, RUNS, assert_same_sweep, contents
 

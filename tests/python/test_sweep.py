@@ -5,7 +5,7 @@ exit status 2 with the number of runs."""
 import h5py
 import numpy as np
 
-from conftest import SOURCE, run
+from engine_support import SOURCE, run
 
 SWEEP = SOURCE / "scenarios" / "sweep_workstation.cfg"
 SMALL = ["--weeks", 12, "--set", "population.customers=3000", "--set", "scenario.warmup=10", "--quiet"]

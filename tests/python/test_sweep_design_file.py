@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import run, small_scenario
+from engine_support import run, small_scenario
 
 PARAMS = """
   parameters = (

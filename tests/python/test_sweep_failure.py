@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import run, small_scenario
+from engine_support import run, small_scenario
 
 LIMIT = 700 * 2**20            # bytes of address space: small runs fit, 1e8 customers (about 4 GB) do not
 LIST = """

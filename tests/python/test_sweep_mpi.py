@@ -16,7 +16,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import BINARY, SOURCE, run, small_scenario
+from engine_support import BINARY, SOURCE, run, small_scenario
 
 MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
 MPIRUN = shutil.which("mpirun")

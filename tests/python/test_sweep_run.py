@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import run, small_scenario
+from engine_support import run, small_scenario
 
 from sweep_support import GRID, RUNS, assert_same_sweep
 
@@ -121,7 +121,7 @@ def test_resume_after_kill_equals_an_uninterrupted_sweep(tmp_path):
     import signal
     import subprocess
     import time
-    from conftest import BINARY
+    from engine_support import BINARY
     cfg = small_scenario(tmp_path, name="res", weeks=60, warmup=10, customers=30000, extra=RESUME_GRID)
     whole, cut = tmp_path / "whole.h5", tmp_path / "cut.h5"
     run("sweep", cfg, "-o", whole, "--threads", 1, "--quiet", check=True)
