@@ -63,15 +63,18 @@ static inline float contact_p_near(float x)
     return 1.0f - q * scale;
 }
 
+enum { CHECK_DOUBT = 1, CHECK_SWITCH = 2 };
+
 /* a uniform draw in [0, 1) as a float, from one word */
 static inline float u01f(uint32_t x) { return (float)x * (1.0f / 4294967296.0f); }
 
 /* The decisions of customers k0 .. m (arrays start at the block's first),
  * all but the rare ones: contact by the approximate probability, class,
  * route, success; the code, and loyalty (drifting without a contact).
- * check[k] is set where the answer may differ from the exact rule: a draw
- * within CONTACT_DOUBT of the probability, or one that may reconsider
- * (below psw_max without a contact); decide_exact redoes those. No branch
+ * check[k] says where the answer may differ from the exact rule: CHECK_DOUBT,
+ * a draw within CONTACT_DOUBT of the probability (decide_exact redoes the
+ * customer), or CHECK_SWITCH, a customer without a contact whose word may
+ * make it reconsider (only that is left to decide: reconsiders). No branch
  * and no call: the compiler runs the loop across vector lanes. lold keeps
  * the loyalty before the week for decide_exact. */
 static inline __attribute__((always_inline)) void decide_body(const contacts_in *restrict in,
@@ -98,7 +101,7 @@ static inline __attribute__((always_inline)) void decide_body(const contacts_in 
         code[k] = (uint8_t)(used & (0u - contact));
         lold[k] = l;
         loyalty[k] = select_f((int)contact, l, drift);
-        check[k] = (uint8_t)(doubt | (may_switch & (contact ^ 1u)));
+        check[k] = (uint8_t)(doubt * CHECK_DOUBT | (may_switch & (contact ^ 1u)) * CHECK_SWITCH);
     }
 }
 
@@ -129,7 +132,7 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
     const uint32_t used = eq_contact_kind(u01f(r->v[2][k]), in->p_auto[2 * b + rel], u01f(r->v[3][k]),
                                           in->q_auto[rel], in->failed[b]) |
                           rel << 3;
-    *code = (uint8_t)(contact ? used : sw << 4);
+    *code = (uint8_t)(contact ? used : sw * AD_C_SWITCH);
     *loyalty = contact ? l : drift;
 }
 
@@ -152,7 +155,10 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
     decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, 0, m);
     for (int k = 0; k < m; k++) {
         const int b = brand[k];
-        if (check[k]) decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
+        if (check[k] & CHECK_DOUBT)
+            decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
+        else if (check[k]) /* no contact, and its loyalty has drifted already */
+            code[k] = (uint8_t)(reconsiders(in, r.v[1][k], loyalty[k]) * AD_C_SWITCH);
         count[k & 3][b][code[k]]++; /* four tables in turn: neighbours often add to the same entry */
     }
 }
