@@ -23,38 +23,39 @@
 #include "params.h"
 #include "observables.h"
 #include "config.h"
+#include "api.h"
 
 typedef struct ad_world ad_world;
 
 /* Allocates and initialises a world for cfg (customers, employees, network,
  * first brand choice). Returns AD_OK or AD_ERR_NOMEM. */
-int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
+AD_API int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
 /* Sets the number of threads the world's loops use (0: OpenMP's default at
  * this call). Each world keeps its own number (no process-wide OpenMP
  * setting is changed). Results do not depend on it. AD_OK or AD_ERR_NOMEM. */
-int ad_world_set_threads(ad_world *w, int threads, ad_error *err);
+AD_API int ad_world_set_threads(ad_world *w, int threads, ad_error *err);
 /* Runs the warm-up weeks (scenario.warmup), recording nothing. Returns AD_OK
  * or AD_ERR_NOMEM (a brand could not hire). */
-int ad_world_warmup(ad_world *w, ad_error *err);
+AD_API int ad_world_warmup(ad_world *w, ad_error *err);
 /* Warm-up weeks not yet run. */
-int64_t ad_world_warmup_left(const ad_world *w);
+AD_API int64_t ad_world_warmup_left(const ad_world *w);
 /* Runs one warm-up week (nothing if none is left). */
-int ad_world_warmup_step(ad_world *w, ad_error *err);
+AD_API int ad_world_warmup_step(ad_world *w, ad_error *err);
 /* Runs one recorded week (after the warm-up, which it runs first if needed)
  * and fills its observables. Returns AD_OK or AD_ERR_NOMEM. */
-int ad_world_step(ad_world *w, ad_error *err);
+AD_API int ad_world_step(ad_world *w, ad_error *err);
 /* The observables of the last recorded week. */
-const ad_obs *ad_world_obs(const ad_world *w);
+AD_API const ad_obs *ad_world_obs(const ad_world *w);
 /* Recorded week of the last step (-1 before the first). */
-int64_t ad_world_week(const ad_world *w);
+AD_API int64_t ad_world_week(const ad_world *w);
 /* Fills snap with this week's distributions (call after ad_world_step). */
-void ad_world_snapshot(const ad_world *w, ad_snapshot *snap);
+AD_API void ad_world_snapshot(const ad_world *w, ad_snapshot *snap);
 /* Read-only view of the customer arrays (valid until the next step). */
-void ad_world_agents(const ad_world *w, ad_agent_view *view);
+AD_API void ad_world_agents(const ad_world *w, ad_agent_view *view);
 /* Bytes the world holds (agents, network, pools). */
-size_t ad_world_bytes(const ad_world *w);
-void ad_world_free(ad_world *w);
+AD_API size_t ad_world_bytes(const ad_world *w);
+AD_API void ad_world_free(ad_world *w);
 
-const char *ad_version(void);
+AD_API const char *ad_version(void);
 
 #endif

@@ -11,32 +11,33 @@
 #define AD_CONFIG_H
 
 #include "error.h"
+#include "api.h"
 #include "params.h"
 
 /* Loads `path` and applies the n_sets "KEY=VALUE" overrides. Keys are the
  * dotted scenario keys; a brand's key is "brands.[I].key" (I from 0) or
  * "brands.NAME.key". On success cfg is complete and valid. */
-int cfg_load(ad_config *cfg, const char *path, const char *const *sets, int n_sets, ad_error *err);
+AD_API int cfg_load(ad_config *cfg, const char *path, const char *const *sets, int n_sets, ad_error *err);
 
 /* Loads from a string instead of a file (name is used in messages). */
-int cfg_load_string(ad_config *cfg, const char *text, const char *name,
+AD_API int cfg_load_string(ad_config *cfg, const char *text, const char *name,
                     const char *const *sets, int n_sets, ad_error *err);
 
 /* Applies one "KEY=VALUE" override to a loaded config and re-runs the
  * cross-checks. */
-int cfg_apply_set(ad_config *cfg, const char *assignment, ad_error *err);
+AD_API int cfg_apply_set(ad_config *cfg, const char *assignment, ad_error *err);
 
 /* Writes the resolved configuration as a libconfig scenario file that loads
  * back to the same ad_config. With mark_defaults, values that were not given
  * are followed by a "# default" comment. Returns a malloc'd string (caller
  * frees) or NULL when out of memory. */
-char *cfg_format_resolved(const ad_config *cfg, int mark_defaults);
+AD_API char *cfg_format_resolved(const ad_config *cfg, int mark_defaults);
 
 /* Writes the parameter reference: "text" for `aandacht params`, "markdown"
  * for docs/parameters.md. Returns a malloc'd string (caller frees). */
-char *cfg_format_params(const char *format);
+AD_API char *cfg_format_params(const char *format);
 
 /* Automation share of brand b at recorded week t (t < 0: warm-up). */
-double cfg_automation_at(const ad_brand_cfg *b, int64_t t);
+AD_API double cfg_automation_at(const ad_brand_cfg *b, int64_t t);
 
 #endif

@@ -10,6 +10,7 @@
 #define AD_ERROR_H
 
 #include <stdarg.h>
+#include "api.h"
 
 /* X(code, exit status, what it means) */
 #define AD_ERRORS(X)                                              \
@@ -38,14 +39,14 @@ typedef struct ad_error {
 } ad_error;
 
 /* Clears err to AD_OK. */
-void ad_error_clear(ad_error *err);
+AD_API void ad_error_clear(ad_error *err);
 /* Fills err and returns code; file/key may be NULL. */
-int ad_error_set(ad_error *err, int code, const char *file, int line,
+AD_API int ad_error_set(ad_error *err, int code, const char *file, int line,
                  const char *key, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-const char *ad_error_name(int code);
-int ad_exit_status(int code);
+AD_API const char *ad_error_name(int code);
+AD_API int ad_exit_status(int code);
 /* "FILE:LINE: key 'KEY': MSG" (the parts that are known). */
-void ad_error_format(const ad_error *err, char *buf, unsigned long n);
+AD_API void ad_error_format(const ad_error *err, char *buf, unsigned long n);
 
 #endif

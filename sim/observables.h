@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include "params.h"
+#include "api.h"
 
 /* X(id, units, long_name) */
 #define AD_MARKET_OBS(X)                                                                   \
@@ -113,13 +114,13 @@ typedef struct ad_agent_view {
     const float *loyalty, *deficit, *expectation, *need, *openness;
 } ad_agent_view;
 
-extern const char *const ad_market_names[AD_N_MARKET];
-extern const char *const ad_market_units[AD_N_MARKET];
-extern const char *const ad_market_long[AD_N_MARKET];
-extern const char *const ad_brand_h5names[AD_N_BRAND];
-extern const char *const ad_brand_units[AD_N_BRAND];
-extern const char *const ad_brand_long[AD_N_BRAND];
-extern const char *const ad_snap_names[AD_N_SNAP];
-extern const char *const ad_snap_long[AD_N_SNAP];
+AD_API extern const char *const ad_market_names[AD_N_MARKET];
+AD_API extern const char *const ad_market_units[AD_N_MARKET];
+AD_API extern const char *const ad_market_long[AD_N_MARKET];
+AD_API extern const char *const ad_brand_h5names[AD_N_BRAND];
+AD_API extern const char *const ad_brand_units[AD_N_BRAND];
+AD_API extern const char *const ad_brand_long[AD_N_BRAND];
+AD_API extern const char *const ad_snap_names[AD_N_SNAP];
+AD_API extern const char *const ad_snap_long[AD_N_SNAP];
 
 #endif

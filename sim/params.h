@@ -10,6 +10,7 @@
  */
 #ifndef AD_PARAMS_H
 #define AD_PARAMS_H
+#include "api.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -135,26 +136,26 @@ typedef struct ad_param {
     const char *doc;
 } ad_param;
 
-extern const ad_param ad_param_table[];
-extern const int ad_param_count;
-extern const char *const ad_tip_names[AD_TIP_N];
-extern const int ad_tip_attention[AD_TIP_N];
+AD_API extern const ad_param ad_param_table[];
+AD_API extern const int ad_param_count;
+AD_API extern const char *const ad_tip_names[AD_TIP_N];
+AD_API extern const int ad_tip_attention[AD_TIP_N];
 
 /* Sets every parameter to its default; no brands, events or interventions. */
-void ad_config_defaults(ad_config *cfg);
+AD_API void ad_config_defaults(ad_config *cfg);
 /* Index of the parameter with this key and scope, or -1. */
-int ad_param_find(const char *key, ad_scope scope);
+AD_API int ad_param_find(const char *key, ad_scope scope);
 /* Levenshtein distance of two keys (1000 when either is over 63 bytes). */
-int ad_edit_distance(const char *a, const char *b);
+AD_API int ad_edit_distance(const char *a, const char *b);
 /* The key of any scope closest to `key` (edit distance), for "did you mean". */
-const char *ad_param_nearest(const char *key, ad_scope scope);
+AD_API const char *ad_param_nearest(const char *key, ad_scope scope);
 /* Address of a parameter's value in cfg (brand ignored for G). */
-void *ad_param_ptr(ad_config *cfg, const ad_param *p, int brand);
-const void *ad_param_cptr(const ad_config *cfg, const ad_param *p, int brand);
+AD_API void *ad_param_ptr(ad_config *cfg, const ad_param *p, int brand);
+AD_API const void *ad_param_cptr(const ad_config *cfg, const ad_param *p, int brand);
 /* Value as a double (REAL, INT, BOOL, ENUM); 0 for STRING. */
-double ad_param_get(const ad_config *cfg, const ad_param *p, int brand);
+AD_API double ad_param_get(const ad_config *cfg, const ad_param *p, int brand);
 /* Formats the value as libconfig text (strings quoted, enums quoted names). */
-void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *buf, size_t n);
+AD_API void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *buf, size_t n);
 
 /* The parameter table as JSON (`aandacht params --json`): an object whose
  * "parameters" list has one entry per table row, in table order, each with
@@ -165,6 +166,6 @@ void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *b
  * "values" (its names; the default is one of them), a string "min_length",
  * "max_length" and "required" (then its default is null). Returns a
  * malloc'd string (caller frees), NULL when out of memory. */
-char *ad_params_format_json(void);
+AD_API char *ad_params_format_json(void);
 
 #endif
