@@ -33,9 +33,11 @@ typedef struct contacts_in {
     uint32_t step;
     float f[AD_MAX_BRANDS];             /* visit-rate factor */
     float p_auto[AD_MAX_BRANDS * 2];    /* routing to the robot: [2 b + relational] */
+    float p_trans[AD_MAX_BRANDS], p_rel[AD_MAX_BRANDS]; /* the same by class, for brand_pick */
     float q_auto[2];                    /* automated success: [relational] (q_at, q_ar) */
     uint32_t failed[AD_MAX_BRANDS];     /* kind of an automated contact not solved */
     int simd;                           /* w->simd: which contacts_block_* */
+    int nb;                             /* brands */
     float kv;
     double forget;
     const double *psw;                  /* w->psw */
@@ -65,6 +67,24 @@ static inline float contact_p_near(float x)
 
 enum { CHECK_DOUBT = 1, CHECK_SWITCH = 2 };
 
+/* Brand b's entry of a table of 8 (b < 8) without a lookup in memory: a
+ * chain of selects over the table, which the compiler keeps in registers.
+ * For levels without fast vector gathers (AVX2): a lane-by-lane lookup
+ * costs more than eight selects. The same value as t[b]. */
+static inline __attribute__((always_inline)) float brand_pick_f(const float *t, int b)
+{
+    float x = t[0];
+    for (int j = 1; j < 8; j++) x = select_f(b == j, t[j], x);
+    return x;
+}
+
+static inline __attribute__((always_inline)) uint32_t brand_pick_u(const uint32_t *t, int b)
+{
+    uint32_t x = t[0];
+    for (int j = 1; j < 8; j++) x = select_u((uint32_t)(b == j), t[j], x);
+    return x;
+}
+
 /* a uniform draw in [0, 1) as a float, from one word */
 static inline float u01f(uint32_t x) { return (float)x * (1.0f / 4294967296.0f); }
 
@@ -76,27 +96,32 @@ static inline float u01f(uint32_t x) { return (float)x * (1.0f / 4294967296.0f);
  * customer), or CHECK_SWITCH, a customer without a contact whose word may
  * make it reconsider (only that is left to decide: reconsiders). No branch
  * and no call: the compiler runs the loop across vector lanes. lold keeps
- * the loyalty before the week for decide_exact. */
+ * the loyalty before the week for decide_exact. pick (a constant in each
+ * caller): the brand tables are read by brand_pick (at most 8 brands). */
 static inline __attribute__((always_inline)) void decide_body(const contacts_in *restrict in,
                                                               const uint8_t *restrict brand,
                                                               const float *restrict rate,
                                                               const float *restrict need, float *restrict loyalty,
                                                               uint8_t *restrict code, uint8_t *restrict check,
                                                               float *restrict lold, const rng_block *restrict r,
-                                                              int k0, int m)
+                                                              int k0, int m, int pick)
 {
     for (int k = k0; k < m; k++) {
         const int b = brand[k];
         const float l = loyalty[k];
-        const float lam = eq_contact_rate(rate[k], in->f[b], in->kv, l);
+        const float f_b = pick ? brand_pick_f(in->f, b) : in->f[b];
+        const float lam = eq_contact_rate(rate[k], f_b, in->kv, l);
         const float p = contact_p_near(lam);
         const float u = u01f(r->v[0][k]);
         const uint32_t contact = u < p, doubt = fabsf(u - p) < CONTACT_DOUBT;
         const float drift = eq_forget(l, in->forget);
         const uint32_t may_switch = rng_u01(r->v[1][k]) < in->psw_max;
         const uint32_t rel = eq_relational(u01f(r->v[1][k]), need[k]);
-        const uint32_t used = eq_contact_kind(u01f(r->v[2][k]), in->p_auto[2 * b + rel], u01f(r->v[3][k]),
-                                              select_f((int)rel, in->q_auto[1], in->q_auto[0]), in->failed[b]) |
+        const float p_auto = pick ? select_f((int)rel, brand_pick_f(in->p_rel, b), brand_pick_f(in->p_trans, b))
+                                  : in->p_auto[2 * b + rel];
+        const uint32_t failed = pick ? brand_pick_u(in->failed, b) : in->failed[b];
+        const uint32_t used = eq_contact_kind(u01f(r->v[2][k]), p_auto, u01f(r->v[3][k]),
+                                              select_f((int)rel, in->q_auto[1], in->q_auto[0]), failed) |
                               rel << 3;
         code[k] = (uint8_t)(used & (0u - contact));
         lold[k] = l;
@@ -137,13 +162,14 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
 }
 
 /* One block of customers: the block's draws (one flat loop), the decisions
- * in vector lanes (decide_body), then one pass that redoes the few flagged
- * ones exactly and counts codes per brand. Contact, class, route and
- * success are coin flips no branch predictor can learn; only the rare
- * flags branch. */
+ * in vector lanes (decide_body), then the few flagged ones (found 8 flags
+ * at a time: most words of flags are zero), then the codes counted per
+ * brand. Contact, class, route and success are coin flips no branch
+ * predictor can learn; only the rare flags branch. */
 static inline __attribute__((always_inline)) void contacts_block_body(const contacts_in *restrict in, ad_world *w,
                                                                       int64_t i0, int m, const uint16_t *seq,
-                                                                      int64_t (*count)[AD_MAX_BRANDS][32], int level)
+                                                                      int64_t (*count)[AD_MAX_BRANDS][32], int level,
+                                                                      int pick)
 {
     const uint8_t *restrict brand = w->brand + i0;
     float *restrict loyalty = w->loyalty + i0;
@@ -152,15 +178,21 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
     uint8_t check[CUST_BLOCK];
     float lold[CUST_BLOCK];
     rng_draw_list(level, in->seed, (uint64_t)i0, seq, m, in->step, RNG_CONTACT, &r);
-    decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, 0, m);
-    for (int k = 0; k < m; k++) {
-        const int b = brand[k];
-        if (check[k] & CHECK_DOUBT)
-            decide_exact(in, b, lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
-        else if (check[k]) /* no contact, and its loyalty has drifted already */
-            code[k] = (uint8_t)(reconsiders(in, r.v[1][k], loyalty[k]) * AD_C_SWITCH);
-        count[k & 3][b][code[k]]++; /* four tables in turn: neighbours often add to the same entry */
+    decide_body(in, brand, w->rate + i0, w->need + i0, loyalty, code, check, lold, &r, 0, m, pick);
+    for (int k8 = 0; k8 < m; k8 += 8) {
+        uint64_t word = 0;
+        if (k8 + 8 <= m) memcpy(&word, check + k8, 8);
+        else
+            for (int k = k8; k < m; k++) word |= check[k];
+        if (!word) continue;
+        for (int k = k8; k < k8 + 8 && k < m; k++) {
+            if (check[k] & CHECK_DOUBT)
+                decide_exact(in, brand[k], lold[k], w->need[i0 + k], w->rate[i0 + k], &r, k, code + k, loyalty + k);
+            else if (check[k]) /* no contact, and its loyalty has drifted already */
+                code[k] = (uint8_t)(reconsiders(in, r.v[1][k], loyalty[k]) * AD_C_SWITCH);
+        }
     }
+    for (int k = 0; k < m; k++) count[k & 3][brand[k]][code[k]]++; /* four tables in turn: neighbours often add to one entry */
 }
 
 /* contacts_block_body compiled for each vector level (w->simd): the
@@ -170,21 +202,22 @@ static inline __attribute__((always_inline)) void contacts_block_body(const cont
 static __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq"))) void contacts_block_avx512(
     const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq, int64_t (*count)[AD_MAX_BRANDS][32])
 {
-    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX512);
+    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX512, 0);
 }
 
 static __attribute__((target("avx2"))) void contacts_block_avx2(const contacts_in *restrict in, ad_world *w,
                                                                 int64_t i0, int m, const uint16_t *seq,
                                                                 int64_t (*count)[AD_MAX_BRANDS][32])
 {
-    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX2);
+    if (in->nb <= 8) contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX2, 1);
+    else contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_AVX2, 0);
 }
 #endif
 
 static void contacts_block_plain(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
                                  int64_t (*count)[AD_MAX_BRANDS][32])
 {
-    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_PLAIN);
+    contacts_block_body(in, w, i0, m, seq, count, RNG_SIMD_PLAIN, 0);
 }
 
 static void contacts_block(const contacts_in *restrict in, ad_world *w, int64_t i0, int m, const uint16_t *seq,
@@ -207,10 +240,13 @@ void cust_contacts(ad_world *w)
         .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
     in.simd = w->simd; /* the same decisions on every level */
+    in.nb = w->nb;
     for (int b = 0; b < w->nb; b++) {
         in.f[b] = (float)w->br[b].f;
         in.p_auto[2 * b] = (float)w->br[b].p_auto_trans;
         in.p_auto[2 * b + 1] = (float)w->br[b].p_auto_rel;
+        in.p_trans[b] = in.p_auto[2 * b];
+        in.p_rel[b] = in.p_auto[2 * b + 1];
         in.failed[b] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
     }
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
