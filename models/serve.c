@@ -352,10 +352,8 @@ static inline __attribute__((always_inline)) void serve_block_body(const serve_i
     }
     s->nn = nn;
     /* the next block's state that serving reads at its contacts, asked for
-     * now (a block of work ahead): taken brand by brand, a block's
-     * contacts are short runs the processor's own prefetching may not
-     * catch (at a million customers: a tenth less time in two sets of
-     * alternating runs, no difference beyond the noise in a third) */
+     * now (a block of work ahead): a block's contacts are scattered short
+     * runs the processor's own prefetching may not catch */
     if (i0 + m + CUST_BLOCK <= w->n) {
         const int64_t j0 = i0 + CUST_BLOCK;
         for (int k = 0; k < CUST_BLOCK; k += 64 / sizeof(float)) {

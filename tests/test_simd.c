@@ -77,10 +77,9 @@ static char *market_of(int nb)
     return text;
 }
 
-/* the hand-written AVX2 lanes hold a brand table in one register up to 4
- * brands, in two up to 8, and leave more to the compiler's lanes; the
- * brand choice's first look holds up to 4 brands, one a lane: each case
- * against the plain path */
+/* with AVX2 the contact decisions pick a brand's numbers from tables in
+ * registers up to 8 brands and look them up beyond: markets on both sides
+ * of that bound, each against the plain path */
 Test(simd, markets_of_1_to_16_brands_give_the_same_bytes, .timeout = 240)
 {
     const int counts[] = {1, 2, 4, 5, 6, 8, 9, 16};
