@@ -330,8 +330,7 @@ static int run_scenario(const run_opts o)
     static ad_obs first;
     ad_snapshot *snap = NULL;
     if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
-    if ((rc = ad_world_create(&w, &cfg, &err))) goto done;
-    if (o.threads && (rc = ad_world_set_threads(w, o.threads, &err))) goto done;
+    if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
     snap = malloc(sizeof *snap);
     if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
 

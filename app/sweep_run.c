@@ -84,7 +84,7 @@ int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err)
         rc = ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "run %lld changed the weeks or brands", (long long)run);
         goto done;
     }
-    if ((rc = ad_world_create(&w, cfg, err)) || (rc = ad_world_set_threads(w, c->inner, err))) goto done;
+    if ((rc = ad_world_create_threads(&w, cfg, c->inner, err))) goto done;
     while (ad_world_warmup_left(w) > 0 && !rc) {
         if (sweep_stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         else rc = ad_world_warmup_step(w, err);

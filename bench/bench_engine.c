@@ -17,6 +17,11 @@
  * wall time and stands in for cycles where no hardware counters are to be
  * had (as in a virtual machine). BENCH_THREADS=1 (or 2) runs one thread
  * count only, for quick comparisons.
+ *
+ * It also times each world's set-up (ad_world_create: traits, network,
+ * first brand choices), run at the thread count being measured, and prints
+ * the median seconds per million customers and its speed-up from 1 to 2
+ * threads.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -96,22 +101,20 @@ int main(int argc, char **argv)
     if (wu) cfg.warmup = atoll(wu);
     printf("bench_engine: %lld customers, %lld weeks, %d repeats, %d brands\n", (long long)customers,
            (long long)weeks, repeats, cfg.n_brands);
-    double med[3] = {0}, cpu_med[3] = {0};
+    double med[3] = {0}, cpu_med[3] = {0}, setup_med[3] = {0};
     uint64_t sum[3] = {0};
     size_t bytes = 0;
     for (int threads = t_first; threads <= t_last; threads++) {
-        double rate[64], cpu[64];
+        double rate[64], cpu[64], setup[64];
         for (int r = 0; r < repeats; r++) {
             ad_world *w;
             ad_error err;
-            if (ad_world_create(&w, &cfg, &err)) {
+            double s0 = now_s();
+            if (ad_world_create_threads(&w, &cfg, threads, &err)) { /* the set-up on as many threads as the weeks */
                 fprintf(stderr, "bench_engine: %s\n", err.msg);
                 return 1;
             }
-            if (ad_world_set_threads(w, threads, &err)) {
-                fprintf(stderr, "bench_engine: %s\n", err.msg);
-                return 1;
-            }
+            setup[r] = (now_s() - s0) / ((double)customers / 1e6);
             uint64_t h = 1469598103934665603ULL;
             if (ad_world_warmup(w, &err)) {
                 fprintf(stderr, "bench_engine: %s\n", err.msg);
@@ -134,8 +137,10 @@ int main(int argc, char **argv)
         }
         qsort(rate, (size_t)repeats, sizeof rate[0], cmp);
         qsort(cpu, (size_t)repeats, sizeof cpu[0], cmp);
+        qsort(setup, (size_t)repeats, sizeof setup[0], cmp);
         med[threads] = rate[repeats / 2];
         cpu_med[threads] = cpu[repeats / 2];
+        setup_med[threads] = setup[repeats / 2];
         printf("threads %d: median %.2f million customer-weeks per second per core (runs:", threads,
                med[threads] / 1e6);
         for (int r = 0; r < repeats; r++) printf(" %.2f", rate[r] / 1e6);
@@ -143,12 +148,17 @@ int main(int argc, char **argv)
         printf("threads %d: median %.2f ns of processor time per customer-week (runs:", threads, cpu_med[threads]);
         for (int r = 0; r < repeats; r++) printf(" %.2f", cpu[r]);
         printf(")\n");
+        printf("threads %d: set-up median %.3f s per million customers (runs:", threads, setup_med[threads]);
+        for (int r = 0; r < repeats; r++) printf(" %.3f", setup[r]);
+        printf(")\n");
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    if (t_first == 1 && t_last == 2)
+    if (t_first == 1 && t_last == 2) {
         printf("speed-up 1 -> 2 threads: %.2f (by processor time %.2f)\n", 2 * med[2] / med[1],
                2 * cpu_med[1] / cpu_med[2]);
+        printf("set-up speed-up 1 -> 2 threads: %.2f\n", setup_med[1] / setup_med[2]);
+    }
     printf("world memory: %.1f bytes per customer; peak resident: %.1f bytes per customer\n",
            (double)bytes / (double)customers, (double)ru.ru_maxrss * 1024.0 / (double)customers);
     if (t_first == t_last) return 0;

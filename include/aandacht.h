@@ -30,6 +30,9 @@ typedef struct ad_world ad_world;
 /* Allocates and initialises a world for cfg (customers, employees, network,
  * first brand choice). Returns AD_OK or AD_ERR_NOMEM. */
 AD_API int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err);
+/* The same with the number of threads the world's loops use, the set-up's
+ * included (0: OpenMP's default at this call); see ad_world_set_threads. */
+AD_API int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, ad_error *err);
 /* Sets the number of threads the world's loops use (0: OpenMP's default at
  * this call). Each world keeps its own number (no process-wide OpenMP
  * setting is changed). Results do not depend on it. AD_OK or AD_ERR_NOMEM. */

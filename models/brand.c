@@ -1,5 +1,7 @@
-/* brand.c: see brand.h. Runs serially; reads w->total (this step's sums in
- * thread order) and never the per-thread accumulators. */
+/* brand.c: see brand.h. Runs serially (but for the count of customers per
+ * brand in brand_staff_from_customers: a parallel loop of integer counts);
+ * reads w->total (this step's sums in thread order) and never the
+ * per-thread accumulators. */
 #include "brand.h"
 
 #include <math.h>
@@ -282,7 +284,9 @@ int brand_end(ad_world *w, int64_t t)
 int brand_staff_from_customers(ad_world *w)
 {
     int64_t count[AD_MAX_BRANDS] = {0};
-    for (int64_t i = 0; i < w->n; i++) count[w->brand[i]]++;
+    const uint8_t *brand = w->brand;
+    #pragma omp parallel for schedule(static) reduction(+ : count[:AD_MAX_BRANDS]) num_threads(w->threads)
+    for (int64_t i = 0; i < w->n; i++) count[brand[i]]++;
     for (int b = 0; b < w->nb; b++) {
         ad_brand_state *s = &w->br[b];
         s->customers = count[b];

@@ -92,12 +92,39 @@ void cust_choose_all(ad_world *w, int with_shares)
         double s = w->cfg.brands[b].share;
         asc[b] = log(s > 1e-9 ? s : 1e-9);
     }
-    uint32_t step = (uint32_t)w->steps;
+    const uint32_t step = (uint32_t)w->steps;
+    const uint64_t seed = (uint64_t)w->cfg.seed;
+    const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;
+    const int ng = (w->nb + 3) / 4;
     soc_count_stale(w); /* every brand is drawn anew */
-    #pragma omp parallel for schedule(static) num_threads(w->threads)
-    for (int64_t i = 0; i < w->n; i++) {
-        int b = cust_choose(w, &gb, i, -1, NULL, step, RNG_FIRST_BRAND, with_shares ? asc : NULL);
-        w->brand[i] = w->brand_next[i] = (uint8_t)b;
-        w->loyalty[i] = 0.5f;
+    #pragma omp parallel num_threads(w->threads)
+    {
+        uint16_t seq[CUST_BLOCK];
+        for (int k = 0; k < CUST_BLOCK; k++) seq[k] = (uint16_t)k;
+        /* a block's tastes and occasions, drawn for all of it at once
+         * (vector lanes), as cust_choose would one by one */
+        rng_block taste[(AD_MAX_BRANDS + 3) / 4], occ[(AD_MAX_BRANDS + 3) / 4];
+        #pragma omp for schedule(static)
+        for (int64_t blk = 0; blk < nblocks; blk++) {
+            const int64_t i0 = blk * CUST_BLOCK;
+            const int m = (int)(n - i0 < CUST_BLOCK ? n - i0 : CUST_BLOCK);
+            for (int g = 0; g < ng; g++) {
+                rng_draw_list(w->simd, seed, (uint64_t)i0, seq, m, 0, rng_purpose(RNG_TASTE, (uint32_t)g), &taste[g]);
+                rng_draw_list(w->simd, seed, (uint64_t)i0, seq, m, step, rng_purpose(RNG_FIRST_BRAND, (uint32_t)g),
+                              &occ[g]);
+            }
+            for (int k = 0; k < m; k++) {
+                uint32_t taste_k[AD_MAX_BRANDS], occ_k[AD_MAX_BRANDS];
+                for (int g = 0; g < ng; g++)
+                    for (int u = 0; u < 4; u++) {
+                        taste_k[4 * g + u] = taste[g].v[u][k];
+                        occ_k[4 * g + u] = occ[g].v[u][k];
+                    }
+                const int64_t i = i0 + k;
+                const int b = cust_choose_words(w, &gb, i, -1, NULL, taste_k, occ_k, with_shares ? asc : NULL);
+                w->brand[i] = w->brand_next[i] = (uint8_t)b;
+                w->loyalty[i] = 0.5f;
+            }
+        }
     }
 }

@@ -2,24 +2,39 @@
  *
  * Link k of customer i is decided by rng(seed, i, 0, RNG_NETWORK sub k)
  * alone, so building in three passes (masks, block offsets, targets) draws
- * the same links as one would, for any thread count.
+ * the same links as one would. Each pass is a parallel loop over blocks of
+ * NET_BLOCK customers in which a block writes only its own entries, and the
+ * offsets are running sums of integers: the same bytes for any thread
+ * count. The masks' draws are made a block at a time in vector lanes
+ * (rng_draw_list, the same words as rng_draw); a rewired link's target is
+ * drawn again, alone, when it is stored.
  */
 #include "network.h"
 
+#include <omp.h>
 #include <stdlib.h>
 
 #include "rng.h"
 
-/* Link k of customer i: rewired (returns 1, *j its target) or not. */
-static int draw_link(int64_t n, int64_t i, int k, double rewire, uint64_t seed, int64_t *j)
+/* Whether a link is rewired, from the first word of its draw. */
+static inline int link_rewired(uint32_t word, double rewire)
 {
-    if (n <= 1) return 0; /* the only customer hears itself on the ring */
-    rng4 r = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_NETWORK, (uint32_t)k));
-    if (!(rng_u01(r.v[0]) < rewire)) return 0;
-    /* uniform over the n - 1 others */
-    uint64_t x = ((uint64_t)r.v[1] << 32 | r.v[2]) % (uint64_t)(n - 1);
-    *j = (int64_t)x >= i ? (int64_t)x + 1 : (int64_t)x;
-    return 1;
+    return rng_u01(word) < rewire;
+}
+
+/* The target of a rewired link of customer i, from the second and third
+ * words of its draw: uniform over the n - 1 others (n > 1). */
+static inline int64_t link_target(int64_t n, int64_t i, uint32_t hi, uint32_t lo)
+{
+    const uint64_t x = ((uint64_t)hi << 32 | lo) % (uint64_t)(n - 1);
+    return (int64_t)x >= i ? (int64_t)x + 1 : (int64_t)x;
+}
+
+/* the thread count of a parallel loop: threads, or OpenMP's default when
+ * threads <= 0 */
+static int team(int threads)
+{
+    return threads > 0 ? threads : omp_get_max_threads();
 }
 
 /* Allocates mask and far_off for n customers of degree deg; sets the sizes. */
@@ -47,10 +62,10 @@ static int net_alloc(ad_net *net, int64_t n, int deg)
 }
 
 /* far_off from the masks, then room for far */
-static int net_index(ad_net *net)
+static int net_index(ad_net *net, int threads)
 {
     const int64_t nblk = (net->n + NET_BLOCK - 1) / NET_BLOCK;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) num_threads(team(threads))
     for (int64_t blk = 0; blk < nblk; blk++) {
         uint64_t c = 0;
         const int64_t end = (blk + 1) * NET_BLOCK < net->n ? (blk + 1) * NET_BLOCK : net->n;
@@ -67,31 +82,54 @@ static int net_index(ad_net *net)
     return 0;
 }
 
-int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed)
+/* The masks of customers i0 .. i0 + m (m <= NET_BLOCK): link k's draws for
+ * the whole block at once, then each customer's coin. */
+static void block_masks(ad_net *net, int64_t i0, int m, double rewire, uint64_t seed, int simd,
+                        const uint16_t *seq)
+{
+    uint16_t mask[NET_BLOCK] = {0};
+    rng_block r;
+    if (net->n > 1) /* the only customer hears itself on the ring */
+        for (int k = 0; k < net->deg; k++) {
+            rng_draw_list(simd, seed, (uint64_t)i0, seq, m, 0, rng_purpose(RNG_NETWORK, (uint32_t)k), &r);
+            for (int j = 0; j < m; j++) mask[j] |= (uint16_t)(link_rewired(r.v[0][j], rewire) << k);
+        }
+    memcpy(net->mask + i0, mask, (size_t)m * sizeof *mask);
+}
+
+/* The targets of the rewired links of customers i0 .. i0 + m, in customer
+ * and link order, from the block's first far entry on. */
+static void block_targets(ad_net *net, int64_t i0, int m, uint64_t seed)
+{
+    uint32_t *out = net->far + net->far_off[i0 / NET_BLOCK];
+    for (int64_t i = i0; i < i0 + m; i++)
+        for (uint32_t bits = net->mask[i]; bits; bits &= bits - 1) {
+            const int k = __builtin_ctz(bits);
+            const rng4 r = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_NETWORK, (uint32_t)k));
+            *out++ = (uint32_t)link_target(net->n, i, r.v[1], r.v[2]);
+        }
+}
+
+int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed, int threads, int simd)
 {
     if (net_alloc(net, n, deg)) return -1;
     if (deg <= 0) return 0;
-    #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++) {
-        uint32_t m = 0;
-        int64_t j = 0;
-        for (int k = 0; k < deg; k++) m |= (uint32_t)draw_link(n, i, k, rewire, seed, &j) << k;
-        net->mask[i] = (uint16_t)m;
-    }
-    if (net_index(net)) return -1;
     const int64_t nblk = (n + NET_BLOCK - 1) / NET_BLOCK;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel num_threads(team(threads))
+    {
+        uint16_t seq[NET_BLOCK];
+        for (int k = 0; k < NET_BLOCK; k++) seq[k] = (uint16_t)k;
+        #pragma omp for schedule(static)
+        for (int64_t blk = 0; blk < nblk; blk++) {
+            const int64_t i0 = blk * NET_BLOCK;
+            block_masks(net, i0, (int)(n - i0 < NET_BLOCK ? n - i0 : NET_BLOCK), rewire, seed, simd, seq);
+        }
+    }
+    if (net_index(net, threads)) return -1;
+    #pragma omp parallel for schedule(static) num_threads(team(threads))
     for (int64_t blk = 0; blk < nblk; blk++) {
-        uint32_t *out = net->far + net->far_off[blk];
-        const int64_t end = (blk + 1) * NET_BLOCK < n ? (blk + 1) * NET_BLOCK : n;
-        for (int64_t i = blk * NET_BLOCK; i < end; i++)
-            for (int k = 0; k < deg; k++) {
-                int64_t j = 0;
-                if (net->mask[i] >> k & 1) {
-                    (void)draw_link(n, i, k, rewire, seed, &j);
-                    *out++ = (uint32_t)j;
-                }
-            }
+        const int64_t i0 = blk * NET_BLOCK;
+        block_targets(net, i0, (int)(n - i0 < NET_BLOCK ? n - i0 : NET_BLOCK), seed);
     }
     return 0;
 }
@@ -105,7 +143,7 @@ int net_from_lists(ad_net *net, int64_t n, int deg, const uint32_t *nbr)
         for (int k = 0; k < deg; k++) m |= (uint32_t)(nbr[(int64_t)deg * i + k] != net_ring(net, i, k)) << k;
         net->mask[i] = (uint16_t)m;
     }
-    if (net_index(net)) return -1;
+    if (net_index(net, 0)) return -1;
     uint32_t *out = net->far;
     for (int64_t i = 0; i < n; i++)
         for (int k = 0; k < deg; k++)

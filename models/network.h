@@ -67,9 +67,11 @@ static inline int net_popcount16(uint32_t x)
     return (int)((x + (x >> 8)) & 0x1fu);
 }
 
-/* Builds the network of n customers (parallel, deterministic); deg 0 builds
- * an empty network. Returns 0, or -1 when out of memory (net left empty). */
-int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed);
+/* Builds the network of n customers in parallel loops of `threads` threads
+ * (<= 0: OpenMP's default), its draws at vector level simd (rng_simd): the
+ * same bytes for any threads and simd. deg 0 builds an empty network.
+ * Returns 0, or -1 when out of memory (net left empty). */
+int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed, int threads, int simd);
 /* The network whose customer i hears nbr[i*deg .. i*deg + deg): a link is
  * stored as rewired unless it is its ring neighbour. 0, or -1 (no memory). */
 int net_from_lists(ad_net *net, int64_t n, int deg, const uint32_t *nbr);

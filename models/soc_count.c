@@ -4,10 +4,48 @@
 
 #include <stdlib.h>
 
+/* Running sums in place: x[k] becomes x[0] + ... + x[k]. Each chunk of
+ * SUM_CHUNK entries is summed on its own, the chunks' totals added up in
+ * order, then each chunk adds its start: integers, so the same for any
+ * thread count. 0, or -1 (no memory). */
+#define SUM_CHUNK 16384
+static int running_sum(uint32_t *x, int64_t n, int threads)
+{
+    const int64_t nch = (n + SUM_CHUNK - 1) / SUM_CHUNK;
+    uint32_t *start = malloc((size_t)(nch + 1) * sizeof *start);
+    if (!start) return -1;
+    #pragma omp parallel num_threads(threads)
+    {
+        #pragma omp for schedule(static)
+        for (int64_t ch = 0; ch < nch; ch++) {
+            const int64_t end = (ch + 1) * SUM_CHUNK < n ? (ch + 1) * SUM_CHUNK : n;
+            uint32_t sum = 0;
+            for (int64_t i = ch * SUM_CHUNK; i < end; i++) sum += x[i];
+            start[ch + 1] = sum;
+        }
+        #pragma omp single
+        {
+            start[0] = 0;
+            for (int64_t ch = 0; ch < nch; ch++) start[ch + 1] += start[ch];
+        }
+        #pragma omp for schedule(static)
+        for (int64_t ch = 0; ch < nch; ch++) {
+            const int64_t end = (ch + 1) * SUM_CHUNK < n ? (ch + 1) * SUM_CHUNK : n;
+            uint32_t sum = start[ch];
+            for (int64_t i = ch * SUM_CHUNK; i < end; i++) x[i] = sum += x[i];
+        }
+    }
+    free(start);
+    return 0;
+}
+
 /* The backward index of the rewired links: for each target, the customers
- * whose rewired links point at it (once per link). 0, or -1 (no memory, or
- * more links than 32-bit offsets hold). */
-static int build_rev(const ad_net *net, soc_count *sc)
+ * whose rewired links point at it (once per link), in customer order. Built
+ * in parallel loops: the counts are integers added atomically, each list is
+ * filled in whatever order the threads come and then sorted, so the index
+ * is the same for any thread count. 0, or -1 (no memory, or more links than
+ * 32-bit offsets hold). */
+static int build_rev(const ad_net *net, soc_count *sc, int threads)
 {
     const int64_t n = net->n, nblk = (n + NET_BLOCK - 1) / NET_BLOCK;
     const uint64_t total = net->far_off[nblk];
@@ -15,15 +53,40 @@ static int build_rev(const ad_net *net, soc_count *sc)
     sc->rev_first = calloc((size_t)n + 1, sizeof *sc->rev_first);
     sc->rev = malloc((size_t)(total ? total : 1) * sizeof *sc->rev);
     if (!sc->rev_first || !sc->rev) return -1;
-    for (uint64_t p = 0; p < total; p++) sc->rev_first[net->far[p] + 1]++;
-    for (int64_t i = 0; i < n; i++) sc->rev_first[i + 1] += sc->rev_first[i];
-    /* fill with rev_first[t] as t's cursor (ending at t + 1's start), then
-     * move the starts back one place */
-    uint64_t p = 0;
-    for (int64_t i = 0; i < n; i++)
-        for (int f = net_popcount16(net->mask[i]); f > 0; f--) sc->rev[sc->rev_first[net->far[p++]]++] = (uint32_t)i;
-    for (int64_t i = n; i > 0; i--) sc->rev_first[i] = sc->rev_first[i - 1];
-    sc->rev_first[0] = 0;
+    uint32_t *first = sc->rev_first, *rev = sc->rev;
+    /* first[t]: t's rewired listeners, then their running sum: the end of
+     * t's list */
+    #pragma omp parallel for schedule(static) num_threads(threads)
+    for (uint64_t p = 0; p < total; p++) {
+        #pragma omp atomic
+        first[net->far[p]]++;
+    }
+    if (running_sum(first, n, threads)) return -1;
+    first[n] = (uint32_t)total;
+    /* fill each list from its end, first[t] as t's cursor: it ends at t's
+     * start */
+    #pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t blk = 0; blk < nblk; blk++) {
+        const uint32_t *far = net->far + net->far_off[blk];
+        const int64_t end = (blk + 1) * NET_BLOCK < n ? (blk + 1) * NET_BLOCK : n;
+        for (int64_t i = blk * NET_BLOCK; i < end; i++)
+            for (int f = net_popcount16(net->mask[i]); f > 0; f--) {
+                const uint32_t t = *far++;
+                uint32_t at;
+                #pragma omp atomic capture
+                at = --first[t];
+                rev[at] = (uint32_t)i;
+            }
+    }
+    /* each list in customer order (most hold one customer or none) */
+    #pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t t = 0; t < n; t++)
+        for (uint32_t p = first[t] + 1; p < first[t + 1]; p++) {
+            const uint32_t x = rev[p];
+            uint32_t q = p;
+            for (; q > first[t] && rev[q - 1] > x; q--) rev[q] = rev[q - 1];
+            rev[q] = x;
+        }
     return 0;
 }
 
@@ -59,7 +122,7 @@ const uint8_t *soc_count_ready(ad_world *w)
         if (!sc) return NULL;
         w->soc = sc;
         sc->cnt = malloc((size_t)w->n);
-        if (!sc->cnt || build_rev(net, sc)) { /* not tried again: counted per contact */
+        if (!sc->cnt || build_rev(net, sc, w->threads)) { /* not tried again: counted per contact */
             free(sc->cnt);
             free(sc->rev_first);
             free(sc->rev);

@@ -73,6 +73,11 @@ void world_sum_acc(ad_world *w)
 
 int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
 {
+    return ad_world_create_threads(out, cfg, 0, err);
+}
+
+int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, ad_error *err)
+{
     *out = NULL;
     ad_world *w = calloc(1, sizeof *w);
     if (!w) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory creating the world");
@@ -81,7 +86,8 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     w->nb = cfg->n_brands;
     w->deg = (int)cfg->degree;
     w->week = -1;
-    w->threads = omp_get_max_threads(); /* fixed per world: parallel regions ask for exactly this many */
+    /* fixed per world: parallel regions, the set-up's included, ask for exactly this many */
+    w->threads = threads > 0 ? threads : omp_get_max_threads();
     w->simd = rng_simd(); /* chosen once: every loop of this world runs at this level */
     size_t n = (size_t)w->n;
     w->brand = malloc(n);
@@ -107,7 +113,7 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
         w->psw[k] = eq_reconsider(cfg->nu, cfg->l_crit, cfg->switch_s, l);
     }
     cust_init(w);
-    if (net_build(&w->net, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed)) goto nomem;
+    if (net_build(&w->net, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed, w->threads, w->simd)) goto nomem;
     brand_init(w);
     (void)brand_begin(w, -cfg->warmup); /* no interventions before week 0 */
     w->br[0].a_n = 0; /* the ring starts with the first step */

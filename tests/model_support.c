@@ -13,8 +13,7 @@ ad_obs *ms_run(const char *text, const char *const *sets, int threads, int64_t *
     if (cfg_load_string(&cfg, text, "test", sets, n, &err))
         cr_assert_fail("config: %s:%d: %s: %s", err.file, err.line, err.key, err.msg);
     ad_world *w;
-    if (ad_world_create(&w, &cfg, &err)) cr_assert_fail("create: %s", err.msg);
-    if (threads && ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    if (ad_world_create_threads(&w, &cfg, threads, &err)) cr_assert_fail("create: %s", err.msg);
     ad_obs *out = malloc((size_t)cfg.weeks * sizeof *out);
     cr_assert_not_null(out);
     for (int64_t t = 0; t < cfg.weeks; t++) {

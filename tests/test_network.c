@@ -3,7 +3,8 @@
  * Without rewiring every customer hears exactly its deg/2 ring neighbours on
  * each side; with rewiring p a share p of the links goes elsewhere, never to
  * the customer itself, uniformly over the others. The network is a function
- * of the seed alone (not of the thread count). The compact storage (ring
+ * of the seed alone: the same bytes for any thread count and vector level,
+ * each link the one its own draw gives. The compact storage (ring
  * links implied, rewired ones listed) gives back every link, and the
  * neighbour counts and scores, in words or byte by byte, at the ends of the
  * ring or inside, match a count made by hand over explicit lists.
@@ -12,10 +13,12 @@
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "network.h"
+#include "rng.h"
 
 /* every link of net, as lists: nbr[deg * i + k] is link k of customer i */
 static uint32_t *expand(const ad_net *net)
@@ -30,7 +33,7 @@ static uint32_t *expand(const ad_net *net)
 static uint32_t *build(int64_t n, int deg, double p, uint64_t seed)
 {
     ad_net net;
-    cr_assert_eq(net_build(&net, n, deg, p, seed), 0);
+    cr_assert_eq(net_build(&net, n, deg, p, seed, 0, rng_simd()), 0);
     uint32_t *nbr = expand(&net);
     net_free(&net);
     return nbr;
@@ -135,14 +138,13 @@ Test(network, tiny_rings_fully_rewired_never_hear_themselves)
     /* n 3..9 with p = 1: every link is drawn from the n - 1 others, each
      * equally often (over 2000 seeds a customer has 4000 links; the share of
      * each other customer, 1/(n-1), has sd at most 0.008: tolerance 0.04) */
-    int saved = omp_get_max_threads();
-    omp_set_num_threads(1); /* 14,000 tiny builds: no thread wake-ups */
     for (int64_t n = 3; n <= 9; n++) {
         const int deg = 2;
         int64_t hits[9][9] = {{0}};
         for (uint64_t seed = 0; seed < 2000; seed++) {
             ad_net net;
-            cr_assert_eq(net_build(&net, n, deg, 1.0, seed), 0);
+            /* one thread: 14,000 tiny builds, no thread wake-ups */
+            cr_assert_eq(net_build(&net, n, deg, 1.0, seed, 1, rng_simd()), 0);
             uint32_t nbr[9 * 2];
             for (int64_t i = 0; i < n; i++)
                 for (int k = 0; k < deg; k++) nbr[deg * i + k] = net_link(&net, i, k);
@@ -162,7 +164,6 @@ Test(network, tiny_rings_fully_rewired_never_hear_themselves)
                                  (long long)n, (long long)i, (long long)j, share);
                 }
     }
-    omp_set_num_threads(saved);
 }
 
 Test(network, rewiring_is_independent_per_link_slot)
@@ -205,10 +206,64 @@ Test(network, deterministic_for_a_seed_and_any_thread_count_and_different_for_an
     free(c);
 }
 
+/* net_build's arrays equal to reference's, byte for byte */
+static void same_arrays(const ad_net *a, const ad_net *ref, const char *what)
+{
+    const int64_t nblk = (ref->n + NET_BLOCK - 1) / NET_BLOCK;
+    cr_assert_eq(a->n, ref->n);
+    cr_assert(memcmp(a->mask, ref->mask, (size_t)ref->n * sizeof *ref->mask) == 0, "%s: masks differ", what);
+    cr_assert(memcmp(a->far_off, ref->far_off, ((size_t)nblk + 1) * sizeof *ref->far_off) == 0,
+              "%s: block offsets differ", what);
+    cr_assert(memcmp(a->far, ref->far, (size_t)ref->far_off[nblk] * sizeof *ref->far) == 0, "%s: targets differ",
+              what);
+}
+
+Test(network, built_with_1_2_or_3_threads_on_every_vector_level_the_same_bytes_as_link_by_link)
+{
+    /* the masks, block offsets and targets are the same bytes whatever the
+     * threads and the vector level of the draws, and every link is the one
+     * its own draw rng(seed, i, 0, RNG_NETWORK sub k) gives: rewired when
+     * its first word is below p, then to the second and third words modulo
+     * the n - 1 others (skipping i). Sizes with a partial last block. */
+    const int64_t ns[] = {1, 2, 255, 5453};
+    const int degs[] = {7, 16};
+    const double p = 0.3;
+    const uint64_t seed = 99;
+    for (size_t q = 0; q < sizeof ns / sizeof *ns; q++)
+        for (size_t d = 0; d < sizeof degs / sizeof *degs; d++) {
+            const int64_t n = ns[q];
+            const int deg = degs[d];
+            ad_net ref;
+            cr_assert_eq(net_build(&ref, n, deg, p, seed, 1, RNG_SIMD_PLAIN), 0);
+            for (int64_t i = 0; i < n; i++)
+                for (int k = 0; k < deg; k++) {
+                    const rng4 r = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_NETWORK, (uint32_t)k));
+                    int64_t want = net_ring(&ref, i, k);
+                    if (n > 1 && rng_u01(r.v[0]) < p) {
+                        want = (int64_t)((((uint64_t)r.v[1] << 32) | r.v[2]) % (uint64_t)(n - 1));
+                        want += want >= i;
+                    }
+                    cr_assert_eq(net_link(&ref, i, k), want, "n %lld deg %d: link %d of %lld", (long long)n, deg, k,
+                                 (long long)i);
+                }
+            for (int level = RNG_SIMD_PLAIN; level <= rng_simd(); level++)
+                for (int threads = 1; threads <= 3; threads++) {
+                    char what[96];
+                    snprintf(what, sizeof what, "n %lld deg %d, %d threads, %s", (long long)n, deg, threads,
+                             rng_simd_name(level));
+                    ad_net net;
+                    cr_assert_eq(net_build(&net, n, deg, p, seed, threads, level), 0);
+                    same_arrays(&net, &ref, what);
+                    net_free(&net);
+                }
+            net_free(&ref);
+        }
+}
+
 Test(network, degree_0_holds_nothing)
 {
     ad_net net;
-    cr_assert_eq(net_build(&net, 1000, 0, 0.5, 1), 0);
+    cr_assert_eq(net_build(&net, 1000, 0, 0.5, 1, 0, rng_simd()), 0);
     cr_assert_null(net.mask);
     cr_assert_null(net.far);
     cr_assert_eq(net_bytes(&net), 0);
@@ -223,7 +278,7 @@ Test(network, compact_storage_keeps_every_link_in_about_2_plus_4_deg_p_bytes)
     const int64_t n = 5000;
     const int deg = 8;
     ad_net a, b;
-    cr_assert_eq(net_build(&a, n, deg, 0.1, 3), 0);
+    cr_assert_eq(net_build(&a, n, deg, 0.1, 3, 0, rng_simd()), 0);
     uint32_t *nbr = expand(&a), *again;
     cr_assert_eq(net_from_lists(&b, n, deg, nbr), 0);
     again = expand(&b);
@@ -307,7 +362,7 @@ Test(network, on_brand_and_scores_match_a_count_by_hand_everywhere)
             const int deg = degs[d];
             ad_net net;
             net_block bl;
-            cr_assert_eq(net_build(&net, N, deg, ps[q], 11), 0);
+            cr_assert_eq(net_build(&net, N, deg, ps[q], 11, 0, rng_simd()), 0);
             uint32_t *nbr = expand(&net);
             for (int64_t i = 0; i < N; i++) {
                 const net_row r = row_of(&net, i, &bl);

@@ -42,8 +42,7 @@ static ad_world *counts_world(ad_config *cfg, const char *weeks, int threads)
     const char *sets[] = {"population.customers=8003", weeks, "network.rewire=0.3"};
     if (cfg_load_string(cfg, MS_MARKET, "test", sets, 3, &err)) cr_assert_fail("config: %s", err.msg);
     ad_world *w;
-    if (ad_world_create(&w, cfg, &err)) cr_assert_fail("create: %s", err.msg);
-    if (ad_world_set_threads(w, threads, &err)) cr_assert_fail("threads: %s", err.msg);
+    if (ad_world_create_threads(&w, cfg, threads, &err)) cr_assert_fail("create: %s", err.msg);
     return w;
 }
 
