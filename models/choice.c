@@ -26,20 +26,6 @@
  * roundings). When one brand's interval lies above all others, it is the
  * exact argmax. Otherwise (a few in a hundred, or anything not finite) the
  * Gumbels are computed: every choice is the one the exact utilities give. */
-int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, const net_row *row,
-                uint32_t step, uint32_t purpose, const double *asc)
-{
-    const ad_config *c = &w->cfg;
-    uint32_t taste[AD_MAX_BRANDS], occ[AD_MAX_BRANDS];
-    for (int g = 0; g < (w->nb + 3) / 4; g++) {
-        rng4 t = rng_draw(c->seed, (uint64_t)i, 0, rng_purpose(RNG_TASTE, (uint32_t)g));
-        rng4 o = rng_draw(c->seed, (uint64_t)i, step, rng_purpose(purpose, (uint32_t)g));
-        memcpy(taste + 4 * g, t.v, sizeof t.v);
-        memcpy(occ + 4 * g, o.v, sizeof o.v);
-    }
-    return cust_choose_words(w, gb, i, cur, row, taste, occ, asc);
-}
-
 int cust_choose_words(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur,
                       const net_row *row, const uint32_t *taste, const uint32_t *occ, const double *asc)
 {

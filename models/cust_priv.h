@@ -45,14 +45,10 @@ static inline double psw_bound(const ad_world *w)
 
 /* Brand choice of customer i by random utility (choice.c): the brand with
  * the highest utility; cur its current brand (< 0: none), row its links
- * (NULL: no word of mouth, as before the first week), step and purpose key
- * the occasion noise, asc (or NULL) adds a constant per brand. gb from
- * rng_gumbel_bounds_fill. */
-int cust_choose(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur, const net_row *row,
-                uint32_t step, uint32_t purpose, const double *asc);
-/* cust_choose with the words drawn already: taste[b] = word b % 4 of
- * rng(seed, i, 0, RNG_TASTE sub b / 4), occ[b] the same of the occasion's
- * (step and purpose) */
+ * (NULL: no word of mouth, as before the first week), asc (or NULL) adds a
+ * constant per brand; gb from rng_gumbel_bounds_fill. The words are drawn
+ * already: taste[b] = word b % 4 of rng(seed, i, 0, RNG_TASTE sub b / 4),
+ * occ[b] the same of the occasion's (the week and purpose of the choice) */
 int cust_choose_words(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i, int cur,
                       const net_row *row, const uint32_t *taste, const uint32_t *occ, const double *asc);
 
