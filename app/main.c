@@ -355,6 +355,14 @@ static int run_scenario(const run_opts o)
             last_draw = now;
         }
     }
+    if (cfg.warmup > 0) { /* did it settle? */
+        const double drift = ad_world_warmup_drift(w);
+        if ((rc = h5out_set_warmup_drift(out, drift, &err))) goto done;
+        if (drift > AD_WARMUP_DRIFT_TOLERANCE)
+            fprintf(stderr, "%saandacht: warning: the warm-up did not settle: a brand's market share moved %.1f points "
+                    "in its last year (more than %.1f); lengthen scenario.warmup or raise scenario.warmup_speedup\n",
+                    tty ? "\n" : "", 100 * drift, 100 * AD_WARMUP_DRIFT_TOLERANCE);
+    }
     double t1 = now_s();
     for (int64_t t = 0; t < cfg.weeks; t++) {
         if (stop_requested) {

@@ -47,6 +47,12 @@ AD_API int ad_world_warmup_step(ad_world *w, ad_error *err);
 /* Runs one recorded week (after the warm-up, which it runs first if needed)
  * and fills its observables. Returns AD_OK or AD_ERR_NOMEM. */
 AD_API int ad_world_step(ad_world *w, ad_error *err);
+/* Whether the warm-up settled: the largest change of a brand's market share
+ * (a fraction) over the warm-up's last year (over all of it when it is
+ * shorter); NaN before the warm-up has ended, and without a warm-up. */
+AD_API double ad_world_warmup_drift(const ad_world *w);
+/* A warm-up whose drift is above this has not settled (the run says so) */
+#define AD_WARMUP_DRIFT_TOLERANCE 0.01
 /* The observables of the last recorded week. */
 AD_API const ad_obs *ad_world_obs(const ad_world *w);
 /* Recorded week of the last step (-1 before the first). */

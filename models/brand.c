@@ -251,14 +251,18 @@ int brand_end(ad_world *w, int64_t t)
         const ad_brand_cfg *bc = &c->brands[b];
         ad_brand_state *s = &w->br[b];
         const int64_t *v = w->total.v[b];
-        /* commoditisation and cost-following prices, per week */
-        double k = c->commod / 52.0;
-        s->q += k * (F_mean[0] - s->q);
-        s->m += k * (F_mean[1] - s->m);
-        s->v += k * (F_mean[2] - s->v);
-        if (v[AC_VISITS] > 0)
-            s->price += c->price_adjust / 52.0 * (s->unit_cost + bc->markup - s->price);
-        if (s->price < 0.01) s->price = 0.01;
+        /* the trends, commoditisation and cost-following prices, per week:
+         * from week 0 on; the warm-up holds the brands' parameters still, so
+         * that it settles to the market of the configuration */
+        if (t >= 0) {
+            double k = c->commod / 52.0;
+            s->q += k * (F_mean[0] - s->q);
+            s->m += k * (F_mean[1] - s->m);
+            s->v += k * (F_mean[2] - s->v);
+            if (v[AC_VISITS] > 0)
+                s->price += c->price_adjust / 52.0 * (s->unit_cost + bc->markup - s->price);
+            if (s->price < 0.01) s->price = 0.01;
+        }
         s->customers = v[AC_CUST];
         s->share = (double)v[AC_CUST] / (double)w->n;
         s->demand_last = s->demand;

@@ -120,6 +120,8 @@ int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, a
     for (int b = 0; b < w->nb; b++) w->br[b].a_n = 0;
     cust_choose_all(w, 1);
     if (brand_staff_from_customers(w)) goto nomem;
+    for (int b = 0; b < w->nb; b++) w->warm_share[b] = w->br[b].share;
+    w->warm_drift = NAN;
     *out = w;
     return AD_OK;
 
@@ -160,6 +162,7 @@ int ad_world_step(ad_world *w, ad_error *err)
 }
 
 const ad_obs *ad_world_obs(const ad_world *w) { return &w->obs; }
+double ad_world_warmup_drift(const ad_world *w) { return w->warm_drift; }
 int64_t ad_world_week(const ad_world *w) { return w->week; }
 
 void ad_world_snapshot(const ad_world *w, ad_snapshot *snap)

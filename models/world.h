@@ -119,6 +119,8 @@ struct ad_world {
     double psw[AD_PSW_N + 2];       /* reconsidering probability by loyalty */
     double psw_mult;                /* warm-up speed-up of reconsidering (1 when recording) */
     int64_t displaced;              /* employees displaced since week 0 */
+    double warm_share[AD_MAX_BRANDS]; /* shares a year before the warm-up's end (or at its start) */
+    double warm_drift;              /* largest change of a share over that year (NaN until the warm-up ends) */
 
     ad_acc *acc;                    /* one per thread (owned) */
     int acc_n;

@@ -27,6 +27,10 @@ int h5out_write_week(h5out *o, int64_t week, const ad_obs *obs, ad_error *err);
 int h5out_write_snapshot(h5out *o, const ad_snapshot *s, ad_error *err);
 /* Writes the raw customer arrays of one snapshot week. */
 int h5out_write_agents(h5out *o, int64_t week, const ad_agent_view *v, ad_error *err);
+/* Records whether the warm-up settled (ad_world_warmup_drift: the largest
+ * change of a brand's share over its last year), root attribute
+ * warmup_share_drift (NaN until set). */
+int h5out_set_warmup_drift(h5out *o, double drift, ad_error *err);
 /* Flushes everything written so far to disk. */
 int h5out_flush(h5out *o, ad_error *err);
 /* Sets root attribute complete, closes, and (complete) renames PATH.partial

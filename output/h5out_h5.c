@@ -171,6 +171,11 @@ int h5out__attr_set_i64(hid_t loc, const char *name, int64_t value)
     return attr_set(loc, name, H5T_NATIVE_INT64, &value);
 }
 
+int h5out__attr_set_f64(hid_t loc, const char *name, double value)
+{
+    return attr_set(loc, name, H5T_NATIVE_DOUBLE, &value);
+}
+
 hid_t h5out__dataset(hid_t loc, const char *name, hid_t type, int rank,
                      const hsize_t *dims, int extendible, const hsize_t *chunk,
                      int compress)

@@ -12,6 +12,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "h5out_priv.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +46,8 @@ int h5out__root_attrs(h5out *o, const ad_config *cfg)
         h5out__attr_i64(f, "n_brands", cfg->n_brands) < 0 ||
         h5out__attr_str(f, "created", created) < 0 ||
         h5out__attr_i8(f, "complete", 0) < 0 ||
-        h5out__attr_i64(f, "weeks_written", 0) < 0)
+        h5out__attr_i64(f, "weeks_written", 0) < 0 ||
+        h5out__attr_f64(f, "warmup_share_drift", NAN) < 0)
         return -1;
     return 0;
 }

@@ -73,6 +73,7 @@ int h5out__attr_strv(hid_t loc, const char *name, const char *const *v, size_t n
 /* Sets the value of an existing scalar int8 attribute. */
 int h5out__attr_set_i8(hid_t loc, const char *name, int8_t value);
 int h5out__attr_set_i64(hid_t loc, const char *name, int64_t value);
+int h5out__attr_set_f64(hid_t loc, const char *name, double value);
 /* Variable-length UTF-8 string type (caller closes). */
 hid_t h5out__vstr_type(void);
 /* Dataset of the given shape. With chunk: chunked, the first dimension

@@ -53,7 +53,7 @@ MENTIONS = [
     (["population.customers"], "customers (default {N}; shipped scenarios"),
     (["staff_per_1000"], "(about {N} per 1,000 customers by default)"),
     # 3. process
-    (["scenario.warmup_speedup"], "(an optional burn-in; default {N}, off,"),
+    (["scenario.warmup_speedup"], "`scenario.warmup_speedup` (default {N}) at the redraw"),
     # 4. design concepts
     (["output.snapshot_every"], "every `output.snapshot_every` weeks (default {N})"),
     # 5. initialization

@@ -51,6 +51,11 @@ KPIS = (("market_share", "market share", "pct"), ("mean_loyalty", "loyalty", "lo
         ("nps", "NPS", "nps"), ("brand_tip_rate", "tip rate", "pct"), ("profit", "profit / week", "int"))
 
 
+# a warm-up whose shares moved more than this in its last year has not
+# settled (the engine's AD_WARMUP_DRIFT_TOLERANCE)
+WARMUP_DRIFT_TOLERANCE = 0.01
+
+
 def esc(x):
     return html.escape(str(x), quote=True)
 
@@ -191,11 +196,48 @@ def _intervention(i):
     return f"week {i.get('week')}: {i.get('brand')} sets {i.get('key')} = {_setting(i)}"
 
 
+def _trends(d):
+    """The trends that run from week 0 (the warm-up holds them still), in words."""
+    p = d.get("parameters", {})
+    c, k = float(p.get("market.commoditisation", 0) or 0), float(p.get("market.price_adjust", 0) or 0)
+    out = []
+    if c > 0:
+        out.append(f"commoditisation: each brand's quality, promotion and place close about "
+                   f"{100 * (1 - (1 - c / 52) ** 52):.0f} % of their gap to the market's mean a year "
+                   f"(market.commoditisation = {c:g})")
+    if k > 0:
+        out.append(f"prices follow unit cost plus markup, closing about {100 * (1 - (1 - min(k, 52) / 52) ** 52):.0f} % "
+                   f"of the gap a year (market.price_adjust = {k:g})")
+    if not out:
+        return ("none: the market starts at its steady state and stays there without policy changes "
+                "(market.commoditisation = 0, market.price_adjust = 0)")
+    return "; ".join(out) + ". Shares move with them from week 0: that drift is the trends' doing, not a policy's"
+
+
+def _warmup(d):
+    """Whether the warm-up settled (root attribute warmup_share_drift), or None if not recorded."""
+    v = d["attrs"].get("warmup_share_drift")
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    if v != v:  # NaN: no warm-up, or not finished
+        return None
+    tol = 100 * WARMUP_DRIFT_TOLERANCE
+    if 100 * v > tol:
+        return (f"did not settle: a brand's market share still moved {100 * v:.1f} points in its last year "
+                f"(more than {tol:.1f}); early weeks include the market still finding its level. "
+                "Lengthen scenario.warmup or raise scenario.warmup_speedup")
+    return f"settled: no brand's market share moved more than {100 * v:.1f} points in its last year"
+
+
 def _scenario(d):
     a = d["attrs"]
     facts = [("file", d["path"]), ("kind", "sweep" if d["kind"] == "sweep" else "single run"),
              ("seed", d["seed"]), ("customers", f"{int(a.get('customers', 0)):,}"),
              ("weeks recorded", f"{len(d['week'])} after a {a.get('warmup', '?')}-week warm-up"),
+             ("warm-up", _warmup(d) or "not measured (no warm-up, or a file written by an older engine)"),
+             ("trends from week 0", _trends(d)),
              ("complete", "yes" if d["complete"] else "no: an interrupted run, read up to weeks_written"),
              ("engine", f"aandacht {a.get('engine_version', '?')} ({a.get('git_commit', '?')})")]
     if d["kind"] == "sweep":
@@ -227,7 +269,10 @@ def _scenarios(datas):
         kind = (f"sweep ({a.get('sweep_design', '?')}, {len(d['ok'])} runs)" if d["kind"] == "sweep"
                 else f"seed {d['seed']}")
         rows.append(f"<tr><td><b>{esc(d['scenario'])}</b><br><span class=\"small\">{esc(d['path'])}</span></td>"
-                    f"<td>{esc(d['description'])}<br><span class=\"small\">{brands}</span></td>"
+                    f"<td>{esc(d['description'])}<br><span class=\"small\">{brands}</span>"
+                    f"<br><span class=\"small\">trends from week 0: {esc(_trends(d))}</span>"
+                    + (f"<br><span class=\"small\"><b>warm-up {esc(w)}</b></span>" if (w := _warmup(d)) and
+                       w.startswith("did not") else "") + "</td>"
                     f"<td class=\"num\">{esc(kind)}<br>{int(a.get('customers', 0)):,} customers<br>"
                     f"{len(d['week'])} weeks</td></tr>")
     out = [f"<table><thead><tr><th>scenario</th><th>description</th><th class=\"num\">run</th></tr></thead>"
