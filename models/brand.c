@@ -132,7 +132,8 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     ad_obs *o = &w->obs;
     memset(o, 0, sizeof *o);
     double tot[AC_N] = {0};
-    double fun[AD_MAX_BRANDS], rel[AD_MAX_BRANDS], sum[AD_MAX_BRANDS];
+    double fun[AD_MAX_BRANDS], pri[AD_MAX_BRANDS], rel[AD_MAX_BRANDS], sum[AD_MAX_BRANDS];
+    double prem_w = 0, prem_sum = 0; /* the human premium, weighted by relational contacts */
     double bills = 0, tips_all = 0, hhi = 0;
     for (int b = 0; b < w->nb; b++) {
         const int64_t *v = w->total.v[b];
@@ -173,9 +174,20 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
         *B[AD_B_stated_avoidance] = ratio((double)v[AC_AVOID], cust);
         bills += bill;
         tips_all += tips[b];
-        fun[b] = c->beta_F * s->F - c->beta_p * s->price;
+        fun[b] = c->beta_F * s->F;
+        pri[b] = -(c->beta_p * s->price);
         rel[b] = c->beta_R * w->need_mean * s->R + c->beta_rep * s->rep;
-        sum[b] = fun[b] + rel[b];
+        sum[b] = fun[b] + pri[b] + rel[b];
+        /* the human premium (C2): relational contacts served by a person
+         * against those a machine solved, within the brand */
+        const double nh = (double)v[AC_REL_DIRECT], nr = (double)v[AC_REL_BOT];
+        double prem = NAN;
+        if (nh > 0 && nr > 0) {
+            prem = (double)v[AC_SAT_REL_DIRECT] / AD_FX / nh - (double)v[AC_SAT_REL_BOT] / AD_FX / nr;
+            prem_sum += (nh + nr) * prem;
+            prem_w += nh + nr;
+        }
+        *B[AD_B_human_premium] = prem;
     }
     double *M = o->market;
     double visits = tot[AC_VISITS];
@@ -192,6 +204,8 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     M[AD_M_tips_total] = tips_all;
     M[AD_M_tip_rate] = ratio(tips_all, bills);
     M[AD_M_differentiation_functional] = sd(fun, w->nb);
+    M[AD_M_differentiation_price] = sd(pri, w->nb);
+    M[AD_M_human_premium] = prem_w > 0 ? prem_sum / prem_w : NAN;
     M[AD_M_differentiation_relational] = sd(rel, w->nb);
     M[AD_M_differentiation_index] = sd(sum, w->nb);
     M[AD_M_hhi] = hhi;

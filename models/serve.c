@@ -111,7 +111,17 @@ static inline __attribute__((always_inline)) void serve_apply(const serve_in *re
         counts[b] += v->counts[q];
         acc[b][AC_ATT] += fatt;
         acc[b][AC_ATT_REL] += fatt & -(int64_t)rel;
-        acc[b][AC_SAT] += ad_fx(S);
+        const int64_t fS = ad_fx(S);
+        /* relational contacts routed to a person and served (escalations,
+         * which failed with a machine first, are on neither side) against
+         * those a machine solved */
+        const int64_t rel_human = rel & s->hflag[q] & ((v->cd[q] & 7) == AD_C_HUMAN);
+        const int64_t rel_bot = rel & ((v->cd[q] & 7) == AD_C_AUTO_OK);
+        acc[b][AC_SAT] += fS;
+        acc[b][AC_REL_DIRECT] += rel_human; /* the human premium's two sides */
+        acc[b][AC_SAT_REL_DIRECT] += fS & -rel_human;
+        acc[b][AC_REL_BOT] += rel_bot;
+        acc[b][AC_SAT_REL_BOT] += fS & -rel_bot;
         if (in->recording) s->A->hist[AD_S_satisfaction][b][hist_bin(S)]++;
         const float lf = v->lf[q];
         w->loyalty[i] = lf;

@@ -20,7 +20,7 @@
     X(human_contact_share, "1", "share of contacts that reached a person, escalations included") \
     X(attention_scarcity, "1", "1 - mean attention over all contacts (Sigma)")             \
     X(mean_attention_deficit, "1", "mean attention deficit of customers")                  \
-    X(attention_value, "1", "market value of attention, 1 + theta Sigma")                  \
+    X(attention_value, "1", "1 + theta Sigma: attention scarcity scaled by theta, by construction (no evidence for a claim)") \
     X(customer_nps, "percent", "net promoter score of this week's contacts")               \
     X(promoter_share, "1", "share of this week's contacts that made a promoter")            \
     X(detractor_share, "1", "share of this week's contacts that made a detractor")          \
@@ -28,14 +28,16 @@
     X(engaged_share, "1", "share of active employees who are engaged")                     \
     X(tips_total, "money/week", "tips paid this week")                                     \
     X(tip_rate, "1", "tips as a share of the bills of human-served contacts")              \
-    X(differentiation_index, "1", "spread across brands of choice utility, functional plus relational part") \
-    X(differentiation_functional, "1", "spread across brands of the functional utility (quality, promotion, place, price)") \
+    X(differentiation_index, "1", "spread across brands of choice utility: functional, price and relational parts") \
+    X(differentiation_functional, "1", "spread across brands of the functional utility (quality, promotion, place)") \
+    X(differentiation_price, "1", "spread across brands of the price part of utility") \
     X(differentiation_relational, "1", "spread across brands of the relational utility (attention value, reputation)") \
     X(hhi, "1", "Herfindahl-Hirschman index of market shares")                             \
     X(jobs, "employee", "active employees")                                                \
     X(jobs_displaced, "employee", "employees displaced since week 0 (cumulative)")         \
     X(loyalty_human_served, "1", "mean loyalty of customers whose contacts this week were all served by a person") \
     X(loyalty_robot_served, "1", "mean loyalty of customers whose contacts this week were all automated") \
+    X(human_premium, "1", "satisfaction of relational contacts served by a person minus that of those solved by a machine, within each brand, weighted by the brands' relational contacts (NaN: no brand had both)") \
     X(tip_attention_slope, "1", "tip rate per unit of attention, least-squares slope over this week's human contacts") \
     X(tip_satisfaction_r, "1", "correlation of tip rate and satisfaction over this week's human contacts")
 
@@ -67,7 +69,8 @@
     X(profit, "profit", "money/week", "revenue minus cost")                                  \
     X(tips, "tips", "money/week", "tips paid to the brand's staff")                          \
     X(tip_rate, "brand_tip_rate", "1", "tips as a share of the bills of human-served contacts") \
-    X(stated_avoidance, "stated_avoidance", "1", "share of the brand's customers who say they avoid it after a shock")
+    X(stated_avoidance, "stated_avoidance", "1", "share of the brand's customers who say they avoid it after a shock") \
+    X(human_premium, "brand_human_premium", "1", "mean satisfaction of relational contacts served by a person minus that of relational contacts solved by a machine (NaN without both)")
 
 enum {
 #define AD_M_ENUM(id, u, l) AD_M_##id,

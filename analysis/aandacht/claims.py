@@ -83,7 +83,7 @@ def evidence(d, r=None):
                         names, b["automated_contacts"], b["visits"], b["mean_attention"],
                         brand_deficit(d, last) if r is None else None),
         "C2": sc.c2_value(m["attention_scarcity"], m["attention_value"],
-                          m["loyalty_human_served"], m["loyalty_robot_served"]),
+                          m["loyalty_human_served"], m["loyalty_robot_served"], m.get("human_premium")),
         "C3": sc.c3_relation(m["differentiation_functional"], m["differentiation_relational"],
                              float(p.get("market.commoditisation", 0.0) or 0.0)),
         "C4": sc.c4_engagement(b["brand_engaged_share"], b["mean_loyalty"], b["nps"], b["profit"]),

@@ -36,7 +36,8 @@ MIN = {
     "brand_automation_spread": 0.05,  # C1 across brands: least and most automated brand 5 points apart
     "r_cross_brand": 0.5,        # C1 across brands: automation and scarcity go together across brands
     "scarcity_change": 0.02,     # C2: scarcity must move 2 points to test C2
-    "gap_widening": 0.01,        # C2: loyalty gap human- vs robot-served widens 1 point
+    "gap_widening": 0.01,        # C2 (files without human_premium): loyalty gap human- vs robot-served widens 1 point
+    "premium_rise": 0.005,       # C2: human premium in satisfaction rises half a point
     "tip_value_rise": 0.01,      # C2 across files: tips per unit of attention +1 % of the bill
     "relational_share": 0.02,    # C3: relational part of differentiation gains 2 points
     "engagement_spread": 0.02,   # C4: engaged share must vary (sd) across brand-years
@@ -198,15 +199,29 @@ def c1_run(automation_share, attention_scarcity, attention_deficit, names, autom
     return Evidence("C1", False, f"{ev.figure}; {eb.figure}", why_not=eb.why_not)
 
 
-def c2_value(attention_scarcity, attention_value, loyalty_human, loyalty_robot):
+def c2_value(attention_scarcity, attention_value, loyalty_human, loyalty_robot, human_premium=None):
+    """C2 within a run: as attention gets scarcer, does a person's attention
+    add more to a relational contact than a machine's service (the human
+    premium in satisfaction, within brands)? attention_value (1 + theta
+    scarcity) is shown for reference, never as evidence. Files written
+    before the human premium was recorded fall back to the loyalty gap of
+    human- and robot-served customers."""
     s0, s1, _ = _ends(attention_scarcity)
-    v0, v1, _ = _ends(attention_value)
-    g0, g1, se = _ends(np.asarray(loyalty_human) - np.asarray(loyalty_robot))
     if abs(s1 - s0) < MIN["scarcity_change"]:
         return Evidence("C2", False, f"attention scarcity stayed at {s1:.3f}",
                         why_not="attention did not get scarcer or more plentiful; robot_rush makes it scarce"
                                 f"{TOGETHER}")
     sign = 1.0 if s1 > s0 else -1.0
+    prem = None if human_premium is None else np.asarray(human_premium, dtype=float)
+    if prem is not None and np.isfinite(prem).sum() > 1:
+        p0, p1, se = _ends(prem)
+        if np.isfinite(p0) and np.isfinite(p1):
+            fig = (f"scarcity {s0:.3f} \u2192 {s1:.3f}; human premium (satisfaction of relational contacts a "
+                   f"person served over those a machine solved) {p0:+.3f} \u2192 {p1:+.3f}")
+            return Evidence("C2", True, fig, [Part("human premium change with scarcity", sign * (p1 - p0),
+                                                   _needed(MIN["premium_rise"], se), "pt")])
+    v0, v1, _ = _ends(attention_value)
+    g0, g1, se = _ends(np.asarray(loyalty_human) - np.asarray(loyalty_robot))
     fig = (f"scarcity {s0:.3f} \u2192 {s1:.3f}; attention value {v0:.2f} \u2192 {v1:.2f} "
            f"(1 + \u03b8 scarcity, by construction); loyalty of human-served over robot-served "
            f"customers {g0:+.3f} \u2192 {g1:+.3f}")

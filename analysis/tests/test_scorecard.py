@@ -54,6 +54,24 @@ def test_c2_gap_must_widen_as_attention_gets_scarce():
     assert not ev.testable
 
 
+def test_c2_rests_on_the_human_premium_when_the_file_has_it():
+    scar = ramp(0.77, 0.89)
+    val = 1 + scar
+    # loyalty gap narrowing (would say no), premium rising (says yes): the premium decides
+    human, robot = noisy(ramp(0.70, 0.70)), noisy(ramp(0.68, 0.69))
+    rising = noisy(ramp(0.12, 0.14))
+    ev = sc.c2_value(scar, val, human, robot, rising)
+    assert verdict(ev) == sc.SUPPORTED and "human premium" in ev.figure and "attention value" not in ev.figure
+    assert verdict(sc.c2_value(scar, val, human, robot, noisy(ramp(0.12, 0.12)))) == sc.NOT_SUPPORTED
+    # weeks without both kinds of contact are not a number: skipped
+    gappy = rising.copy()
+    gappy[::7] = np.nan
+    assert verdict(sc.c2_value(scar, val, human, robot, gappy)) == sc.SUPPORTED
+    # a file without the premium (all NaN, or none) falls back to the loyalty gap
+    assert verdict(sc.c2_value(scar, val, human, robot, np.full(W, np.nan))) == sc.NOT_SUPPORTED
+    assert verdict(sc.c2_value(scar, val, noisy(ramp(0.70, 0.74)), noisy(ramp(0.68, 0.66)), None)) == sc.SUPPORTED
+
+
 def test_c3_relational_share_of_differentiation():
     f, r = ramp(0.10, 0.05), ramp(0.10, 0.20)
     assert verdict(sc.c3_relation(f, r, 0.1)) == sc.SUPPORTED
