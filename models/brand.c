@@ -48,7 +48,10 @@ static int apply_interventions(ad_world *w, int64_t t)
         if (strcmp(p->key, "quality") == 0) s->q = iv->value;
         else if (strcmp(p->key, "promotion") == 0) s->m = iv->value;
         else if (strcmp(p->key, "place") == 0) s->v = iv->value;
-        else if (strcmp(p->key, "price") == 0) s->price = iv->value;
+        else if (strcmp(p->key, "price") == 0) {
+            s->price = iv->value;
+            s->price_fixed = 1; /* set by the user: no longer follows costs */
+        }
         else if (strcmp(p->key, "staff_per_1000") == 0) {
             /* a staffing decision: headcount to the new ratio now */
             int64_t H = (int64_t)llround(iv->value * (double)s->customers / 1000.0);
@@ -157,8 +160,9 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
         *B[AD_B_mean_loyalty] = ratio(v[AC_LOY] / AD_FX, cust);
         *B[AD_B_churn_rate] = ratio((double)v[AC_OUT], (double)s->customers);
         *B[AD_B_nps] = 100.0 * ratio((double)(v[AC_PROM] - v[AC_DET]), visits);
-        *B[AD_B_engagement] = ratio(v[AC_ENG] / AD_FX, act);
-        *B[AD_B_engaged_share] = ratio((double)v[AC_ENGAGED], act);
+        /* a brand without staff has no engagement: not a number, not 0 */
+        *B[AD_B_engagement] = act > 0 ? v[AC_ENG] / AD_FX / act : NAN;
+        *B[AD_B_engaged_share] = act > 0 ? (double)v[AC_ENGAGED] / act : NAN;
         *B[AD_B_employees] = (double)s->employees;
         *B[AD_B_reputation] = s->rep;
         *B[AD_B_functional_value] = s->F;
@@ -199,8 +203,8 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
     M[AD_M_customer_nps] = 100.0 * ratio(tot[AC_PROM] - tot[AC_DET], visits);
     M[AD_M_promoter_share] = ratio(tot[AC_PROM], visits);
     M[AD_M_detractor_share] = ratio(tot[AC_DET], visits);
-    M[AD_M_employee_nps] = 100.0 * ratio(tot[AC_ENGAGED] - tot[AC_DISENGAGED], tot[AC_ACTIVE]);
-    M[AD_M_engaged_share] = ratio(tot[AC_ENGAGED], tot[AC_ACTIVE]);
+    M[AD_M_employee_nps] = tot[AC_ACTIVE] > 0 ? 100.0 * (tot[AC_ENGAGED] - tot[AC_DISENGAGED]) / tot[AC_ACTIVE] : NAN;
+    M[AD_M_engaged_share] = tot[AC_ACTIVE] > 0 ? tot[AC_ENGAGED] / tot[AC_ACTIVE] : NAN;
     M[AD_M_tips_total] = tips_all;
     M[AD_M_tip_rate] = ratio(tips_all, bills);
     M[AD_M_differentiation_functional] = sd(fun, w->nb);
@@ -273,7 +277,7 @@ int brand_end(ad_world *w, int64_t t)
             s->q += k * (F_mean[0] - s->q);
             s->m += k * (F_mean[1] - s->m);
             s->v += k * (F_mean[2] - s->v);
-            if (v[AC_VISITS] > 0)
+            if (v[AC_VISITS] > 0 && !s->price_fixed)
                 s->price += c->price_adjust / 52.0 * (s->unit_cost + bc->markup - s->price);
             if (s->price < 0.01) s->price = 0.01;
         }

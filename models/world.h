@@ -82,6 +82,7 @@ typedef struct ad_brand_state {
     int64_t customers;          /* at the start of the week */
     double share;               /* customers / n at the start of the week */
     double unit_cost;           /* last week's cost per contact */
+    int price_fixed;            /* a price intervention set the price: it no longer follows costs */
 } ad_brand_state;
 
 struct ad_world {

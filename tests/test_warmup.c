@@ -119,3 +119,32 @@ Test(warmup, drift_is_measured_when_there_is_a_warm_up)
     cr_assert(d >= 0 && d < 1, "a short warm-up's drift is a fraction (%g)", d);
     ad_world_free(w);
 }
+
+/* a price intervention sets the brand's price for good: it no longer
+ * follows costs, while the other brands' prices do */
+Test(warmup, a_price_intervention_holds_its_price, .timeout = 120)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s", MS_MARKET,
+             "interventions = ( { week = 10; brand = \"A\"; key = \"price\"; value = 61.5; } );\n");
+    int64_t n;
+    ad_obs *o = ms_run(text, SETS("market.price_adjust=4", "scenario.weeks=80"), 0, &n);
+    for (int64_t t = 10; t < n; t++) cr_assert_eq(o[t].brand[AD_B_price][0], 61.5, "week %lld", (long long)t);
+    cr_assert_neq(o[n - 1].brand[AD_B_price][1], 50.0, "the others follow their costs");
+    cr_assert_neq(o[9].brand[AD_B_price][0], 61.5, "before the intervention A's price follows costs too");
+    free(o);
+}
+
+/* a brand without staff has no engagement: not a number, not 0 */
+Test(warmup, a_brand_without_staff_has_no_engagement)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET, SETS("brands.[2].staff_per_1000=0", "brands.[2].staffing=fixed", "scenario.weeks=10"),
+                       0, &n);
+    for (int64_t t = 0; t < n; t++) {
+        cr_assert_eq(o[t].brand[AD_B_employees][2], 0);
+        cr_assert(isnan(o[t].brand[AD_B_engaged_share][2]) && isnan(o[t].brand[AD_B_engagement][2]));
+        cr_assert(isfinite(o[t].brand[AD_B_engaged_share][0]) && isfinite(o[t].market[AD_M_engaged_share]));
+    }
+    free(o);
+}
