@@ -331,6 +331,13 @@ static int run_scenario(const run_opts o)
     ad_snapshot *snap = NULL;
     if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
     if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
+    const double noise = ad_seed_noise(cfg.customers);
+    if ((rc = h5out_set_seed_noise(out, noise, &err))) goto done;
+    if (cfg.customers < AD_SEED_NOISE_CUSTOMERS)
+        fprintf(stderr, "aandacht: note: at %lld customers the seed alone moves a brand's market share by about "
+                "%.1f points (one standard deviation); below %d customers one run is not interpretable: run "
+                "replications (a sweep with replications = 5 or more, docs/scenario-files.md)\n",
+                (long long)cfg.customers, 100 * noise, AD_SEED_NOISE_CUSTOMERS);
     snap = malloc(sizeof *snap);
     if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
 
@@ -403,6 +410,9 @@ static int run_scenario(const run_opts o)
                    cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
                    (long long)cfg.seed, now_s() - t0);
             print_summary(&cfg, &first, &lastobs, cfg.weeks - 1);
+            printf("\nseed noise at %lld customers: a brand's market share varies by about %.1f points between "
+                   "seeds (one standard deviation)%s\n", (long long)cfg.customers, 100 * noise,
+                   cfg.customers < AD_SEED_NOISE_CUSTOMERS ? "; run replications before reading differences" : "");
             printf("\noutput: %s\n", outpath);
         }
     }

@@ -51,6 +51,13 @@ AD_API int ad_world_step(ad_world *w, ad_error *err);
  * (a fraction) over the warm-up's last year (over all of it when it is
  * shorter); NaN before the warm-up has ended, and without a warm-up. */
 AD_API double ad_world_warmup_drift(const ad_world *w);
+/* The seed noise of a market of this many customers: the standard deviation
+ * between seeds of a brand's market share in the first recorded year (a
+ * fraction), about 4.3 / sqrt(customers), measured on the baseline market
+ * (docs/model.md 2.6). Below AD_SEED_NOISE_CUSTOMERS customers a single run
+ * is not interpretable: run replications. */
+AD_API double ad_seed_noise(int64_t customers);
+#define AD_SEED_NOISE_CUSTOMERS 50000
 /* A warm-up whose drift is above this has not settled (the run says so) */
 #define AD_WARMUP_DRIFT_TOLERANCE 0.01
 /* The observables of the last recorded week. */

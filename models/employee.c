@@ -36,10 +36,19 @@ static int grow(ad_world *w, int64_t need)
     return AD_OK;
 }
 
+/* The random-number agent of employee slot j: the slot and the number of
+ * customers, so that markets of different sizes with the same seed do not
+ * share their employees' traits and noise slot by slot (a slot is below
+ * 2^32, as is a population) */
+static inline uint64_t emp_agent(const ad_world *w, int64_t j)
+{
+    return (uint64_t)j | (uint64_t)w->n << 32;
+}
+
 static void hire(ad_world *w, int64_t j, int b)
 {
     const ad_config *c = &w->cfg;
-    rng4 r = rng_draw((uint64_t)c->seed, (uint64_t)j, (uint32_t)w->steps, RNG_EMP_TRAIT);
+    rng4 r = rng_draw((uint64_t)c->seed, emp_agent(w, j), (uint32_t)w->steps, RNG_EMP_TRAIT);
     double z = rng_normal(r.v[0], r.v[1]);
     w->e_brand[j] = (uint8_t)b;
     w->e_active[j] = 1;
@@ -115,7 +124,7 @@ void emp_update(ad_world *w)
             double W = n > 0 ? (double)w->e_warm[j] / AD_FX / n : 0.0;
             double load = n * inv_cap;
             double target = eq_engagement_target(base[b], w->e_trait[j], c->rho, W, c->omega, load);
-            rng4 r = rng_draw((uint64_t)c->seed, (uint64_t)j, step, RNG_EMP_NOISE);
+            rng4 r = rng_draw((uint64_t)c->seed, emp_agent(w, j), step, RNG_EMP_NOISE);
             double e = eq_engagement(w->e_eng[j], c->kappa, target, noise_w * (rng_u01(r.v[0]) - 0.5));
             w->e_eng[j] = (float)e;
             w->e_warm[j] = 0;

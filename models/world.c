@@ -163,6 +163,14 @@ int ad_world_step(ad_world *w, ad_error *err)
 
 const ad_obs *ad_world_obs(const ad_world *w) { return &w->obs; }
 double ad_world_warmup_drift(const ad_world *w) { return w->warm_drift; }
+
+double ad_seed_noise(int64_t customers)
+{
+    /* sd of the four baseline brands' year-1 shares over six seeds, the
+     * largest of the four: 6.0, 3.5, 2.8, 0.96 points at 5,000, 20,000,
+     * 50,000 and 200,000 customers */
+    return customers > 0 ? 4.3 / sqrt((double)customers) : NAN;
+}
 int64_t ad_world_week(const ad_world *w) { return w->week; }
 
 void ad_world_snapshot(const ad_world *w, ad_snapshot *snap)

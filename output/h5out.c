@@ -206,6 +206,12 @@ int h5out_set_warmup_drift(h5out *o, double drift, ad_error *err)
     return AD_OK;
 }
 
+int h5out_set_seed_noise(h5out *o, double noise, ad_error *err)
+{
+    if (h5out__attr_set_f64(o->file, "seed_noise", noise) < 0) return h5out__fail(o->partial, err, "writing");
+    return AD_OK;
+}
+
 int h5out_close(h5out *o, int complete, ad_error *err)
 {
     int rc = AD_OK;

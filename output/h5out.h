@@ -31,6 +31,9 @@ int h5out_write_agents(h5out *o, int64_t week, const ad_agent_view *v, ad_error 
  * change of a brand's share over its last year), root attribute
  * warmup_share_drift (NaN until set). */
 int h5out_set_warmup_drift(h5out *o, double drift, ad_error *err);
+/* Records the seed noise of the market's size (ad_seed_noise), root
+ * attribute seed_noise (NaN until set). */
+int h5out_set_seed_noise(h5out *o, double noise, ad_error *err);
 /* Flushes everything written so far to disk. */
 int h5out_flush(h5out *o, ad_error *err);
 /* Sets root attribute complete, closes, and (complete) renames PATH.partial

@@ -54,6 +54,9 @@ KPIS = (("market_share", "market share", "pct"), ("mean_loyalty", "loyalty", "lo
 # a warm-up whose shares moved more than this in its last year has not
 # settled (the engine's AD_WARMUP_DRIFT_TOLERANCE)
 WARMUP_DRIFT_TOLERANCE = 0.01
+# below this many customers one run is not interpretable (the engine's
+# AD_SEED_NOISE_CUSTOMERS)
+SEED_NOISE_CUSTOMERS = 50000
 
 
 def esc(x):
@@ -231,12 +234,31 @@ def _warmup(d):
     return f"settled: no brand's market share moved more than {100 * v:.1f} points in its last year"
 
 
+def _seed_noise(d):
+    """The seed noise of the market's size (root attribute seed_noise), in words, or None."""
+    a = d["attrs"]
+    try:
+        v = float(a.get("seed_noise"))
+    except (TypeError, ValueError):
+        return None
+    if v != v:
+        return None
+    n = int(a.get("customers", 0) or 0)
+    text = (f"at {n:,} customers the seed alone moves a brand's market share by about {100 * v:.1f} points "
+            "(one standard deviation)")
+    if n < SEED_NOISE_CUSTOMERS and d["kind"] != "sweep":
+        text += ("; below 50,000 customers a single run is not interpretable: compare runs with "
+                 "replications (a sweep), not one seed")
+    return text
+
+
 def _scenario(d):
     a = d["attrs"]
     facts = [("file", d["path"]), ("kind", "sweep" if d["kind"] == "sweep" else "single run"),
              ("seed", d["seed"]), ("customers", f"{int(a.get('customers', 0)):,}"),
              ("weeks recorded", f"{len(d['week'])} after a {a.get('warmup', '?')}-week warm-up"),
              ("warm-up", _warmup(d) or "not measured (no warm-up, or a file written by an older engine)"),
+             ("seed noise", _seed_noise(d) or "not recorded (a file written by an older engine, or a sweep)"),
              ("trends from week 0", _trends(d)),
              ("complete", "yes" if d["complete"] else "no: an interrupted run, read up to weeks_written"),
              ("engine", f"aandacht {a.get('engine_version', '?')} ({a.get('git_commit', '?')})")]

@@ -58,3 +58,31 @@ def test_an_unsettled_warm_up_is_flagged_on_the_terminal_and_the_page(tmp_path):
     assert warm.startswith("did not settle")
     text = html.unescape(page._scenario(io.read(out)))
     assert "did not settle" in text
+
+
+def test_a_small_market_states_its_seed_noise_and_asks_for_replications(tmp_path):
+    cfg = tmp_path / "small.cfg"
+    cfg.write_text('scenario = { name = "small"; seed = 3; weeks = 4; warmup = 20; };\n'
+                   'population = { customers = 5000; };\n'
+                   'brands = ( { name = "A"; }, { name = "B"; } );\n')
+    out = tmp_path / "small.h5"
+    r = engine("run", cfg, "-o", out)
+    with h5py.File(out) as f:
+        noise = float(f.attrs["seed_noise"])
+    assert noise == pytest.approx(4.3 / 5000 ** 0.5)
+    assert "replications" in r.stderr and f"{100 * noise:.1f} points" in r.stderr
+    assert f"seed noise at 5000 customers" in r.stdout
+    text = html.unescape(page._scenario(io.read(out)))
+    assert f"about {100 * noise:.1f} points" in text and "not interpretable" in text
+
+
+def test_a_large_market_states_its_seed_noise_without_alarm(run_files, tmp_path):
+    cfg = tmp_path / "big.cfg"
+    cfg.write_text('scenario = { name = "big"; seed = 3; weeks = 2; warmup = 2; };\n'
+                   'population = { customers = 60000; };\n'
+                   'brands = ( { name = "A"; }, { name = "B"; } );\n')
+    out = tmp_path / "big.h5"
+    r = engine("run", cfg, "-o", out)
+    assert "replications" not in r.stderr
+    text = html.unescape(page._scenario(io.read(out)))
+    assert "seed alone moves" in text and "not interpretable" not in text
