@@ -100,6 +100,7 @@ int brand_begin(ad_world *w, int64_t t)
         pw += s->share * s->price;
     }
     w->mean_price = pw > 0 ? pw : w->br[0].price;
+    if (t == 0) w->mean_price0 = w->mean_price; /* the centre of the price band (brand_end) */
     return AD_OK;
 }
 
@@ -277,8 +278,13 @@ int brand_end(ad_world *w, int64_t t)
             s->q += k * (F_mean[0] - s->q);
             s->m += k * (F_mean[1] - s->m);
             s->v += k * (F_mean[2] - s->v);
-            if (v[AC_VISITS] > 0 && !s->price_fixed)
+            if (v[AC_VISITS] > 0 && !s->price_fixed) {
                 s->price += c->price_adjust / 52.0 * (s->unit_cost + bc->markup - s->price);
+                /* within the band around the market's mean price at week 0:
+                 * a brand whose fixed wages are spread over few contacts
+                 * does not follow them to a price nobody pays */
+                s->price = eq_clamp(s->price, w->mean_price0 / c->price_band, w->mean_price0 * c->price_band);
+            }
             if (s->price < 0.01) s->price = 0.01;
         }
         s->customers = v[AC_CUST];

@@ -117,6 +117,7 @@ struct ad_world {
     ad_brand_state br[AD_MAX_BRANDS];
     double sigma;                   /* last week's attention scarcity */
     double mean_price;              /* customer-weighted mean price */
+    double mean_price0;             /* the same at week 0: the centre of the price band */
     double need_mean;               /* mean relational need of customers */
     double psw[AD_PSW_N + 2];       /* reconsidering probability by loyalty */
     double psw_mult;                /* warm-up speed-up of reconsidering (1 when recording) */

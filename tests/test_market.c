@@ -1,0 +1,52 @@
+/* test_market.c: the market's rules that keep brands plausible: prices
+ * that follow costs stay within a band around the market's mean price at
+ * week 0, so that a brand whose fixed wages fall on few contacts does not
+ * price itself to thousands per contact.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model_support.h"
+
+#define SETS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* every brand automates everything and keeps its staff: the setting that
+ * drove prices to tens of thousands; the widest band allowed */
+Test(market, no_setting_prices_a_brand_above_three_times_the_market, .timeout = 300)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET,
+                       SETS("population.customers=20000", "scenario.weeks=260", "market.price_adjust=1",
+                            "market.price_band=3", "brands.[0].automation.target=1", "brands.[1].automation.target=1",
+                            "brands.[2].automation.target=1", "brands.[3].automation.target=1",
+                            "brands.[0].automation.ramp_weeks=52", "brands.[1].automation.ramp_weeks=52",
+                            "brands.[2].automation.ramp_weeks=52", "brands.[3].automation.ramp_weeks=52",
+                            "brands.[0].staffing=fixed", "brands.[1].staffing=fixed", "brands.[2].staffing=fixed",
+                            "brands.[3].staffing=fixed"),
+                       0, &n);
+    double mean0 = 0, top = 0;
+    for (int b = 0; b < 4; b++) mean0 += o[0].brand[AD_B_price][b] * o[0].brand[AD_B_market_share][b];
+    for (int64_t t = 0; t < n; t++)
+        for (int b = 0; b < 4; b++) top = fmax(top, o[t].brand[AD_B_price][b]);
+    cr_log_info("highest price %.1f, the market's mean at week 0 %.1f", top, mean0);
+    cr_assert_leq(top, 3 * mean0 * 1.02, "highest price %.1f against a mean of %.1f at week 0", top, mean0);
+    free(o);
+}
+
+/* the band's edge binds: with band 1.2 no price leaves [mean / 1.2, mean * 1.2] */
+Test(market, the_price_band_bounds_cost_following, .timeout = 120)
+{
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET, SETS("scenario.weeks=104", "market.price_adjust=8", "market.price_band=1.05",
+                                       "brands.[2].cogs=60"),
+                       0, &n);
+    const double p0 = o[0].brand[AD_B_price][2];
+    double top = 0;
+    for (int64_t t = 0; t < n; t++) top = fmax(top, o[t].brand[AD_B_price][2]);
+    cr_assert_gt(top, p0, "brand C's costs rose: its price follows (%.2f -> %.2f)", p0, top);
+    cr_assert_lt(top, 53.0, "but stays within 5 %% of the market's mean price (%.2f)", top);
+    free(o);
+}
