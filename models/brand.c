@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "customer.h"
 #include "employee.h"
 #include "equations.h"
 
@@ -24,6 +25,7 @@ void brand_init(ad_world *w)
         s->att_rel = w->cfg.e0 * 0.6; /* a first guess; the warm-up settles it */
         s->trans_share = 1.0 - w->cfg.need_median;
         s->shock_event = -1;
+        s->exit_week = -1;
         s->dil = 1.0;
         s->share = 1.0 / w->nb;
     }
@@ -96,6 +98,7 @@ int brand_begin(ad_world *w, int64_t t)
         s->q_h = eq_human_success(c->q_h, c->q_emp, bc->empowerment);
         eq_routing(bc->routing == AD_ROUTE_BY_NEED, s->a, s->trans_share, &s->p_auto_trans, &s->p_auto_rel);
         s->U_base = eq_utility_brand(c->beta_F, s->F, c->beta_p, s->price, c->beta_rep, s->rep, c->beta_shock, s->stated);
+        if (s->exit_week >= 0) s->U_base = -HUGE_VAL; /* left the market: nobody chooses it */
         s->R = eq_relational_value(s->att_rel, c->theta, w->sigma);
         pw += s->share * s->price;
     }
@@ -193,6 +196,15 @@ static void observe(ad_world *w, const double *revenue, const double *cost, cons
             prem_w += nh + nr;
         }
         *B[AD_B_human_premium] = prem;
+        *B[AD_B_in_market] = s->exit_week < 0 ? 1.0 : 0.0;
+        if (s->exit_week >= 0) { /* left the market: what describes its offer and customers is no number */
+            static const int gone[] = {AD_B_relational_human_share, AD_B_mean_attention, AD_B_mean_satisfaction,
+                                       AD_B_mean_loyalty, AD_B_churn_rate, AD_B_nps, AD_B_engagement,
+                                       AD_B_engaged_share, AD_B_reputation, AD_B_functional_value,
+                                       AD_B_relational_value, AD_B_price, AD_B_tip_rate, AD_B_stated_avoidance,
+                                       AD_B_human_premium};
+            for (size_t k = 0; k < sizeof gone / sizeof *gone; k++) *B[gone[k]] = NAN;
+        }
     }
     double *M = o->market;
     double visits = tot[AC_VISITS];
@@ -243,8 +255,9 @@ int brand_end(ad_world *w, int64_t t)
         double visits = (double)v[AC_VISITS], act = (double)v[AC_ACTIVE];
         /* step 11: economics of this week */
         revenue[b] = s->price * visits;
-        cost[b] = bc->cogs * visits + bc->wage * act + bc->auto_cost * (double)v[AC_AUTO] +
-                  bc->auto_fixed * s->a + (bc->empowerment + bc->hr_cost * bc->hr_investment) * act;
+        cost[b] = s->exit_week >= 0 ? 0.0 /* left the market: no costs */
+                                    : bc->cogs * visits + bc->wage * act + bc->auto_cost * (double)v[AC_AUTO] +
+                                          bc->auto_fixed * s->a + (bc->empowerment + bc->hr_cost * bc->hr_investment) * act;
         tips[b] = s->price * (double)v[AC_TIPRATE] / AD_FX;
         if (visits > 0) s->unit_cost = cost[b] / visits;
         /* step 9: word of mouth (detractors weigh more) and ambassadors */
@@ -290,9 +303,22 @@ int brand_end(ad_world *w, int64_t t)
         s->customers = v[AC_CUST];
         s->share = (double)v[AC_CUST] / (double)w->n;
         s->demand_last = s->demand;
+        /* a brand below market.exit_share for a year of recorded weeks
+         * leaves the market: nobody chooses it from now on, its customers
+         * choose again, its staff go (counted as displaced), its costs stop */
+        if (t >= 0 && s->exit_week < 0 && c->exit_share > 0) {
+            s->small_weeks = s->share < c->exit_share ? s->small_weeks + 1 : 0;
+            if (s->small_weeks >= 52) {
+                s->exit_week = t;
+                s->U_base = -HUGE_VAL;
+                cust_choose_away(w, b);
+            }
+        }
         /* staffing for next week */
         int64_t H = s->employees;
-        if (bc->staffing == AD_STAFF_FOLLOW_DEMAND) {
+        if (s->exit_week >= 0) {
+            H = 0;
+        } else if (bc->staffing == AD_STAFF_FOLLOW_DEMAND) {
             /* close a fraction of the gap, at least one person when the gap
              * is a whole person or more (else small brands never adjust) */
             s->demand_plan = s->demand_plan > 0 ? s->demand_plan + c->demand_memory * ((double)s->demand - s->demand_plan)

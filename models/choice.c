@@ -114,3 +114,27 @@ void cust_choose_all(ad_world *w, int with_shares)
         }
     }
 }
+
+void cust_choose_away(ad_world *w, int gone)
+{
+    rng_gumbel_bounds gb;
+    rng_gumbel_bounds_fill(&gb);
+    const uint32_t step = (uint32_t)w->steps;
+    const uint64_t seed = (uint64_t)w->cfg.seed;
+    const int ng = (w->nb + 3) / 4;
+    soc_count_stale(w); /* brands change outside the week's list of switchers */
+    #pragma omp parallel for schedule(static) num_threads(w->threads)
+    for (int64_t i = 0; i < w->n; i++) {
+        if (w->brand_next[i] != gone) continue;
+        uint32_t taste[AD_MAX_BRANDS], occ[AD_MAX_BRANDS];
+        for (int g = 0; g < ng; g++) {
+            const rng4 t = rng_draw(seed, (uint64_t)i, 0, rng_purpose(RNG_TASTE, (uint32_t)g));
+            const rng4 o = rng_draw(seed, (uint64_t)i, step, rng_purpose(RNG_EXIT, (uint32_t)g));
+            memcpy(taste + 4 * g, t.v, sizeof t.v);
+            memcpy(occ + 4 * g, o.v, sizeof o.v);
+        }
+        w->brand_next[i] = (uint8_t)cust_choose_words(w, &gb, i, -1, NULL, taste, occ, NULL);
+        w->loyalty[i] = 0.5f;
+        w->exper_next[i] = 0;
+    }
+}

@@ -25,6 +25,10 @@ void cust_init(ad_world *w);
 /* Every customer picks a brand from the choice model (step 8) without a
  * current brand; with_shares adds log(starting share) to each utility. */
 void cust_choose_all(ad_world *w, int with_shares);
+/* The customers of brand `gone`, which has left the market (its utility is
+ * -inf), choose another brand now: next week's brand, loyalty 0.5, a
+ * passive last experience. */
+void cust_choose_away(ad_world *w, int gone);
 void cust_contacts(ad_world *w);
 void cust_serve(ad_world *w);
 

@@ -83,6 +83,8 @@ typedef struct ad_brand_state {
     double share;               /* customers / n at the start of the week */
     double unit_cost;           /* last week's cost per contact */
     int price_fixed;            /* a price intervention set the price: it no longer follows costs */
+    int64_t small_weeks;        /* recorded weeks in a row below market.exit_share */
+    int64_t exit_week;          /* recorded week the brand left the market (-1: in it) */
 } ad_brand_state;
 
 struct ad_world {

@@ -70,7 +70,8 @@
     X(tips, "tips", "money/week", "tips paid to the brand's staff")                          \
     X(tip_rate, "brand_tip_rate", "1", "tips as a share of the bills of human-served contacts") \
     X(stated_avoidance, "stated_avoidance", "1", "share of the brand's customers who say they avoid it after a shock") \
-    X(human_premium, "brand_human_premium", "1", "mean satisfaction of relational contacts served by a person minus that of relational contacts solved by a machine (NaN without both)")
+    X(human_premium, "brand_human_premium", "1", "mean satisfaction of relational contacts served by a person minus that of relational contacts solved by a machine (NaN without both)") \
+    X(in_market, "in_market", "1", "1 while the brand is in the market; 0 from the week after it left (a year below market.exit_share), when its other figures are NaN")
 
 enum {
 #define AD_M_ENUM(id, u, l) AD_M_##id,

@@ -97,7 +97,7 @@ typedef struct ad_config {
     /* staffing */
     double utilisation, adjust_rate, demand_memory;
     /* market */
-    double commod, price_adjust, price_band, rep_rate, det_weight, rel_memory, wq, wm, wv;
+    double commod, price_adjust, price_band, exit_share, rep_rate, det_weight, rel_memory, wq, wm, wv;
     /* tipping */
     int tip_on;
     double tip_base, tip_success, tip_damp;

@@ -41,7 +41,8 @@ enum rng_purpose {
     RNG_OCCASION,       /* noise of one reconsideration */
     RNG_AVOID,          /* who states avoidance after a shock (per event) */
     RNG_EMP_TRAIT,      /* employee traits at hiring */
-    RNG_EMP_NOISE       /* weekly engagement noise */
+    RNG_EMP_NOISE,      /* weekly engagement noise */
+    RNG_EXIT            /* occasion noise of the choice of a left brand's customers */
 };
 
 typedef struct rng4 { uint32_t v[4]; } rng4;

@@ -50,3 +50,51 @@ Test(market, the_price_band_bounds_cost_following, .timeout = 120)
     cr_assert_lt(top, 53.0, "but stays within 5 %% of the market's mean price (%.2f)", top);
     free(o);
 }
+
+/* brands can leave: in the same setting, a brand below market.exit_share
+ * for a year leaves; afterwards it has no customers, no staff and no costs,
+ * its descriptive figures are NaN and in_market says 0; with exit_share 0
+ * nobody leaves */
+Test(market, a_brand_without_customers_leaves_the_market, .timeout = 300)
+{
+    const char *const spiral[] = {"population.customers=20000", "scenario.weeks=260", "market.price_adjust=1",
+                                  "brands.[0].automation.target=1", "brands.[1].automation.target=1",
+                                  "brands.[2].automation.target=1", "brands.[3].automation.target=1",
+                                  "brands.[0].automation.ramp_weeks=52", "brands.[1].automation.ramp_weeks=52",
+                                  "brands.[2].automation.ramp_weeks=52", "brands.[3].automation.ramp_weeks=52",
+                                  "brands.[0].staffing=fixed", "brands.[1].staffing=fixed",
+                                  "brands.[2].staffing=fixed", "brands.[3].staffing=fixed", NULL, NULL};
+    int64_t n;
+    ad_obs *o = ms_run(MS_MARKET, spiral, 0, &n);
+    int left = 0;
+    for (int b = 0; b < 4; b++) {
+        int64_t out = -1;
+        for (int64_t t = 0; t < n && out < 0; t++)
+            if (o[t].brand[AD_B_in_market][b] == 0) out = t;
+        if (out < 0) continue;
+        left++;
+        cr_log_info("brand %d left in week %lld", b, (long long)out - 1);
+        cr_assert_gt(out, 52, "a year below the threshold first");
+        for (int64_t t = out; t < n; t++) {
+            cr_assert_eq(o[t].brand[AD_B_in_market][b], 0, "it does not come back");
+            cr_assert_eq(o[t].brand[AD_B_customers][b], 0);
+            cr_assert_eq(o[t].brand[AD_B_employees][b], 0);
+            cr_assert_eq(o[t].brand[AD_B_cost][b], 0);
+            cr_assert(isnan(o[t].brand[AD_B_price][b]) && isnan(o[t].brand[AD_B_mean_loyalty][b]));
+        }
+        double share = 0;
+        for (int c = 0; c < 4; c++) share += o[n - 1].brand[AD_B_market_share][c];
+        cr_assert_float_eq(share, 1.0, 1e-9, "its customers went elsewhere");
+    }
+    cr_assert_gt(left, 0, "in this setting brands leave");
+    free(o);
+    const char *never[32];
+    int k = 0;
+    for (; spiral[k]; k++) never[k] = spiral[k];
+    never[k++] = "market.exit_share=0";
+    never[k] = NULL;
+    o = ms_run(MS_MARKET, never, 0, &n);
+    for (int64_t t = 0; t < n; t++)
+        for (int b = 0; b < 4; b++) cr_assert_eq(o[t].brand[AD_B_in_market][b], 1, "exit_share 0: nobody leaves");
+    free(o);
+}
