@@ -248,13 +248,13 @@ def differentiation(d, outdir):
              else f"Relation makes {pct(h1)} of the differences between brands throughout")
     fig, ax = style.new_figure()
     t = years(d)
-    l1, = ax.plot(t, m["differentiation_functional"], color=style.PALETTE[4], label="functional (4 P's)")
+    l1, = ax.plot(t, m["differentiation_functional"], color=style.PALETTE[4], label="functional (3 P's)")
     l2, = ax.plot(t, m["differentiation_relational"], color=style.PALETTE[2], label="relational (the R)")
     ax.set_ylim(bottom=0)
     _time_axes(ax, d, "spread across brands")
     style.label_line_ends(ax, [l1, l2])
     style.finish(fig, ax, title, subtitle="spread across brands of the utility customers draw from "
-                 "product, price, promotion and place, and from relation", footnote=footnote(d))
+                 "product, promotion and place (price apart), and from relation", footnote=footnote(d))
     caption = (f"C3: as the 4 P's commoditise, do brands differentiate on relation? Relational "
                f"{r0:.2f} \u2192 {r1:.2f}, functional {f0:.2f} \u2192 {f1:.2f} (first year \u2192 last).")
     stem = _name_of(d, "differentiation")
