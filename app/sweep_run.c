@@ -64,7 +64,8 @@ int sweep_stopping(sweep_ctx *c)
 
 size_t sweep_run_values(const sweep_ctx *c)
 {
-    return (size_t)AD_N_MARKET * (size_t)c->weeks + (size_t)AD_N_BRAND * (size_t)c->weeks * (size_t)c->nb;
+    /* the observables, then the warm-up's drift */
+    return (size_t)AD_N_MARKET * (size_t)c->weeks + (size_t)AD_N_BRAND * (size_t)c->weeks * (size_t)c->nb + 1;
 }
 
 int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err)
@@ -89,6 +90,7 @@ int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err)
         if (sweep_stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
         else rc = ad_world_warmup_step(w, err);
     }
+    buf[sweep_run_values(c) - 1] = ad_world_warmup_drift(w);
     for (int64_t t = 0; t < cfg->weeks && !rc; t++) {
         if (sweep_stopping(c)) {
             rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
@@ -124,7 +126,8 @@ void sweep_record(sweep_ctx *c, int64_t run, int rc, const ad_error *err, double
     if (rc) ad_error_format(err, msg, sizeof msg);
     size_t nm = (size_t)AD_N_MARKET * (size_t)c->weeks;
     h5sweep_row row = {.status = rc ? -1 : 1, .wall_time = wall, .message = msg, .market = buf,
-                       .brand = buf ? buf + nm : NULL};
+                       .brand = buf ? buf + nm : NULL,
+                       .warmup_drift = buf ? buf[sweep_run_values(c) - 1] : NAN};
     /* interrupted runs stay "not run"; a run that had no memory writes no rows */
     if (rc != AD_ERR_INTERRUPTED && buf && c->write_rc == AD_OK) {
         ad_error werr;

@@ -41,7 +41,7 @@ struct h5sweep {
     int8_t *st;                    /* status of each run, as in the file */
     hid_t file;                    /* the open OUT.partial */
     hid_t run, week, brand;        /* dimension scales */
-    hid_t status, wall, message;   /* per-run variables written as runs finish */
+    hid_t status, wall, drift, message; /* per-run variables written as runs finish */
     hid_t market[AD_N_MARKET];     /* (run, week) */
     hid_t brandv[AD_N_BRAND];      /* (run, week, brand) */
 };
@@ -54,7 +54,7 @@ static int close_all(h5sweep *o)
     int rc = 0;
     for (int k = 0; k < AD_N_MARKET; k++) rc |= h5out__close_id(&o->market[k], &kept);
     for (int k = 0; k < AD_N_BRAND; k++) rc |= h5out__close_id(&o->brandv[k], &kept);
-    hid_t *ids[] = {&o->status, &o->wall, &o->message, &o->run, &o->week, &o->brand, &o->file};
+    hid_t *ids[] = {&o->status, &o->wall, &o->drift, &o->message, &o->run, &o->week, &o->brand, &o->file};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) rc |= h5out__close_id(ids[i], &kept);
     h5out__err_restore(kept);
     return rc ? -1 : 0;
@@ -258,6 +258,8 @@ static int create_per_run(h5sweep *o, const sweep *sw)
     }
     if (run_var(o, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, status, "1", "1 ok, 0 not run, -1 failed", &o->status) < 0 ||
         run_var(o, "wall_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "s", "wall-clock time of the run", &o->wall) < 0 ||
+        run_var(o, "warmup_share_drift", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "1",
+                "largest change of a brand's market share over the warm-up's last year (NaN: not run)", &o->drift) < 0 ||
         run_var(o, "message", vstr, vstr, msg, "1", "why the run failed (empty when it did not)", &o->message) < 0)
         goto done;
     rc = 0;
@@ -294,7 +296,7 @@ static h5sweep *new_writer(const char *path, const ad_config *base, const sweep 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* failures are reported through err */
     h5sweep *o = calloc(1, sizeof *o);
     if (!o) return NULL;
-    o->file = o->run = o->week = o->brand = o->status = o->wall = o->message = H5I_INVALID_HID;
+    o->file = o->run = o->week = o->brand = o->status = o->wall = o->drift = o->message = H5I_INVALID_HID;
     for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
     for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
     snprintf(o->path, sizeof o->path, "%s", path);
@@ -365,6 +367,7 @@ int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error 
     /* the whole row is on disk before its status says so: a kill before
      * the second flush leaves the run's old status */
     bad = bad || write_slab(o->wall, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->wall_time) < 0 ||
+          write_slab(o->drift, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->warmup_drift) < 0 ||
           write_slab(o->message, vstr, 1, &r, &one, &msg) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0 ||
           write_slab(o->status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0;
     hid_t kept = h5out__err_keep(bad);
@@ -508,6 +511,7 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
         (o->brand = H5Dopen2(o->file, "brand", H5P_DEFAULT)) < 0 ||
         (o->status = H5Dopen2(o->file, "status", H5P_DEFAULT)) < 0 ||
         (o->wall = H5Dopen2(o->file, "wall_time", H5P_DEFAULT)) < 0 ||
+        (o->drift = H5Dopen2(o->file, "warmup_share_drift", H5P_DEFAULT)) < 0 ||
         (o->message = H5Dopen2(o->file, "message", H5P_DEFAULT)) < 0)
         goto fail;
     for (int k = 0; k < AD_N_MARKET; k++)

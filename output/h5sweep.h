@@ -49,6 +49,7 @@ int h5sweep_is_complete(const char *path);
 typedef struct h5sweep_row {
     int8_t status;              /* 1 ok, 0 not run, -1 failed */
     double wall_time;           /* seconds the run took */
+    double warmup_drift;        /* ad_world_warmup_drift: did its warm-up settle */
     const char *message;        /* why it failed, or "" */
     const double *market, *brand;
 } h5sweep_row;

@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define N_ROW_VARS (3 + AD_N_MARKET + AD_N_BRAND)
+#define N_ROW_VARS (4 + AD_N_MARKET + AD_N_BRAND)
 
 typedef struct shard_in {
     const char *path;
@@ -59,6 +59,7 @@ static int row_vars(const char **names)
     for (int k = 0; k < AD_N_MARKET; k++) names[n++] = ad_market_names[k];
     for (int k = 0; k < AD_N_BRAND; k++) names[n++] = ad_brand_h5names[k];
     names[n++] = "wall_time";
+    names[n++] = "warmup_share_drift";
     names[n++] = "message";
     names[n++] = "status";
     return n;

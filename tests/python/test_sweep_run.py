@@ -77,6 +77,9 @@ def test_each_run_equals_its_sweep_point(sweep_files, tmp_path):
             for name, obj in s.items():
                 if isinstance(obj, h5py.Dataset) and name not in ("week", "brand"):
                     assert swept[name][k].tobytes() == obj[()].tobytes(), (k, name)
+            # whether the warm-up settled: a root attribute of the run, a variable of the sweep
+            assert swept["warmup_share_drift"][k].tobytes() == np.float64(s.attrs["warmup_share_drift"]).tobytes()
+            assert 0 <= float(s.attrs["warmup_share_drift"]) < 1
 
 
 def test_jobs_do_not_change_the_data(sweep_files):
