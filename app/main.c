@@ -630,7 +630,7 @@ static int cmd_params(int argc, char **argv)
         else if (!strcmp(argv[i], "--json")) fmt = "json";
         else return usage_error(PARAMS_USAGE, "unknown option '%s'", argv[i]);
     }
-    char *text = !strcmp(fmt, "json") ? ad_params_format_json() : cfg_format_params(fmt);
+    char *text = cfg_format_params(fmt);
     if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
     fputs(text, stdout);
     free(text);

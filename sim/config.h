@@ -34,7 +34,16 @@ AD_API int cfg_apply_set(ad_config *cfg, const char *assignment, ad_error *err);
 AD_API char *cfg_format_resolved(const ad_config *cfg, int mark_defaults);
 
 /* Writes the parameter reference: "text" for `aandacht params`, "markdown"
- * for docs/parameters.md. Returns a malloc'd string (caller frees). */
+ * for docs/parameters.md, "json" for `aandacht params --json`: an object
+ * whose "parameters" list has one entry per table row, in table order, each
+ * with "key" (as in scenario files; a per-brand key as inside one element
+ * of the brands list), "per_brand", "type" (real, int, bool, enum, string),
+ * "default", "min", "max" (numbers for real and int, else null), "unit" (the
+ * table's: "1" dimensionless, "" none) and "doc"; an enum also has "values"
+ * (its names; the default is one of them), a string "min_length",
+ * "max_length" and "required" (then its default is null). Returns a
+ * malloc'd string (caller frees); NULL when out of memory or for another
+ * format. */
 AD_API char *cfg_format_params(const char *format);
 
 /* Automation share of brand b at recorded week t (t < 0: warm-up). */

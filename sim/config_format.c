@@ -297,11 +297,85 @@ static void heading(sbuf *b, int md, const char *title, const char *intro)
     }
 }
 
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_string(sbuf *b, const char *s)
+{
+    sb_printf(b, "\"");
+    for (; s && *s; s++) {
+        const unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') sb_printf(b, "\\%c", c);
+        else if (c == '\n') sb_printf(b, "\\n");
+        else if (c < 0x20) sb_printf(b, "\\u%04x", c);
+        else sb_printf(b, "%c", c);
+    }
+    sb_printf(b, "\"");
+}
+
+/* A JSON number of the parameter's type: whole for INT, for REAL the
+ * shortest text that reads back (real_text, always with a point) */
+static void json_number(sbuf *b, ad_ptype type, double v)
+{
+    char buf[64];
+    if (!isfinite(v)) sb_printf(b, "null");
+    else if (type == AD_PT_INT) sb_printf(b, "%lld", (long long)v);
+    else {
+        real_text(v, 1, buf, sizeof buf);
+        sb_printf(b, "%s", buf);
+    }
+}
+
+static char *params_json(void)
+{
+    static const char *const TYPE_NAMES[] = {"real", "int", "bool", "enum", "string"};
+    sbuf b = {0};
+    sb_printf(&b, "{\n  \"parameters\": [\n");
+    for (int i = 0; i < ad_param_count; i++) {
+        const ad_param *p = &ad_param_table[i];
+        const int number = p->type == AD_PT_REAL || p->type == AD_PT_INT;
+        sb_printf(&b, "    {\"key\": ");
+        json_string(&b, p->key);
+        sb_printf(&b, ", \"per_brand\": %s, \"type\": \"%s\", \"default\": ",
+                  p->scope == AD_SCOPE_B ? "true" : "false", TYPE_NAMES[p->type]);
+        switch (p->type) {
+        case AD_PT_REAL:
+        case AD_PT_INT: json_number(&b, p->type, p->def); break;
+        case AD_PT_BOOL: sb_printf(&b, "%s", p->def != 0 ? "true" : "false"); break;
+        case AD_PT_ENUM: json_string(&b, p->names[(int)p->def]); break;
+        case AD_PT_STRING: sb_printf(&b, "%s", p->min >= 1 ? "null" : "\"\""); break;
+        }
+        sb_printf(&b, ", \"min\": ");
+        if (number) json_number(&b, p->type, p->min);
+        else sb_printf(&b, "null");
+        sb_printf(&b, ", \"max\": ");
+        if (number) json_number(&b, p->type, p->max);
+        else sb_printf(&b, "null");
+        if (p->type == AD_PT_ENUM) {
+            sb_printf(&b, ", \"values\": [");
+            for (int k = 0; p->names[k]; k++) {
+                if (k) sb_printf(&b, ", ");
+                json_string(&b, p->names[k]);
+            }
+            sb_printf(&b, "]");
+        }
+        if (p->type == AD_PT_STRING)
+            sb_printf(&b, ", \"min_length\": %.0f, \"max_length\": %.0f, \"required\": %s", p->min, p->max - 1,
+                      p->min >= 1 ? "true" : "false");
+        sb_printf(&b, ", \"unit\": ");
+        json_string(&b, p->unit ? p->unit : "");
+        sb_printf(&b, ", \"doc\": ");
+        json_string(&b, p->doc);
+        sb_printf(&b, "}%s\n", i + 1 < ad_param_count ? "," : "");
+    }
+    sb_printf(&b, "  ]\n}\n");
+    return sb_finish(&b);
+}
+
 char *cfg_format_params(const char *format)
 {
     int md;
     if (!format || !strcmp(format, "text")) md = 0;
     else if (!strcmp(format, "markdown")) md = 1;
+    else if (!strcmp(format, "json")) return params_json();
     else return NULL;
     sbuf b = {0};
     unsigned char done[512] = {0};

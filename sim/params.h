@@ -157,15 +157,4 @@ AD_API double ad_param_get(const ad_config *cfg, const ad_param *p, int brand);
 /* Formats the value as libconfig text (strings quoted, enums quoted names). */
 AD_API void ad_param_format(const ad_config *cfg, const ad_param *p, int brand, char *buf, size_t n);
 
-/* The parameter table as JSON (`aandacht params --json`): an object whose
- * "parameters" list has one entry per table row, in table order, each with
- * "key" (as in scenario files; a per-brand key as inside one element of the
- * brands list), "per_brand", "type" (real, int, bool, enum, string),
- * "default", "min", "max" (numbers for real and int, else null), "unit"
- * (the table's: "1" dimensionless, "" none) and "doc"; an enum also has
- * "values" (its names; the default is one of them), a string "min_length",
- * "max_length" and "required" (then its default is null). Returns a
- * malloc'd string (caller frees), NULL when out of memory. */
-AD_API char *ad_params_format_json(void);
-
 #endif
