@@ -44,6 +44,10 @@ int cust_choose_words(const ad_world *w, const rng_gumbel_bounds *gb, int64_t i,
     int best = 0, finite = st >= 0 && so >= 0;
     double lo[AD_MAX_BRANDS], hi[AD_MAX_BRANDS], bestlo = -HUGE_VAL, size = 1.0;
     for (int b = 0; b < nb; b++) {
+        if (V[b] == -HUGE_VAL) { /* left the market: below every other brand, no Gumbel needed */
+            lo[b] = hi[b] = -HUGE_VAL;
+            continue;
+        }
         const int kt = (int)(taste[b] >> 24), ko = (int)(occ[b] >> 24);
         const double a = asc ? asc[b] : 0.0;
         lo[b] = eq_utility(V[b], st, gb->lo[kt], so, gb->lo[ko], a);
