@@ -269,6 +269,21 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
     return 0;
 }
 
+/* n with thousands separators (1234567 -> "1,234,567"), in buf */
+static const char *grouped(int64_t n, char *buf, size_t size)
+{
+    char digits[32];
+    const int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
+    size_t k = 0;
+    if (n < 0 && k + 1 < size) buf[k++] = '-';
+    for (int i = 0; i < len && k + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -333,11 +348,13 @@ static int run_scenario(const run_opts o)
     if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
     const double noise = ad_seed_noise(cfg.customers);
     if ((rc = h5out_set_seed_noise(out, noise, &err))) goto done;
+    char ncust[32], nmin[32];
+    grouped(cfg.customers, ncust, sizeof ncust);
     if (cfg.customers < AD_SEED_NOISE_CUSTOMERS)
-        fprintf(stderr, "aandacht: note: at %lld customers the seed alone moves a brand's market share by about "
-                "%.1f points (one standard deviation); below %d customers one run is not interpretable: run "
+        fprintf(stderr, "aandacht: note: at %s customers the seed alone moves a brand's market share by about "
+                "%.1f points (one standard deviation); below %s customers one run is not interpretable: run "
                 "replications (a sweep with replications = 5 or more, docs/scenario-files.md)\n",
-                (long long)cfg.customers, 100 * noise, AD_SEED_NOISE_CUSTOMERS);
+                ncust, 100 * noise, grouped(AD_SEED_NOISE_CUSTOMERS, nmin, sizeof nmin));
     snap = malloc(sizeof *snap);
     if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
 
@@ -410,8 +427,8 @@ static int run_scenario(const run_opts o)
                    cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
                    (long long)cfg.seed, now_s() - t0);
             print_summary(&cfg, &first, &lastobs, cfg.weeks - 1);
-            printf("\nseed noise at %lld customers: a brand's market share varies by about %.1f points between "
-                   "seeds (one standard deviation)%s\n", (long long)cfg.customers, 100 * noise,
+            printf("\nseed noise at %s customers: a brand's market share varies by about %.1f points between "
+                   "seeds (one standard deviation)%s\n", ncust, 100 * noise,
                    cfg.customers < AD_SEED_NOISE_CUSTOMERS ? "; run replications before reading differences" : "");
             printf("\noutput: %s\n", outpath);
         }

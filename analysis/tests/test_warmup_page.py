@@ -71,7 +71,7 @@ def test_a_small_market_states_its_seed_noise_and_asks_for_replications(tmp_path
         noise = float(f.attrs["seed_noise"])
     assert noise == pytest.approx(4.3 / 5000 ** 0.5)
     assert "replications" in r.stderr and f"{100 * noise:.1f} points" in r.stderr
-    assert f"seed noise at 5000 customers" in r.stdout
+    assert "seed noise at 5,000 customers" in r.stdout
     text = html.unescape(page._scenario(io.read(out)))
     assert f"about {100 * noise:.1f} points" in text and "not interpretable" in text
 
