@@ -214,7 +214,7 @@ def _trends(d):
     if not out:
         return ("none: the market starts at its steady state and stays there without policy changes "
                 "(market.commoditisation = 0, market.price_adjust = 0)")
-    return "; ".join(out) + ". Shares move with them from week 0: that drift is the trends' doing, not a policy's"
+    return "; ".join(out) + ". Shares move with them from week 0: that drift is the trends' doing, not a policy's."
 
 
 def _warmup(d):
