@@ -154,7 +154,7 @@ class Market:
         self.rng = rng = np.random.default_rng(seed)
         nb = self.nb = 4
         self.auto = np.array([0.1, 0.3, 0.5, 0.7])
-        self.F = np.array([0.62, 0.60, 0.58, 0.56])
+        self.F = np.full(nb, 0.55)  # the default quality, promotion and place: 0.5 q + 0.25 m + 0.25 v
         self.price = np.ones(nb)
         self.rep = np.zeros(nb)
         self.att_rel = np.full(nb, 0.4)

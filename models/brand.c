@@ -22,6 +22,7 @@ void brand_init(ad_world *w)
         s->m = bc->promotion;
         s->v = bc->place;
         s->price = bc->price;
+        s->ref_price = bc->price;
         s->att_rel = w->cfg.e0 * 0.6; /* a first guess; the warm-up settles it */
         s->trans_share = 1.0 - w->cfg.need_median;
         s->shock_event = -1;
@@ -97,7 +98,9 @@ int brand_begin(ad_world *w, int64_t t)
         }
         s->q_h = eq_human_success(c->q_h, c->q_emp, bc->empowerment);
         eq_routing(bc->routing == AD_ROUTE_BY_NEED, s->a, s->trans_share, &s->p_auto_trans, &s->p_auto_rel);
-        s->U_base = eq_utility_brand(c->beta_F, s->F, c->beta_p, s->price, c->beta_rep, s->rep, c->beta_shock, s->stated);
+        s->surprise = eq_price_surprise(s->price, s->ref_price);
+        s->U_base = eq_utility_brand(c->beta_F, s->F, c->beta_p, s->price, c->beta_ref, s->surprise, c->beta_rep, s->rep,
+                                     c->beta_shock, s->stated);
         if (s->exit_week >= 0) s->U_base = -HUGE_VAL; /* left the market: nobody chooses it */
         s->R = eq_relational_value(s->att_rel, c->theta, w->sigma);
         pw += s->share * s->price;
@@ -300,6 +303,9 @@ int brand_end(ad_world *w, int64_t t)
             }
             if (s->price < 0.01) s->price = 0.01;
         }
+        /* customers remember this week's price (interventions and the
+         * price following costs move it; the warm-up holds it still) */
+        s->ref_price = eq_reference_price(s->ref_price, s->price, c->price_memory);
         s->customers = v[AC_CUST];
         s->share = (double)v[AC_CUST] / (double)w->n;
         s->demand_last = s->demand;

@@ -157,10 +157,11 @@ typedef struct eq_contact_params {
     double promoter_min, detractor_max;
 } eq_contact_params;
 
-/* brand part of S: w_F (F_b - w_pv (p_b - pbar) / pbar) */
-EQ double eq_satisfaction_brand(double w_F, double w_pv, double F, double price, double mean_price)
+/* brand part of S: w_F (F_b - w_pv (p_b - pbar) / pbar) - w_ref g_b */
+EQ double eq_satisfaction_brand(double w_F, double w_pv, double F, double price, double mean_price, double w_ref,
+                                double surprise)
 {
-    return w_F * (F - w_pv * (price - mean_price) / mean_price);
+    return w_F * (F - w_pv * (price - mean_price) / mean_price) - w_ref * surprise;
 }
 
 /* brand part of the waiting term: w_W (1 - dil_b) */
@@ -239,11 +240,24 @@ EQ double eq_reconsider(double nu, double l_crit, double s, double l)
     return nu / (1.0 + exp(-(l_crit - l) / s));
 }
 
-/* brand part of U: beta_F F_b - beta_p p_b + beta_rep Rep_b - beta_shock Stated_b */
-EQ double eq_utility_brand(double beta_F, double F, double beta_p, double price, double beta_rep, double rep,
-                                      double beta_shock, double stated)
+/* price surprise g_b = (p_b - p_ref,b) / p_ref,b */
+EQ double eq_price_surprise(double price, double ref_price)
 {
-    return beta_F * F - beta_p * price + beta_rep * rep - beta_shock * stated;
+    return (price - ref_price) / ref_price;
+}
+
+/* p_ref,b <- p_ref,b + (p_b - p_ref,b) / T_ref */
+EQ double eq_reference_price(double ref_price, double price, double memory)
+{
+    return ref_price + (price - ref_price) / memory;
+}
+
+/* brand part of U: beta_F F_b - beta_p p_b - beta_ref g_b + beta_rep Rep_b -
+ * beta_shock Stated_b */
+EQ double eq_utility_brand(double beta_F, double F, double beta_p, double price, double beta_ref, double surprise,
+                           double beta_rep, double rep, double beta_shock, double stated)
+{
+    return beta_F * F - beta_p * price - beta_ref * surprise + beta_rep * rep - beta_shock * stated;
 }
 
 /* U without the Gumbel terms: the brand part, beta_R r_i R_b (rel =

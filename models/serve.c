@@ -428,7 +428,7 @@ void cust_serve(ad_world *w)
     };
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_state *s = &w->br[b];
-        in.base_S[b] = eq_satisfaction_brand(c->w_F, c->w_pv, s->F, s->price, w->mean_price);
+        in.base_S[b] = eq_satisfaction_brand(c->w_F, c->w_pv, s->F, s->price, w->mean_price, c->w_ref, s->surprise);
         in.attf[b] = s->att_factor;
         in.wait[b] = eq_wait(c->w_W, s->dil);
         in.qh[b] = s->q_h;

@@ -58,6 +58,8 @@ typedef struct ad_acc {
 
 typedef struct ad_brand_state {
     double q, m, v, price;      /* current quality, promotion, place, price */
+    double ref_price;           /* p_ref: the price customers remember (7.10) */
+    double surprise;            /* (p - p_ref) / p_ref this week */
     double F;                   /* functional value */
     double a, abar;             /* automation share now, and its past-year mean */
     double a_hist[52];          /* ring of the last 52 weeks' a */

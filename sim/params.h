@@ -84,9 +84,9 @@ typedef struct ad_config {
     double k_visits, mu, beta_x, loyalty_rate, loyalty_forget, k_x, k_rep, k_soc;
     double nu, l_crit, switch_s, promoter_min, detractor_max;
     /* satisfaction */
-    double w_F, w_pv, w_T, w_A, theta, w_X, w_E, w_W, s_noise;
+    double w_F, w_pv, w_T, w_A, theta, w_X, w_E, w_W, s_noise, w_ref;
     /* choice */
-    double beta_F, beta_p, beta_R, beta_rep, beta_soc, beta_stay, beta_shock;
+    double beta_F, beta_p, beta_R, beta_rep, beta_soc, beta_stay, beta_shock, beta_ref, price_memory;
     double sigma_taste, sigma_occ;
     /* channel */
     double q_at, q_ar, a_bot;

@@ -69,9 +69,10 @@ MENTIONS = [
     # 7.6 service
     (["employee.success_human", "employee.empowerment_effect"], "({N}, +{N} per money unit of weekly budget"),
     # 7.8 satisfaction
-    (["satisfaction.w_functional", "satisfaction.w_price", "satisfaction.w_success", "satisfaction.w_frustration",
-      "satisfaction.w_escalation", "satisfaction.w_wait", "satisfaction.w_attention", "satisfaction.theta"],
-     "with w_F {N}, w_pv {N}, w_T {N}, w_X {N}, w_E {N}, w_W {N}, w_A {N}, theta {N}, pbar"),
+    (["satisfaction.w_functional", "satisfaction.w_price", "satisfaction.w_reference", "satisfaction.w_success",
+      "satisfaction.w_frustration", "satisfaction.w_escalation", "satisfaction.w_wait", "satisfaction.w_attention",
+      "satisfaction.theta"],
+     "with w_F {N}, w_pv {N}, w_ref {N}, w_T {N}, w_X {N}, w_E {N}, w_W {N}, w_A {N}, theta {N}, pbar"),
     # 7.9 customer update
     (["customer.deficit_rate"], "relational contacts only; mu = {N}"),
     (["customer.loyalty_rate"], "loyalty_rate (V - l_i) ) loyalty_rate = {N}"),
@@ -82,11 +83,12 @@ MENTIONS = [
     # 7.10 choice
     (["customer.switch_rate", "customer.switch_threshold", "customer.switch_softness"],
      "# nu {N}, l_crit {N}, s {N}"),
-    (["choice.beta_functional", "choice.beta_price", "choice.beta_reputation", "choice.beta_shock",
-      "choice.beta_relational", "choice.beta_social", "choice.beta_stay", "choice.taste_scale",
+    (["choice.beta_functional", "choice.beta_price", "choice.beta_reference", "choice.beta_reputation",
+      "choice.beta_shock", "choice.beta_relational", "choice.beta_social", "choice.beta_stay", "choice.taste_scale",
       "choice.occasion_scale"],
-     "with beta_F {N}, beta_p {N} per money unit, beta_rep {N}, beta_shock {N}, beta_R {N}, beta_soc {N}, "
-     "beta_stay {N}, sigma_taste {N}, sigma_occ {N};"),
+     "with beta_F {N}, beta_p {N} per money unit, beta_ref {N}, beta_rep {N}, beta_shock {N}, beta_R {N}, "
+     "beta_soc {N}, beta_stay {N}, sigma_taste {N}, sigma_occ {N};"),
+    (["choice.price_memory"], "at its end; T_ref {N} weeks"),
     # 7.11 - 7.13
     (["market.detractor_weight"], "# delta = market.detractor_weight = {N}"),
     (["market.reputation_rate"], "# rep_rate = {N} a week"),

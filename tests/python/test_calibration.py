@@ -2,6 +2,8 @@
 table, docs/model.md cites the sources), over several seeds, on runs small
 enough for `make test`. Each tolerance is stated next to its check; the
 figures measured on larger runs are in docs/model.md."""
+import os
+
 import numpy as np
 import h5py
 import pytest
@@ -53,34 +55,77 @@ def test_word_of_mouth_mostly_positive(baseline_runs):
         assert 2.0 <= ratio <= 5.0, f"{p.name}: {ratio:.2f}"
 
 
-def test_market_shares_settle(baseline_runs):
-    # under 2 points of drift over two years without a policy change
-    for p in baseline_runs:
-        (share,) = read(p, "market_share")
+def test_market_shares_settle(tmp_path):
+    # under 2 points of drift over two years without a policy change and with
+    # the trends (commoditisation, prices following costs) off: the warm-up
+    # leaves the market at its steady state (with the trends on, shares move
+    # because of them, and the report says so; tests/test_warmup.c checks ten
+    # years at 200,000 customers)
+    for seed in SEEDS:
+        out = tmp_path / f"still{seed}.h5"
+        run("run", SOURCE / "scenarios" / "baseline.cfg", "-o", out, "--seed", seed, "--weeks", 105,
+            "--set", "population.customers=40000", "--set", "market.commoditisation=0",
+            "--set", "market.price_adjust=0", "--quiet", check=True)
+        (share,) = read(out, "market_share")
         drift = np.abs(share[104] - share[0]).max()
-        assert drift < 0.02, f"{p.name}: {100 * drift:.2f} points"
+        assert drift < 0.02, f"seed {seed}: {100 * drift:.2f} points"
 
 
-def test_price_elasticity_of_share_within_one_to_two_years(tmp_path):
-    # Tellis 1988, Bijmolt et al. 2005: about -2.6 (-1.5 to -3.5)
-    text = """
-scenario = { name = "el"; seed = 5; weeks = 104; warmup = 208; };
-population = { customers = 60000; };
-market = { price_adjust = 0.0; };
+ELASTICITY_MARKET = """
+scenario = {{ name = "el"; seed = {seed}; weeks = {weeks}; warmup = 208; }};
+population = {{ customers = {customers}; }};
+market = {{ price_adjust = 0.0; }};
 brands = (
-  { name = "A"; share = 0.25; price = 50.0; }, { name = "B"; share = 0.25; price = 50.0; },
-  { name = "C"; share = 0.25; price = 50.0; }, { name = "D"; share = 0.25; price = 50.0; }
+  {{ name = "A"; share = 0.25; price = 50.0; }}, {{ name = "B"; share = 0.25; price = 50.0; }},
+  {{ name = "C"; share = 0.25; price = 50.0; }}, {{ name = "D"; share = 0.25; price = 50.0; }}
 );
 """
-    base, up = tmp_path / "base.cfg", tmp_path / "up.cfg"
+
+
+def elasticity(tmp_path, seed, weeks, customers, extra=""):
+    """Brand A's share elasticity, week by week, after a sustained 5 % price
+    rise at week 0 against the same market (same seed) without it; extra is
+    added to the scenario."""
+    text = ELASTICITY_MARKET.format(seed=seed, weeks=weeks, customers=customers) + extra
+    base, up = tmp_path / f"base{seed}.cfg", tmp_path / f"up{seed}.cfg"
     base.write_text(text)
     up.write_text(text + 'interventions = ( { week = 0; brand = "A"; key = "price"; value = 52.5; } );\n')
-    run("run", base, "-o", tmp_path / "base.h5", "--quiet", check=True)
-    run("run", up, "-o", tmp_path / "up.h5", "--quiet", check=True)
-    (a,) = read(tmp_path / "base.h5", "market_share")
-    (b,) = read(tmp_path / "up.h5", "market_share")
-    el = (b[52:104, 0] - a[52:104, 0]) / a[52:104, 0] / 0.05
-    assert -3.5 <= el.mean() <= -1.5, f"elasticity over year two: {el.mean():.2f}"
+    run("run", base, "-o", tmp_path / f"base{seed}.h5", "--quiet", "--force", check=True)
+    run("run", up, "-o", tmp_path / f"up{seed}.h5", "--quiet", "--force", check=True)
+    (a,) = read(tmp_path / f"base{seed}.h5", "market_share")
+    (b,) = read(tmp_path / f"up{seed}.h5", "market_share")
+    return (b[:, 0] - a[:, 0]) / a[:, 0] / 0.05
+
+
+LONG = bool(os.environ.get("AANDACHT_LONG"))
+
+
+@pytest.mark.parametrize("seed", (5, 6, 7, 8) if LONG else (5, 6))
+def test_price_elasticity_plausible_in_the_short_and_the_long_run(tmp_path, seed):
+    # Tellis 1988, Bijmolt et al. 2005: about -2.6 (-1.5 to -3.5) within one
+    # to two years; the reference price (docs/model.md 7.10) gives the fast
+    # response, which does not compound: -1.0 to -4.5 in year ten. The
+    # tolerances are the targets; at 60,000 customers one seed moves a year's
+    # mean elasticity by about 0.3.
+    el = elasticity(tmp_path, seed, 520, 60000)
+    short, long_run = el[:104].mean(), el[468:520].mean()
+    assert -3.5 <= short <= -1.5, f"elasticity over years one and two: {short:.2f}"
+    assert -4.5 <= long_run <= -1.0, f"elasticity in year ten: {long_run:.2f}"
+    # the response is fast: most of year two's elasticity is there in year one
+    assert el[:52].mean() <= 0.5 * el[52:104].mean(), "year one responds"
+
+
+def test_reference_prices_give_the_fast_response(tmp_path):
+    # switched off (docs/model.md section 8), a price change counts by its
+    # level only and the first year's response is at most half as strong
+    on = elasticity(tmp_path, 5, 104, 60000)
+    off = elasticity(tmp_path, 5, 104, 60000,
+                     "satisfaction = { w_reference = 0.0; };\nchoice = { beta_reference = 0.0; };\n")
+    assert off[:52].mean() > 0.5 * on[:52].mean(), (off[:52].mean(), on[:52].mean())
+    # and a stronger surprise weight gives a stronger response (dose)
+    more = elasticity(tmp_path, 5, 104, 60000,
+                      "satisfaction = { w_reference = 4.0; };\nchoice = { beta_reference = 6.0; };\n")
+    assert more[:52].mean() < on[:52].mean() - 0.3, (more[:52].mean(), on[:52].mean())
 
 
 def test_tip_rate_where_tipping_is_the_norm(tmp_path):

@@ -4,6 +4,7 @@ defaults docs/model.md states are kept equal to it by
 tools/model_defaults.py (both run by `make docs`), and bench/numpy_reference.py
 reads its parameters from `aandacht params --json`."""
 import importlib.util
+import re
 import json
 import shutil
 import subprocess
@@ -67,7 +68,9 @@ def test_a_stale_default_in_model_md_is_found_and_rewritten(tmp_path):
 
 def test_a_mention_the_text_no_longer_has_is_reported(tmp_path):
     doc = tmp_path / "model.md"
-    doc.write_text(MODEL.read_text().replace("with w_F 0.6, w_pv", "with w_F = 0.6, w_pv"))
+    text, n = re.subn(r"with w_F ([0-9.]+), w_pv", r"with w_F = \1, w_pv", MODEL.read_text())
+    assert n == 1
+    doc.write_text(text)
     r = tool("--check", doc)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "not found" in r.stderr and "satisfaction.w_functional" in r.stderr
