@@ -9,7 +9,7 @@ MPI_BUILD ?= $(BUILD)-mpi
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-mpi build build-mpi demo test test-c test-python test-long bench asan tsan install clean docs
+.PHONY: all deps deps-mpi build build-mpi demo test test-c test-python test-long validate bench asan tsan install clean docs
 
 all: build
 
@@ -47,6 +47,14 @@ test-python: build build-mpi
 
 test-long: build
 	@cd $(BUILD) && AANDACHT_LONG=1 ctest -L c --output-on-failure -j 1
+	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
+	 AANDACHT_LONG=1 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
+	 $$py -m pytest -q -p no:cacheprovider tests/python/test_calibration.py tests/python/test_claims.py
+
+# docs/validation.md from real runs (about ten minutes on two cores)
+validate: build
+	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
+	 $$py tools/validate.py --binary $(BUILD)/aandacht
 
 bench: build
 	$(BUILD)/bench/bench_engine 1000000 52 3

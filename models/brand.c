@@ -97,10 +97,11 @@ int brand_begin(ad_world *w, int64_t t)
             if (st > s->stated) { s->stated = st; s->shock_event = e; }
         }
         s->q_h = eq_human_success(c->q_h, c->q_emp, bc->empowerment);
+        s->q_machine_rel = eq_machine_gap(c->q_ar, c->q_at, c->rel_gap);
         eq_routing(bc->routing == AD_ROUTE_BY_NEED, s->a, s->trans_share, &s->p_auto_trans, &s->p_auto_rel);
         s->surprise = eq_price_surprise(s->price, s->ref_price);
         s->U_base = eq_utility_brand(c->beta_F, s->F, c->beta_p, s->price, c->beta_ref, s->surprise, c->beta_rep, s->rep,
-                                     c->beta_shock, s->stated);
+                                     c->beta_shock, c->stated_effect * s->stated);
         if (s->exit_week >= 0) s->U_base = -HUGE_VAL; /* left the market: nobody chooses it */
         s->R = eq_relational_value(s->att_rel, c->theta, w->sigma);
         pw += s->share * s->price;
@@ -120,6 +121,15 @@ void brand_mid(ad_world *w)
         s->demand = D;
         s->dil = eq_dilution(s->employees, c->capacity, D);
         s->att_factor = eq_attention_factor(s->dil, c->att_floor, c->brands[b].hr_marketing);
+        /* the attention the brand's people give on average (their mean
+         * engagement now), which a machine gives where a switch closes its gap */
+        double e_sum = 0;
+        const int64_t h0 = w->active_off[b], h1 = w->active_off[b + 1];
+        for (int64_t h = h0; h < h1; h++) e_sum += w->e_eng[w->active[h]];
+        const double e_mean = h1 > h0 ? e_sum / (double)(h1 - h0) : c->e0;
+        s->att_person = eq_person_attention(e_mean, s->att_factor, c->e0, c->att_eng);
+        s->att_machine = eq_machine_gap(c->a_bot, s->att_person, c->att_gap);
+        s->att_machine_rel = eq_machine_gap(c->a_bot, s->att_person, c->att_gap * c->rel_gap);
     }
 }
 

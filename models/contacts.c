@@ -34,7 +34,8 @@ typedef struct contacts_in {
     float f[AD_MAX_BRANDS];             /* visit-rate factor */
     float p_auto[AD_MAX_BRANDS * 2];    /* routing to the robot: [2 b + relational] */
     float p_trans[AD_MAX_BRANDS], p_rel[AD_MAX_BRANDS]; /* the same by class, for brand_pick */
-    float q_auto[2];                    /* automated success: [relational] (q_at, q_ar) */
+    float q_trans;                      /* automated success on a transactional contact */
+    float q_rel[AD_MAX_BRANDS];         /* and on a relational one, per brand (C5's switch) */
     uint32_t failed[AD_MAX_BRANDS];     /* kind of an automated contact not solved */
     int simd;                           /* w->simd: which contacts_block_* */
     int nb;                             /* brands */
@@ -121,7 +122,8 @@ static inline __attribute__((always_inline)) void decide_body(const contacts_in 
                                   : in->p_auto[2 * b + rel];
         const uint32_t failed = pick ? brand_pick_u(in->failed, b) : in->failed[b];
         const uint32_t used = eq_contact_kind(u01f(r->v[2][k]), p_auto, u01f(r->v[3][k]),
-                                              select_f((int)rel, in->q_auto[1], in->q_auto[0]), failed) |
+                                              select_f((int)rel, pick ? brand_pick_f(in->q_rel, b) : in->q_rel[b], in->q_trans),
+                                              failed) |
                               rel << 3;
         code[k] = (uint8_t)(used & (0u - contact));
         lold[k] = l;
@@ -155,7 +157,7 @@ static void decide_exact(const contacts_in *restrict in, int b, float l, float n
     const uint32_t sw = reconsiders(in, r->v[1][k], drift);
     const uint32_t rel = eq_relational(u01f(r->v[1][k]), need);
     const uint32_t used = eq_contact_kind(u01f(r->v[2][k]), in->p_auto[2 * b + rel], u01f(r->v[3][k]),
-                                          in->q_auto[rel], in->failed[b]) |
+                                          rel ? in->q_rel[b] : in->q_trans, in->failed[b]) |
                           rel << 3;
     *code = (uint8_t)(contact ? used : sw * AD_C_SWITCH);
     *loyalty = contact ? l : drift;
@@ -236,7 +238,7 @@ void cust_contacts(ad_world *w)
     const ad_config *c = &w->cfg;
     contacts_in in = {
         .seed = (uint64_t)c->seed, .step = (uint32_t)w->steps,
-        .kv = (float)c->k_visits, .q_auto = {(float)c->q_at, (float)c->q_ar},
+        .kv = (float)c->k_visits, .q_trans = (float)c->q_at,
         .forget = c->loyalty_forget, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
     in.simd = w->simd; /* the same decisions on every level */
@@ -247,6 +249,7 @@ void cust_contacts(ad_world *w)
         in.p_auto[2 * b + 1] = (float)w->br[b].p_auto_rel;
         in.p_trans[b] = in.p_auto[2 * b];
         in.p_rel[b] = in.p_auto[2 * b + 1];
+        in.q_rel[b] = (float)w->br[b].q_machine_rel;
         in.failed[b] = c->brands[b].escalation ? AD_C_AUTO_ESC : AD_C_AUTO_FRUST;
     }
     const int64_t n = w->n, nblocks = (n + CUST_BLOCK - 1) / CUST_BLOCK;

@@ -133,12 +133,32 @@ EQ double eq_attention_factor(double dil, double phi, double g)
     return dil * (phi + (1.0 - phi) * g);
 }
 
-/* A of one contact: e_j times the brand's factor when a person serves it;
- * a_bot when the robot handles it; 0 when routed to a person and nobody is
- * left */
-EQ double eq_attention(uint32_t human, uint32_t unserved, double e_j, double factor, double a_bot)
+/* a person's attention: the brand's factor times clamp01(e_0 + k (e_j - e_0)),
+ * k = employee.attention_engagement (C4's switch: at 0 every person gives
+ * the attention of engagement e_0) */
+EQ double eq_person_attention(double e_j, double factor, double e0, double k)
 {
-    return select_d((int)human, e_j * factor, select_d((int)unserved, 0.0, a_bot));
+    const double e = e0 + k * (e_j - e0);
+    return factor * select_d(e < 0, 0.0, select_d(e > 1, 1.0, e));
+}
+
+/* a machine's figure with its gap to a reference partly closed: ref + gap
+ * (machine - ref); gap 1 the machine's own figure, gap 0 the reference's.
+ * The switches: channel.attention_gap (C1; reference: the attention of the
+ * brand's people) and channel.relational_gap (C5; on a relational contact,
+ * reference: the machine's success on a transactional one, and the
+ * people's attention) */
+EQ double eq_machine_gap(double machine, double ref, double gap)
+{
+    return ref + gap * (machine - ref);
+}
+
+/* A of one contact: a person's attention when a person serves it; the
+ * machine's when the robot handles it; 0 when routed to a person and
+ * nobody is left */
+EQ double eq_attention(uint32_t human, uint32_t unserved, double person, double machine)
+{
+    return select_d((int)human, person, select_d((int)unserved, 0.0, machine));
 }
 
 /* q_h,b = min(1, q_h + q_emp empowerment_b) (and not below 0) */

@@ -424,15 +424,17 @@ void cust_serve(ad_world *w)
               .noise_w = c->s_noise * 3.4641016151377544, /* sd s_noise: width sqrt(12) s */
               .mu = c->mu, .k_x = c->k_x, .k_soc = c->k_soc, .loyalty_rate = c->loyalty_rate, .beta_x = c->beta_x,
               .promoter_min = c->promoter_min, .detractor_max = c->detractor_max},
-        .a_bot = c->a_bot, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
+        .e0 = c->e0, .att_eng = c->att_eng, .psw = w->psw, .psw_mult = w->psw_mult, .psw_max = psw_bound(w),
     };
     for (int b = 0; b < w->nb; b++) {
         const ad_brand_state *s = &w->br[b];
         in.base_S[b] = eq_satisfaction_brand(c->w_F, c->w_pv, s->F, s->price, w->mean_price, c->w_ref, s->surprise);
         in.attf[b] = s->att_factor;
+        in.a_machine[2 * b] = s->att_machine;
+        in.a_machine[2 * b + 1] = s->att_machine_rel;
         in.wait[b] = eq_wait(c->w_W, s->dil);
         in.qh[b] = s->q_h;
-        in.loyal_const[b] = eq_loyalty_brand(c->k_rep, s->rep, c->shock_loyalty, s->stated);
+        in.loyal_const[b] = eq_loyalty_brand(c->k_rep, s->rep, c->shock_loyalty, c->stated_effect * s->stated);
         in.share[b] = s->share;
         in.stated[b] = s->stated;
         in.any_stated |= s->stated > 0;

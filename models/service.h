@@ -35,7 +35,8 @@ typedef struct serve_in {
     uint64_t staffless[AD_MAX_BRANDS];  /* H[b] == 0 (64 bits, as the other tables: vector gathers) */
     int simd;                           /* w->simd: which serve_block_* */
     eq_contact_params p;                /* the parameters of the contact's equations */
-    double a_bot;                       /* attention of an automated contact */
+    double a_machine[AD_MAX_BRANDS * 2];  /* attention of an automated contact: [2 b + relational] */
+    double e0, att_eng;                 /* employee.base, employee.attention_engagement */
     const double *psw;                  /* w->psw */
     double psw_mult, psw_max;           /* psw_max: see psw_bound */
     double tipf[AD_TIP_N];
@@ -82,7 +83,8 @@ static inline __attribute__((always_inline)) void serve_lanes_body(const serve_i
         const uint32_t routed = (uint32_t)(kind == AD_C_HUMAN) | esc;
         const uint32_t nostaff = routed & (uint32_t)in->staffless[b]; /* nobody left: the contact ends unserved */
         const uint32_t human = routed & (nostaff ^ 1u);
-        const double att = eq_attention(human, nostaff, eng[q], in->attf[b], in->a_bot);
+        const double att = eq_attention(human, nostaff, eq_person_attention(eng[q], in->attf[b], in->e0, in->att_eng),
+                                        in->a_machine[2 * b + rel]);
         const uint32_t succ_h = rng_u01_lanes(r->v[1][q]) < in->qh[b], succ_a = kind == AD_C_AUTO_OK;
         const uint32_t succ = (succ_h & human) | (succ_a & (human ^ 1u));
         const uint32_t frus = (human | succ) ^ 1u;

@@ -79,6 +79,9 @@ typedef struct ad_brand_state {
     double stated;              /* running stated avoidance */
     int shock_event;            /* event behind `stated` (-1 none) */
     double q_h;                 /* human success rate with empowerment */
+    double q_machine_rel;       /* a machine's success on a relational contact (C5's switch) */
+    double att_person;          /* attention a person of the brand gives this week, on average */
+    double att_machine, att_machine_rel; /* attention of an automated contact: transactional, relational */
     double U_base;              /* beta_F F - beta_p p + beta_rep rep - beta_shock stated */
     double att_factor;          /* dil (0.6 + 0.4 g) */
     int64_t customers;          /* at the start of the week */

@@ -6,6 +6,7 @@
  * malloc'd strings the caller frees; NULL only when out of memory (or, for
  * cfg_format_params, an unknown format). Reads the config, owns nothing.
  */
+#include "claims.h"
 #include "config_priv.h"
 
 #include <math.h>
@@ -364,7 +365,38 @@ static char *params_json(void)
         json_string(&b, p->unit ? p->unit : "");
         sb_printf(&b, ", \"doc\": ");
         json_string(&b, p->doc);
+        /* the claims whose mechanism the parameter is part of, and whether
+         * it is a claim's switch (brand keys as brands.[I].key) */
+        char name[160];
+        snprintf(name, sizeof name, "%s%s", p->scope == AD_SCOPE_B ? "brands.[I]." : "", p->key);
+        const char *cl = ad_param_claims(name);
+        sb_printf(&b, ", \"claims\": [");
+        for (int k = 0; cl && cl[k];) {
+            const int len = (int)strcspn(cl + k, " ");
+            sb_printf(&b, "%s\"%.*s\"", k ? ", " : "", len, cl + k);
+            k += len;
+            while (cl[k] == ' ') k++;
+        }
+        sb_printf(&b, "]");
+        const ad_claim *sw = ad_claim_switched_by(name);
+        if (sw) {
+            sb_printf(&b, ", \"switch_of\": \"%s\", \"switch_off\": ", sw->id);
+            json_number(&b, p->type, sw->off);
+        }
         sb_printf(&b, "}%s\n", i + 1 < ad_param_count ? "," : "");
+    }
+    sb_printf(&b, "  ],\n  \"claims\": [\n");
+    for (int k = 0; k < AD_N_CLAIMS; k++) {
+        const ad_claim *c = &ad_claims[k];
+        sb_printf(&b, "    {\"id\": \"%s\", \"text\": ", c->id);
+        json_string(&b, c->text);
+        sb_printf(&b, ", \"switch\": ");
+        json_string(&b, c->switch_key);
+        sb_printf(&b, ", \"on\": ");
+        json_number(&b, AD_PT_REAL, c->on);
+        sb_printf(&b, ", \"off\": ");
+        json_number(&b, AD_PT_REAL, c->off);
+        sb_printf(&b, "}%s\n", k + 1 < AD_N_CLAIMS ? "," : "");
     }
     sb_printf(&b, "  ]\n}\n");
     return sb_finish(&b);

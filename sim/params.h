@@ -89,10 +89,10 @@ typedef struct ad_config {
     double beta_F, beta_p, beta_R, beta_rep, beta_soc, beta_stay, beta_shock, beta_ref, price_memory;
     double sigma_taste, sigma_occ;
     /* channel */
-    double q_at, q_ar, a_bot;
+    double q_at, q_ar, a_bot, att_gap, rel_gap;
     /* employees */
     int64_t capacity;
-    double engaged_min, disengaged_max, e0, e_trait, kappa, dh, rho, iota, omega;
+    double engaged_min, disengaged_max, e0, e_trait, kappa, dh, rho, iota, omega, att_eng;
     double e_noise, q_h, q_emp, amb_effect, att_floor;
     /* staffing */
     double utilisation, adjust_rate, demand_memory;
@@ -103,7 +103,7 @@ typedef struct ad_config {
     double tip_base, tip_success, tip_damp;
     double tip_prob[AD_TIP_N], tip_effect[AD_TIP_N];
     /* shocks */
-    double shock_loyalty;
+    double shock_loyalty, stated_effect;
     /* output */
     int64_t snapshot_every;
     int raw_agents;

@@ -61,8 +61,8 @@ MENTIONS = [
     (["population.openness_median", "population.openness_spread"], "openness_spread * z2)   # {N}, {N}"),
     (["population.contact_rate"], "contact_spread^2 / 2)  # mean {N}"),
     # 7.2 - 7.4
-    (["choice.beta_shock"], "`-choice.beta_shock × Stated_b` ({N})"),
-    (["shock.loyalty_weight"], "`shock.loyalty_weight × Stated_b` ({N})"),
+    (["choice.beta_shock"], "`-choice.beta_shock × k_st × Stated_b` ({N})"),
+    (["shock.loyalty_weight"], "`shock.loyalty_weight × k_st × Stated_b` ({N})"),
     (["network.degree"], "(degree {N}, even,"),
     (["customer.loyalty_visits"], "# k_v = customer.loyalty_visits = {N}"),
     (["customer.loyalty_forget"], "loyalty_forget * (0.5 - l)` ({N} a week)"),

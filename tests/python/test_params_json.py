@@ -136,3 +136,21 @@ def test_params_refuses_an_unknown_option():
     r = run("params", "--yaml")
     assert r.returncode == 2 and "unknown option '--yaml'" in r.stderr
     assert "--json" in run("params", "--help", check=True).stdout
+
+
+def test_every_claim_has_one_switch_in_the_table():
+    # docs/model.md section 8: one parameter per claim removes its mechanism;
+    # scripts find it by "switch_of" (and every member by "claims")
+    d = json.loads(run("params", "--json", check=True).stdout)
+    params = {("brands.[I]." if p["per_brand"] else "") + p["key"]: p for p in d["parameters"]}
+    ids = [c["id"] for c in d["claims"]]
+    assert ids == [f"C{k}" for k in range(1, 8)]
+    for c in d["claims"]:
+        p = params[c["switch"]]
+        assert p["switch_of"] == c["id"] and c["id"] in p["claims"]
+        assert p["default"] == c["on"], (c, p["default"])
+        assert p["min"] <= c["off"] <= p["max"] and p["switch_off"] == c["off"]
+    switches = [k for k, p in params.items() if "switch_of" in p]
+    assert len(switches) == 7
+    for p in params.values():
+        assert set(p["claims"]) <= set(ids)
