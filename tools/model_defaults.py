@@ -107,7 +107,6 @@ MENTIONS = [
     (["market.weight_quality", "market.weight_promotion", "market.weight_place"], "the P weights {N}/{N}/{N}"),
     (["network.degree", "network.rewire"], "the network degree {N} and rewiring {N}"),
     # 1.2 patterns
-    (["events.half_life"], "visits -7 %, half-life {N} weeks"),
 ]
 
 

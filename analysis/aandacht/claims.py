@@ -164,6 +164,7 @@ def _run_series(d):
                 automation=m["automation_share"], scarcity=m["attention_scarcity"],
                 deficit=m["mean_attention_deficit"],
                 gap=np.asarray(m["loyalty_human_served"]) - np.asarray(m["loyalty_robot_served"]),
+                premium=m.get("human_premium"),
                 tipping=bool(d["parameters"].get("tipping.enabled", 0))
                 and bool(np.nanmax(np.nan_to_num(m["tip_rate"])) > 0),
                 tip_slope=m["tip_attention_slope"], brand_automation=b["automation"], profit=b["profit"],

@@ -104,16 +104,21 @@ def c1_across_files(runs):
 
 def c2_across_files(runs):
     """C2 across files: in a run whose attention scarcity is 2 points or more
-    above the market's least scarce run, the loyalty gap of human- over
-    robot-served customers must be 1 point wider, and where both runs tip,
-    tips per unit of attention 1 % of the bill higher."""
-    pairs = _pairs(runs, "scarcity", ("scarcity", "gap", "tip_slope"))
+    above the market's least scarce run, the human premium (satisfaction a
+    person adds over a machine on a relational contact, within each brand)
+    must be half a point higher, and where both runs tip, tips per unit of
+    attention 1 % of the bill higher. Files without the human premium (older
+    engines) use the loyalty gap of human- over robot-served customers,
+    which must be 1 point wider."""
+    premium = all(r.get("premium") is not None for r in runs)
+    key = "premium" if premium else "gap"
+    pairs = _pairs(runs, "scarcity", ("scarcity", key, "tip_slope"))
     if not pairs:
         return _no_market("C2", runs, "baseline against robot_rush, where attention gets scarce")
     parts, details, refs, compared = [], [], set(), []
     for ref, r, s0, s1 in pairs:
         (c0, _), (c1, _) = s0["scarcity"], s1["scarcity"]
-        (g0, sg0), (g1, sg1) = s0["gap"], s1["gap"]
+        (g0, sg0), (g1, sg1) = s0[key], s1[key]
         line = (f"{r['name']} against {ref['name']}: attention scarcity {c1:.3f} against {c0:.3f} "
                 f"({100 * (c1 - c0):+.1f} points)")
         if c1 - c0 < MIN["scarcity_change"]:
@@ -121,9 +126,14 @@ def c2_across_files(runs):
             continue
         refs.add(ref["name"])
         compared.append(r["name"])
-        line += f"; loyalty of human- over robot-served customers {g1:+.3f} against {g0:+.3f}"
-        parts.append(Part(f"loyalty gap, {r['name']} over {ref['name']}", float(g1 - g0),
-                          _needed(MIN["gap_widening"], float(np.hypot(sg0, sg1))), "pt"))
+        if premium:
+            line += f"; human premium in satisfaction {g1:+.3f} against {g0:+.3f}"
+            parts.append(Part(f"human premium, {r['name']} over {ref['name']}", float(g1 - g0),
+                              _needed(MIN["premium_rise"], float(np.hypot(sg0, sg1))), "pt"))
+        else:
+            line += f"; loyalty of human- over robot-served customers {g1:+.3f} against {g0:+.3f}"
+            parts.append(Part(f"loyalty gap, {r['name']} over {ref['name']}", float(g1 - g0),
+                              _needed(MIN["gap_widening"], float(np.hypot(sg0, sg1))), "pt"))
         if r["tipping"] and ref["tipping"]:
             (t0, st0), (t1, st1) = s0["tip_slope"], s1["tip_slope"]
             line += (f"; tips per unit of attention {100 * t1:.1f} % against {100 * t0:.1f} % of the bill")
@@ -134,8 +144,10 @@ def c2_across_files(runs):
         return Evidence("C2", False, "the files' attention scarcity differs by less than 2 points",
                         details=details, why_not="compare with a run where attention gets scarce: robot_rush")
     fig = (f"last year of each run: {_files(compared)} against {_files(sorted(refs))}, the run of the same "
-           f"market with the least scarce attention; where attention is scarcer, customers served by people "
-           f"must be more loyal than those served by machines by a wider margin"
+           f"market with the least scarce attention; where attention is scarcer, "
+           + ("a person's relational contacts must satisfy more over a machine's (the human premium)"
+              if premium else "customers served by people must be more loyal than those served by machines by a "
+              "wider margin")
            + (" and tips per unit of attention higher" if any(p.unit == "%" for p in parts) else ""))
     return Evidence("C2", True, fig, parts, details=details, values=dict(basis="files"))
 

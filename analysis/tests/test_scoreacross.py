@@ -20,14 +20,15 @@ def flat(level, sd=0.002):
     return level + RNG.normal(0, sd, W)
 
 
-def run(name, automation=0.30, scarcity=0.78, gap=0.02, tip_slope=0.0, tipping=False,
+def run(name, automation=0.30, scarcity=0.78, gap=0.02, tip_slope=0.0, tipping=False, premium=None,
         brand_automation=(0.15, 0.25, 0.35, 0.45), profit=(2000, 1000, 1500, 2000), customers=3000,
         brands=BRANDS, sd=0.002):
     """A run file as scoreacross reads it: constant levels plus weekly noise."""
     k = len(brands)
     return dict(name=name, market=tuple(brands), brands=list(brands),
                 automation=flat(automation), scarcity=flat(scarcity, sd), deficit=flat(scarcity - 0.05),
-                gap=flat(gap), tipping=tipping, tip_slope=flat(tip_slope, 0.01),
+                gap=flat(gap), premium=None if premium is None else flat(premium), tipping=tipping,
+                tip_slope=flat(tip_slope, 0.01),
                 brand_automation=np.tile(np.asarray(brand_automation, dtype=float), (W, 1)),
                 profit=np.tile(np.asarray(profit, dtype=float), (W, 1)) * (1 + RNG.normal(0, 0.01, (W, k))),
                 customers=customers)
@@ -150,3 +151,18 @@ def test_automation_pays_not_testable():
     ev = sca.automation_pays_across_files([run("baseline"), run("baseline_seed2", brand_automation=(0.16, 0.26, 0.36, 0.46))])
     assert not ev.testable and "robot_rush" in ev.why_not
     assert sca.automation_verdict_across([]) == sc.NOT_TESTABLE
+
+
+def test_c2_across_files_rests_on_the_human_premium_when_the_files_have_it():
+    calm = run("human_touch", scarcity=0.64, gap=0.05, premium=0.020)
+    scarce = run("robot_rush", scarcity=0.89, gap=0.01, premium=0.035)
+    ev = same_in_every_order(sca.c2_across_files, [scarce, calm])
+    # the loyalty gap narrows, but the premium rises: supported, on the premium
+    assert verdict(ev) == sc.SUPPORTED and "human premium" in ev.figure
+    assert [p.name for p in ev.parts] == ["human premium, robot_rush over human_touch"]
+    flat_premium = run("robot_rush", scarcity=0.89, gap=0.08, premium=0.021)
+    assert verdict(sca.c2_across_files([calm, flat_premium])) == sc.NOT_SUPPORTED
+    # an older file without it: both fall back to the loyalty gap
+    old = run("robot_rush", scarcity=0.89, gap=0.08)
+    ev = sca.c2_across_files([calm, old])
+    assert verdict(ev) == sc.SUPPORTED and "loyalty gap" in ev.parts[0].name
