@@ -138,6 +138,11 @@ def hospitality_tips(r):
         out.append(f"{b}: tips per week {yr(tips, 0):.0f} -> {yr(tips, len(tips) // 52 - 1):.0f}, tip rate "
                    f"{100 * yr(tr, 0):.1f} % -> {100 * yr(tr, len(tr) // 52 - 1):.1f} %, attention {yr(att, 0):.3f} -> "
                    f"{yr(att, len(att) // 52 - 1):.3f}")
+    for b in r.brands:
+        sh, pr, price = r.b("market_share", b), r.b("profit", b), r.b("price", b)
+        last = len(sh) // 52 - 1
+        out.append(f"{b}: market share {100 * yr(sh, 0):.1f} % -> {100 * yr(sh, last):.1f} %, profit per week "
+                   f"{yr(pr, 0):.0f} -> {yr(pr, last):.0f}, price {yr(price, 0):.1f} -> {yr(price, last):.1f}")
     return out
 
 
