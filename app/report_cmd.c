@@ -136,6 +136,18 @@ int report_cmd(int argc, char **argv)
     }
     free(pp);
 
+    /* the report runs this binary for its decision's reference runs
+     * (analysis/aandacht/decision.py), unless the user chose another */
+    char self[PATH_MAX];
+    ssize_t self_len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (self_len > 0) {
+        self[self_len] = '\0';
+        if (setenv("AANDACHT_BINARY", self, 0) != 0) {
+            fprintf(stderr, "aandacht report: cannot set AANDACHT_BINARY: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+
     /* PY -m aandacht report ARGS... NULL */
     char **args = calloc((size_t)argc + 4, sizeof *args);
     if (!args) { fputs("aandacht report: out of memory\n", stderr); return 1; }

@@ -51,6 +51,19 @@ def ends(x):
     return np.nanmean(x[:w], axis=0), np.nanmean(x[-w:], axis=0)
 
 
+def window_words(d):
+    """The window the figures of a chart's title are means over: "the last
+    year", or "the last 11 weeks" of a short run (scorecard.window)."""
+    from .scorecard import window
+    w = window(len(d["week"]))
+    return "the last year" if w == 52 else f"the last {w} weeks"
+
+
+def smoothed_words(d):
+    """What a smoothed chart's lines and its title's figures are."""
+    return f"lines: 13-week trailing means; figures in the title: means over {window_words(d)}"
+
+
 def footnote(d):
     a = d["attrs"]
     seed = f"seed {d['seed']}" if d["kind"] == "run" else f"sweep seed {d['seed']}"
@@ -99,18 +112,20 @@ def automation_scarcity(d, outdir):
     s0, s1 = ends(m["attention_scarcity"])
     if abs(a1 - a0) >= 0.05:
         title = (f"Automation {'rose' if a1 > a0 else 'fell'} from {pct(a0)} to {pct(a1)} of contacts; "
-                 f"attention scarcity {'rose' if s1 > s0 else 'fell'} from {pct(s0)} to {pct(s1)}")
+                 f"attention scarcity {'rose' if s1 > s0 else 'fell'} from {s0:.2f} to {s1:.2f}")
     else:
-        title = f"Automation stayed near {pct(a1)} of contacts and attention scarcity near {pct(s1)}"
+        title = f"Automation stayed near {pct(a1)} of contacts and attention scarcity near {s1:.2f}"
     fig, ax = style.new_figure()
     t = years(d)
-    l1, = ax.plot(t, 100 * m["automation_share"], color=style.PALETTE[0], label="automation share")
-    l2, = ax.plot(t, 100 * m["attention_scarcity"], color=style.PALETTE[1], label="attention scarcity")
-    ax.set_ylim(0, 100)
-    _time_axes(ax, d, "% of contacts")
+    l1, = ax.plot(t, m["automation_share"], color=style.PALETTE[0], label="automation share")
+    l2, = ax.plot(t, m["attention_scarcity"], color=style.PALETTE[1], label="attention scarcity")
+    ax.set_ylim(0, 1)
+    _time_axes(ax, d, "0 to 1")
     style.label_line_ends(ax, [l1, l2])
-    style.finish(fig, ax, title, subtitle="share of contacts first handled by a machine, and attention "
-                 "scarcity (1 \u2212 mean attention per contact), %", footnote=footnote(d))
+    style.finish(fig, ax, title, subtitle="automation share: the share of contacts first handled by a machine; "
+                 "attention scarcity: an index, 1 \u2212 mean attention per contact (0: every contact fully "
+                 f"attentive, 1: none); figures in the title: means over the first and {window_words(d)}",
+                 footnote=footnote(d))
     caption = ("C1: does automation make attentive contact scarce? Attention scarcity is one minus "
                "the mean attention a contact received; a contact with a machine receives none.")
     stem = _name_of(d, "automation_scarcity")
@@ -172,10 +187,10 @@ def nps(d, outdir):
     _, n1 = ends(d["brand"]["nps"])
     hi, lo = int(np.nanargmax(n1)), int(np.nanargmin(n1))
     names = d["brands"]
-    title = (f"{names[hi]} makes the most promoters: NPS {n1[hi]:+.0f} in the last year, "
+    title = (f"{names[hi]} makes the most promoters: NPS {n1[hi]:+.0f} in {window_words(d)}, "
              f"against {n1[lo]:+.0f} for {names[lo]}")
     return _per_brand(d, outdir, _name_of(d, "nps"), d["brand"]["nps"], "net promoter score",
-                      title, "net promoter score of each brand's contacts, mean over the last quarter",
+                      title, f"net promoter score of each brand's contacts, points; {smoothed_words(d)}",
                       "Net promoter score: promoters minus detractors among the week's contacts, in points.",
                       k=QUARTER)
 
@@ -210,7 +225,7 @@ def engaged_share(d, outdir):
     _time_axes(ax, d, "% of staff engaged")
     style.label_line_ends(ax, lines)
     style.finish(fig, ax, title, subtitle="share of active employees who are engaged (engagement \u2265 0.65), "
-                 "per brand and for all staff (dashed), mean over the last quarter", footnote=footnote(d))
+                 f"per brand and for all staff (dashed); {smoothed_words(d)}", footnote=footnote(d))
     stem = _name_of(d, "engaged_share")
     caption = "Gallup finds 13 % of European and about 21-23 % of all employees engaged."
     return dict(stem=stem, title=title, caption=caption, **style.save(fig, outdir, stem))
@@ -231,7 +246,7 @@ def tip_rate(d, outdir):
                  f"({100 * r1[hi]:.1f} %), {names[lo]}'s least ({100 * r1[lo]:.1f} %)")
     return _per_brand(d, outdir, _name_of(d, "tip_rate"), d["brand"]["brand_tip_rate"],
                       "tips, % of the bill", title,
-                      "tips as a share of the bills of contacts served by a person, mean over the last quarter",
+                      f"tips as a share of the bills of contacts served by a person; {smoothed_words(d)}",
                       "C7: people pay voluntarily for attention. Tipping studies find 15-20 % where "
                       "tipping is the norm. The axis starts at zero: differences of a few tenths of a "
                       "point are noise.", scale=100, k=QUARTER, from_zero=True)
@@ -267,14 +282,14 @@ def profit(d, outdir):
     hi = int(np.nanargmax(p1))
     growth = np.where(np.abs(p0) > 0, p1 / np.where(p0 == 0, 1, p0) - 1, np.nan)
     g = int(np.nanargmax(growth)) if np.isfinite(growth).any() else hi
-    title = f"{names[hi]} earns the most, {p1[hi]:,.0f} a week in the last year"
+    title = f"{names[hi]} earns the most, {p1[hi]:,.0f} a week in {window_words(d)}"
     if g != hi and p0[g] > 0:
         title += f"; {names[g]} grows most ({100 * growth[g]:+.0f} %)"
     elif p0[hi] > 0:
         title += f" ({100 * growth[hi]:+.0f} % on the first year)"
     return _per_brand(d, outdir, _name_of(d, "profit"), d["brand"]["profit"], "profit per week",
                       title, "profit per brand (revenue minus goods, wages, automation, HR), "
-                      "money per week, mean over the last quarter",
+                      f"money per week; {smoothed_words(d)}",
                       "Profit after prices have followed costs: savings every brand makes are competed away.",
                       k=QUARTER)
 

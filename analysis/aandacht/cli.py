@@ -1,6 +1,7 @@
 """Command line of the analysis package.
 
-    python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--no-csv] [--quiet]
+    python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--against REF.h5]
+                               [--replications N] [--no-decision] [--no-csv] [--quiet]
 
 `aandacht report` (the engine's binary) runs exactly this. Exit status:
 0 the report was written; 2 bad usage, a file that is missing or is not an
@@ -16,18 +17,30 @@ NEEDED = (("numpy", "python3-numpy"), ("h5py", "python3-h5py"),
           ("matplotlib", "python3-matplotlib"), ("scipy", "python3-scipy"))
 
 REPORT_HELP = """\
-usage: aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--no-csv] [--quiet]
+usage: aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--against REF.h5]
+                       [--replications N] [--no-decision] [--no-csv] [--quiet]
 
-Writes charts (PNG for slides and SVG), CSV files of every observable and
-one self-contained report.html (scenario description, claims scorecard C1-C7,
-KPI table per brand, every chart) for run or sweep files into DIR (default
-out/<first file's name>_report/). Several run files are also compared on the
-same axes, one line per scenario.
+Writes one self-contained report.html, charts (PNG for slides and SVG) and
+CSV files for run or sweep files into DIR (default out/<file>_report/, or
+out/<a>_vs_<b>_report/ for several files). The page opens with the
+decision: for each brand that changes a policy (its automation, or any
+intervention), its profit, market share, loyalty and jobs against a
+reference run of the same market, over the last recorded year, with a
+verdict (pays, costs profit, no clear difference). Then the scenario, the
+claims scorecard C1-C7, a KPI table per brand and every chart.
 
-  -o, --output DIR   directory to write (created if missing; files in it are replaced)
-  --no-csv           no CSV files (a large sweep makes large ones)
-  --quiet            no progress lines
-  -h, --help         this help
+  -o, --output DIR      directory to write (created if missing; its charts/
+                        and data/ are replaced, so no old chart stays)
+  --against REF.h5      the reference: another run of the same market
+                        (default: the same scenario without the brand's policy,
+                        run again by the engine)
+  --replications N      seeds each side of the decision runs on, the file's
+                        own and N - 1 more (default 3; 1 to 20; 1 gives no
+                        interval and so no clear verdict)
+  --no-decision         no decision section (and no extra runs)
+  --no-csv              no CSV files (a large sweep makes large ones)
+  --quiet               no progress lines
+  -h, --help            this help
 
 Exit status: 0 written, 1 failure while writing, 2 bad usage or a file that
 is missing or not an aandacht file.
@@ -58,10 +71,16 @@ def missing_packages():
     return out
 
 
-def default_outdir(first):
-    name = Path(first).name
-    stem = name[:-3] if name.endswith(".h5") else Path(first).stem
-    return Path("out") / f"{stem}_report"
+def _stem(path):
+    name = Path(path).name
+    return name[:-3] if name.endswith(".h5") else Path(path).stem
+
+
+def default_outdir(files):
+    """out/<stem>_report for one file, out/<a>_vs_<b>_report for several."""
+    if isinstance(files, (str, Path)):
+        files = [files]
+    return Path("out") / ("_vs_".join(_stem(f) for f in files) + "_report")
 
 
 def report(argv):
@@ -69,6 +88,9 @@ def report(argv):
     ap.add_argument("files", nargs="*")
     ap.add_argument("-o", "--output")
     ap.add_argument("--no-csv", action="store_true")
+    ap.add_argument("--against")
+    ap.add_argument("--replications", type=int, default=3)
+    ap.add_argument("--no-decision", action="store_true")
     ap.add_argument("--quiet", action="store_true")
     try:
         a = ap.parse_args(argv)
@@ -91,6 +113,20 @@ def report(argv):
         except io.ReadError as e:
             print(f"aandacht report: {e}", file=sys.stderr)
             return 2
+    if not 1 <= a.replications <= 20:
+        print(f"aandacht report: --replications {a.replications}: give 1 to 20", file=sys.stderr)
+        return 2
+    against = None
+    if a.against:
+        try:
+            against = io.read(a.against)
+        except io.ReadError as e:
+            print(f"aandacht report: --against: {e}", file=sys.stderr)
+            return 2
+        if against["kind"] != "run":
+            print(f"aandacht report: --against {a.against} is a sweep file; give a run file of the same market",
+                  file=sys.stderr)
+            return 2
     stems = [d["stem"] for d in datas]
     if len(set(stems)) < len(stems):
         print("aandacht report: two files have the same name "
@@ -101,10 +137,11 @@ def report(argv):
         if not d["complete"] and not a.quiet:
             print(f"aandacht report: {d['path']} is incomplete (complete = 0): reporting the "
                   f"{len(d['week'])} weeks written", file=sys.stderr)
-    out = Path(a.output) if a.output else default_outdir(a.files[0])
+    out = Path(a.output) if a.output else default_outdir(a.files)
     log = (lambda m: None) if a.quiet else (lambda m: print(f"aandacht report: {m}", file=sys.stderr))
     try:
-        res = rep.build(datas, out, csv=not a.no_csv, log=log)
+        res = rep.build(datas, out, csv=not a.no_csv, log=log, against=against, replications=a.replications,
+                        decide=not a.no_decision)
     except OSError as e:
         print(f"aandacht report: cannot write {e.filename or out}: {e.strerror or e}", file=sys.stderr)
         return 1

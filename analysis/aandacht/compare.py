@@ -9,7 +9,7 @@ scenario name, or by file name when two files share a scenario.
 import numpy as np
 
 from . import style
-from .charts import QUARTER, ends, smooth, time_unit
+from .charts import QUARTER, ends, smooth, smoothed_words, time_unit, window_words
 
 
 def _labels(datas):
@@ -32,7 +32,9 @@ def _fmt(v, kind):
     if kind == "pct":
         return f"{100 * v:.0f}\u00a0%"
     if kind == "nps":
-        return f"{v:+.0f}"
+        return f"{v:+.0f} points"
+    if kind == "index":
+        return f"{v:.2f}"
     if kind == "loyalty":
         return f"{v:.2f}"
     if kind == "dec":
@@ -50,7 +52,11 @@ def _title(kind, template, labels, last):
         rel = f"{100 * (a / b - 1):.0f}\u00a0% above" if b > 0 else "against"
         return f"{labels[hi]} ends with the most profit per customer, {rel} {labels[lo]}"
     if _fmt(a, kind) == _fmt(b, kind):
-        return f"Every scenario ends at the same level: {_fmt(a, kind)}"
+        # the same at the title's precision: say how close, in finer figures
+        fine = {"pct": f"{100 * (a - b):.2f} points", "nps": f"{a - b:.1f} points", "loyalty": f"{a - b:.4f}",
+                "index": f"{a - b:.4f}", "dec": f"{a - b:.2f}"}.get(kind, f"{a - b:,.1f}")
+        return (f"{labels[hi]} and {labels[lo]} end within {fine} of each other "
+                f"({_fmt(a, kind)}); the axis does not start at zero")
     if template.startswith("low:"):
         template = template[4:]
     return template.format(lo=labels[lo], hi=labels[hi], a=_fmt(a, kind), b=_fmt(b, kind))
@@ -73,33 +79,34 @@ FIGURES = (
     ("automation_share", lambda d: d["market"]["automation_share"], "pct",
      "{hi} automates most: {a} of contacts, against {b} in {lo}", "% of contacts",
      "share of contacts first handled by a machine, %", 100, 1, "The lever each scenario pulls."),
-    ("attention_scarcity", lambda d: d["market"]["attention_scarcity"], "pct",
-     "Attention is scarcest in {hi}: {a} missing, against {b} in {lo}", "% of attention missing",
-     "attention scarcity: 1 \u2212 mean attention per contact, %", 100, 1,
+    ("attention_scarcity", lambda d: d["market"]["attention_scarcity"], "index",
+     "Attention is scarcest in {hi}: scarcity {a}, against {b} in {lo}", "attention scarcity (0 to 1)",
+     "attention scarcity: 1 \u2212 mean attention per contact, an index from 0 (every contact fully attentive) "
+     "to 1 (no attention)", 1, 1,
      "C1: where automation advances, attentive contact gets scarce."),
     ("loyalty", lambda d: _weighted(d, "mean_loyalty"), "loyalty",
      "{hi} ends with the most loyal customers: {a} against {b} in {lo}", "mean loyalty (0 to 1)",
      "mean loyalty of all customers (brands weighted by customers)", 1, 1,
      "C2, C4: what customers give back for attention."),
     ("customer_nps", lambda d: d["market"]["customer_nps"], "nps",
-     "{hi} ends with the highest NPS: {a} against {b} in {lo}", "net promoter score",
-     "net promoter score of all contacts, mean over the last quarter", 1, QUARTER,
+     "{hi} ends with the highest NPS: {a} against {b} in {lo}", "net promoter score, points",
+     "net promoter score of all contacts", 1, QUARTER,
      "Promoters minus detractors among the week's contacts."),
     ("engaged_share", lambda d: d["market"]["engaged_share"], "pct",
      "{hi} ends with the most engaged staff: {a} against {b} in {lo}", "% of staff engaged",
-     "share of active employees who are engaged, mean over the last quarter", 100, QUARTER,
+     "share of active employees who are engaged", 100, QUARTER,
      "C4: automation that advances threatens jobs and engagement."),
     ("jobs", lambda d: _per_1000(d, d["market"]["jobs"]), "dec",
      "low:{lo} ends with the fewest jobs: {b} against {a} in {hi} (per 1,000 customers)",
      "employees per 1,000 customers",
      "active employees per 1,000 customers", 1, 1, "Jobs that remain as contacts go to machines."),
     ("profit", _market_profit, "int", "profit", "profit per week per 1,000 customers",
-     "profit of all brands together per 1,000 customers, money per week, mean over the last quarter",
+     "profit of all brands together per 1,000 customers, money per week",
      1, QUARTER,
      "Does automation pay for the market as a whole once prices follow costs?"),
     ("tip_rate", lambda d: d["market"]["tip_rate"], "pct",
      "{hi} ends with the highest tips: {a} of the bill against {b} in {lo}", "tips, % of the bill",
-     "tips as a share of the bills of human-served contacts, mean over the last quarter", 100, QUARTER,
+     "tips as a share of the bills of human-served contacts", 100, QUARTER,
      "C7: tips are what people pay of their own will for attention."),
 )
 
@@ -130,6 +137,10 @@ def compare_chart(datas, outdir, fig_spec, prefix="compare"):
     style.label_line_ends(ax, lines)
     note = " \u00b7 ".join(f"{lab}: seed {d['seed']}, {int(d['attrs'].get('customers', 0)):,} customers"
                            for d, lab in zip(datas, labels))
+    if k > 1:
+        subtitle = f"{subtitle}; {smoothed_words(longest)}"
+    else:
+        subtitle = f"{subtitle}; figures in the title: means over {window_words(longest)}"
     style.finish(fig, ax, title, subtitle=subtitle, footnote=f"scenarios compared \u00b7 {note}")
     name = f"{prefix}_{stem}"
     change = "; ".join(f"{lab} {_fmt(a, kind)} \u2192 {_fmt(b, kind)}"

@@ -33,6 +33,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
          white-space: nowrap; font-size: 0.9em; }
 .badge.yes { background: #007a5a; } .badge.no { background: #b34700; } .badge.na { background: #6e6e6e; }
 .badge.auto { background: #0072B2; }
+.badge.win { background: #007a5a; } .badge.lose { background: #c0392b; } .badge.unclear { background: #6e6e6e; }
+.decision { border: 3px solid var(--rule); border-radius: 0.5em; padding: 0.8em 1.2em; margin: 1em 0 1.6em; }
+.decision.win { border-color: #007a5a; } .decision.lose { border-color: #c0392b; }
+.decision h3 { margin: 0 0 0.3em; font-size: 1.5em; }
+.decision table td.diff { font-weight: bold; }
 table.matrix th:first-child { width: 34%; }
 figure { margin: 2.2em 0; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid var(--rule); display: block; }
@@ -76,8 +81,11 @@ def number(v, kind):
 
 
 def kpi_rows(d):
-    """KPI table of a file: per brand, first recorded week against the last.
-    For a sweep: mean over finished runs and the range of the middle 95 %."""
+    """KPI table of a file: per brand, the mean over the first window of
+    recorded weeks against the mean over the last (a year each, as in the
+    charts' titles and the scorecard; a quarter of a short run). For a
+    sweep: mean over finished runs and the range of the middle 95 %."""
+    w = sc.window(len(d["week"]))
     tipping = bool(np.nanmax(np.nan_to_num(d["market"]["tip_rate"])) > 0)
     cols = [k for k in KPIS if k[0] != "brand_tip_rate" or tipping]
     colors = style.brand_colors(d["brands"])
@@ -87,16 +95,17 @@ def kpi_rows(d):
         for name, _, kind in cols:
             x = d["brand"][name]
             if d["kind"] == "run":
-                vals.append((x[0, i], x[-1, i], None, None))
+                vals.append((np.nanmean(x[:w, i]), np.nanmean(x[-w:, i]), None, None))
             else:
                 ok = d["ok"]
-                f, l_ = x[ok, 0, i], x[ok, -1, i]
+                f, l_ = np.nanmean(x[ok, :w, i], axis=1), np.nanmean(x[ok, -w:, i], axis=1)
                 rng = lambda v: tuple(np.nanpercentile(v, [2.5, 97.5])) if len(v) else None  # noqa: E731
                 vals.append((np.nanmean(f) if len(f) else np.nan, np.nanmean(l_) if len(l_) else np.nan,
                              rng(f), rng(l_)))
         rows.append(dict(brand=b, color=colors[b], values=vals))
-    w = d["week"]
-    return dict(columns=cols, rows=rows, first=int(w[0]), last=int(w[-1]))
+    wk = d["week"]
+    return dict(columns=cols, rows=rows, first=(int(wk[0]), int(wk[w - 1])), last=(int(wk[-w]), int(wk[-1])),
+                window=w)
 
 
 SHORT = {sc.NOT_TESTABLE: "not testable", "automation wins on profit": "wins on profit",
@@ -112,8 +121,8 @@ def _badge(verdict, short=False):
 
 def _kpi_table(k, sweep):
     head = "".join(f'<th colspan="2" style="text-align:center">{esc(label)}</th>' for _, label, _ in k["columns"])
-    sub = "".join(f'<th class="num">week {k["first"]}</th><th class="num">week {k["last"]}</th>'
-                  for _ in k["columns"])
+    span = "year" if k["window"] == 52 else f'{k["window"]} weeks'
+    sub = "".join(f'<th class="num">first {span}</th><th class="num">last {span}</th>' for _ in k["columns"])
     body = []
     for r in k["rows"]:
         cells = []
@@ -125,7 +134,8 @@ def _kpi_table(k, sweep):
         body.append(f'<tr><td><span class="swatch" style="background:{r["color"]}"></span>'
                     f'{esc(r["brand"])}</td>{"".join(cells)}</tr>')
     note = ("Mean over the sweep's finished runs; below it the range of the middle 95 % of runs."
-            if sweep else "Single weeks, as the engine's summary prints them; charts show quarterly means.")
+            if sweep else f"Means over the first {span} (weeks {k['first'][0]}\u2013{k['first'][1]}) and the last "
+            f"(weeks {k['last'][0]}\u2013{k['last'][1]}), the figures the charts' titles give.")
     return (f'<table><thead><tr><th>brand</th>{head}</tr><tr><th></th>{sub}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table><p class="small">{note}</p>')
 
@@ -314,6 +324,79 @@ def _index_table(t):
             "shows the same numbers.</p>")
 
 
+VERDICT_CLASS = {"wins on profit": ("win", "\u25b2 pays"), "loses on profit": ("lose", "\u25bc costs profit"),
+                 "no clear difference in profit": ("unclear", "\u25cf no clear difference in profit")}
+
+
+def _diff(name, f):
+    from .decisioncharts import difference_text
+    return difference_text(name, f["diff"], f["half"])
+
+
+def _level(name, v):
+    if name == "market_share":
+        return f"{100 * v:.1f}\u00a0%"
+    if name == "mean_loyalty":
+        return f"{v:.3f}"
+    return f"{v:,.0f}"
+
+
+def _decision_card(c, figure):
+    from .decision import FIGURES
+    b = esc(c["brand"])
+    if c.get("error"):
+        return (f'<div class="decision"><h3>{b}</h3><p>{esc("; ".join(c.get("policy", [])))}</p>'
+                f'<p><b>No reference:</b> {esc(c["error"])}</p></div>')
+    cls, words = VERDICT_CLASS[c["verdict"]]
+    rows = "".join(f'<tr><td>{esc(label)}</td><td class="num">{_level(name, c["figures"][name]["policy"])}</td>'
+                   f'<td class="num">{_level(name, c["figures"][name]["reference"])}</td>'
+                   f'<td class="num diff">{esc(_diff(name, c["figures"][name]))}</td></tr>'
+                   for name, label, *_ in FIGURES)
+    n = len(c["seeds"])
+    return (f'<div class="decision {cls}"><h3>{b}: <span class="badge {cls}">{esc(words)}</span></h3>'
+            f'<p>Policy: {esc("; ".join(c["policy"]))}. Reference: {esc(c["reference"])}.</p>'
+            f'<table><thead><tr><th>last recorded year, mean</th><th class="num">with the policy</th>'
+            f'<th class="num">reference</th><th class="num">difference \u00b1 95\u00a0%</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>'
+            f'<p class="small">In this model run: mean of {n} seed{"s" if n > 1 else ""} '
+            f'({", ".join(str(s) for s in c["seeds"])}), paired with the reference at the same seed. '
+            f'The verdict is "pays" when the whole 95\u00a0% interval of the profit difference is above zero, '
+            f'"costs profit" when it is below, otherwise "no clear difference".</p></div>'
+            + (_figure(figure) if figure else ""))
+
+
+def _decision(sections):
+    """The decision section: a card per brand with a policy, per run file."""
+    out = []
+    any_card = False
+    for s in sections:
+        comps = s.get("decision") or []
+        d = s["data"]
+        if len(sections) > 1:
+            out.append(f"<h3>{esc(d['scenario'])} ({esc(d['stem'])})</h3>")
+        if d["kind"] != "run":
+            out.append("<p>A sweep: its policies are the swept parameters; see its sweep charts and "
+                       "sensitivity tables below.</p>")
+            continue
+        if not comps:
+            out.append("<p>No brand changes a policy in this run (automation stays at its starting share and "
+                       "there are no interventions): nothing to decide here. To ask whether a policy pays, run "
+                       "a scenario where a brand changes its automation or another setting, or compare two runs "
+                       "with <code>aandacht report run.h5 --against baseline.h5</code>.</p>")
+            continue
+        n = len(d["week"])
+        from .decision import window
+        w = window(n)
+        span = "the last recorded year" if w == 52 else "all the recorded weeks"
+        out.append(f'<p class="lead">Does each brand\'s policy pay? Each card sets the brand with its policy '
+                   f'against a reference run of the same market; every figure is a mean over {span} '
+                   f'(weeks {int(d["week"][n - w])}\u2013{int(d["week"][-1])}).</p>')
+        for c in comps:
+            any_card = True
+            out.append(_decision_card(c, s.get("decision_charts", {}).get(c["brand"])))
+    return "".join(out), any_card
+
+
 def page(sections, comparison, cards, across=()):
     names = [s["data"]["scenario"] for s in sections]
     kind = "sweep" if sections[0]["data"]["kind"] == "sweep" else "run"
@@ -326,16 +409,20 @@ def page(sections, comparison, cards, across=()):
         toc.append(f'<li><a href="#{anchor}">{esc(heading)}</a></li>')
         body.append(f'<h2 id="{anchor}">{esc(heading)}</h2>{content}')
 
+    dec, _ = _decision(sections)
+    section("decision", "The decision", dec)
     if len(sections) == 1:
         section(f"scenario-{sections[0]['data']['stem']}", f"Scenario {sections[0]['data']['scenario']}",
                 _scenario(sections[0]["data"]))
     else:
         section("scenarios", "Scenarios", _scenarios([s["data"] for s in sections]))
-    score = ['<p>Each claim of the model is checked against each file (and, where a single run cannot decide, '
-             'across runs of the same market); a verdict needs the figure to '
-             'reach a stated minimum in the claimed direction (docs/report.md lists the thresholds), and, '
-             'where a sweep has replications, the lower end of its 95\u00a0% interval above zero. '
-             '"A" says plainly who won on profit with automation.</p>']
+    score = ['<p>What the claims of the model say <b>in this model run</b>: each claim is checked against each '
+             'file (and, where a single run cannot decide, across runs of the same market). A verdict needs '
+             'each figure to reach the minimum its card states ("needs ...") in the claimed direction, and, '
+             'where there are replications, the lower end of its 95\u00a0% interval above zero. A verdict is '
+             'about this model with these settings, not about the world. '
+             '"A" says plainly who won on profit with automation, market-wide; the decision above says it '
+             'per brand.</p>']
     if len(cards) > 1:
         score.append(_matrix(cards, across))
     if across:

@@ -20,7 +20,7 @@ Returns {"html": Path, "charts": [chart dicts], "csv": [csv dicts],
 import base64
 from pathlib import Path
 
-from . import charts, claims, compare, indextables, relations, style, tables
+from . import charts, claims, compare, decision, decisioncharts, indextables, relations, style, tables
 from .page import page, kpi_rows
 
 try:   # sweep charts live in their own module; a report without them still works
@@ -72,11 +72,29 @@ def data_uri(png_path):
     return "data:image/png;base64," + base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
 
 
-def build(datas, outdir, *, csv=True, log=None):
-    """Writes the report of the files (io.read dicts) into outdir."""
+def _fresh(directory):
+    """Empties a folder the report owns (charts/, data/): a chart or CSV
+    file of an earlier report never stays beside the new ones."""
+    if directory.is_dir():
+        for f in directory.iterdir():
+            if f.is_dir():
+                _fresh(f)
+                f.rmdir()
+            else:
+                f.unlink()
+
+
+def build(datas, outdir, *, csv=True, log=None, against=None, replications=3, decide=True, binary=None):
+    """Writes the report of the files (io.read dicts) into outdir. The
+    decision (decision.py) compares each run file's brands with a policy
+    against `against` (an io.read dict) or, by default, the same scenario
+    without the policy, over `replications` seeds; decide=False leaves it
+    out."""
     log = log or (lambda msg: None)
     outdir = Path(outdir)
     chart_dir, data_dir = outdir / "charts", outdir / "data"
+    _fresh(chart_dir)
+    _fresh(data_dir)
     chart_dir.mkdir(parents=True, exist_ok=True)
     style.apply()
     sections, all_charts, all_csv = [], [], []
@@ -93,13 +111,25 @@ def build(datas, outdir, *, csv=True, log=None):
         if csv:
             files += indextables.write_index_csvs(indices, data_dir, d["stem"])
         all_csv += files
+        comps, dcharts = [], {}
+        if decide and d["kind"] == "run":
+            comps = decision.compare(d, reference=against, binary=binary, replications=replications, log=log)
+            for c in comps:
+                if not c.get("error"):
+                    ch = decisioncharts.brand_chart(d, c, chart_dir)
+                    dcharts[c["brand"]] = _relative([ch], outdir)[0]
+                    all_charts.append(dcharts[c["brand"]])
+            if csv and comps:
+                files += decision.write_csv(d, comps, data_dir)
         sections.append(dict(data=d, charts=made, notes=notes + _skipped(d, made), csv=files,
-                             kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indices))
+                             kpis=kpi_rows(d), cards=cards[d["stem"]], indices=indices, decision=comps,
+                             decision_charts=dcharts))
     for c in all_charts:
         c["uri"] = data_uri(c["png"])
     across = claims.across(datas)
     doc = page(sections, comp, cards, across)
     path = outdir / "report.html"
     path.write_text(doc, encoding="utf-8")
-    return {"html": path, "charts": all_charts, "csv": all_csv, "cards": cards, "across": across}
+    return {"html": path, "charts": all_charts, "csv": all_csv, "cards": cards, "across": across,
+            "decisions": {s["data"]["stem"]: s["decision"] for s in sections}}
 

@@ -36,6 +36,14 @@ from .sweepdata import (Sweep, default_outcomes, fmt, groups, influence, outcome
                         ramp, saved, t_band, trend_title, units, value_text)
 
 MAX_LINES = 6         # design points drawn one line each; more are grouped
+MIN_BAND = 3          # replications (or grouped points) below which no band is drawn: points instead
+
+
+def _time(sw):
+    """(x values, axis label): years after the warm-up, or weeks for a run
+    shorter than two years (as the run charts)."""
+    w = np.asarray(sw.week, dtype=float)
+    return (w / 52.0, "years after the warm-up") if len(w) >= 104 else (w, "weeks after the warm-up")
 
 
 def _point_means(sw, outcome):
@@ -54,6 +62,7 @@ def chart_time(sw, outcome, outdir):
     label = outcome_label(outcome)
     fig, ax = style.new_figure("wide")
     lines = []
+    t, tlabel = _time(sw)
     if sw.n_points <= MAX_LINES:
         vary = [i for i in range(len(sw.keys)) if np.ptp(sw.x[:, i]) > 0]
         for p in range(sw.n_points):
@@ -62,10 +71,13 @@ def chart_time(sw, outcome, outdir):
                 continue
             mean, half = t_band(v[runs])
             color = style.PALETTE[p % len(style.PALETTE)]
-            ax.fill_between(sw.week, mean - half, mean + half, color=color, alpha=0.15, linewidth=0)
+            if runs.sum() >= MIN_BAND:
+                ax.fill_between(t, mean - half, mean + half, color=color, alpha=0.15, linewidth=0)
             name = " · ".join(f"{sw.short[i]} {fmt(sw.x[p, i])}" for i in vary)
-            lines.append(ax.plot(sw.week, mean, color=color, label=name)[0])
-        what = f"(mean of {sw.n_reps} replications per design point, 95 % band)"
+            lines.append(ax.plot(t, mean, color=color, label=name)[0])
+        what = (f"(mean of {sw.n_reps} replications per design point, 95 % band)" if sw.n_reps >= MIN_BAND else
+                f"(mean of {sw.n_reps} replication{'s' if sw.n_reps > 1 else ''} per design point; no band "
+                f"below {MIN_BAND} replications)")
         legend = " · ".join(f"{sw.short[i]} = {sw.labels[i]}" for i in vary if sw.short[i] != sw.labels[i])
     else:
         per_point = np.full((sw.n_points, v.shape[1]), np.nan)
@@ -76,14 +88,15 @@ def chart_time(sw, outcome, outdir):
         parts = groups(sw, j)
         for (sel, name), color in zip(parts, ramp(len(parts))):
             mean, half = t_band(per_point[sel])
-            ax.fill_between(sw.week, mean - half, mean + half, color=color, alpha=0.15, linewidth=0)
-            lines.append(ax.plot(sw.week, mean, color=color, label=name)[0])
+            if np.sum(sel) >= MIN_BAND:
+                ax.fill_between(t, mean - half, mean + half, color=color, alpha=0.15, linewidth=0)
+            lines.append(ax.plot(t, mean, color=color, label=name)[0])
         what = f"by {sw.labels[j]}: mean of the design points in each group, 95 % band"
         legend = ""
     style.label_line_ends(ax, lines)
     percent_axis(ax.yaxis, outcome)
-    ax.set_xlabel("week")
-    ax.set_xlim(sw.week[0], sw.week[-1])
+    ax.set_xlabel(tlabel)
+    ax.set_xlim(t[0], t[-1])
     title = trend_title(sw, label, table, [j]) if sw.keys else label
     style.finish(fig, ax, title, subtitle=f"{label}{units(sw, outcome)} per week {what}",
                  footnote=sw.footnote(legend))
@@ -164,14 +177,22 @@ def _chart_response(sw, outcome, table, point_mean, outdir):
     order = np.argsort(sw.x[:, 0])
     x = sw.x[order, 0]
     fig, ax = style.new_figure("wide")
-    ax.fill_between(x, (mean - half)[order], (mean + half)[order], color=style.PALETTE[0], alpha=0.2,
-                    linewidth=0)
-    ax.plot(x, mean[order], color=style.PALETTE[0], marker="o")
+    band = sw.n_reps >= MIN_BAND
+    if band:
+        ax.fill_between(x, (mean - half)[order], (mean + half)[order], color=style.PALETTE[0], alpha=0.2,
+                        linewidth=0)
+        ax.plot(x, mean[order], color=style.PALETTE[0], marker="o")
+    else:   # too few replications for a band: the points, and every run's value
+        for k in range(table.shape[1]):
+            ax.plot(sw.x[:, 0], table[:, k], linestyle="none", marker=".", color=style.GREY)
+        ax.plot(x, mean[order], linestyle="none", marker="o", color=style.PALETTE[0])
     ax.set_xlabel(sw.labels[0])
     percent_axis(ax.yaxis, outcome)
     title = trend_title(sw, label, table, [0])
     style.finish(fig, ax, title, subtitle=f"{label}{units(sw, outcome)}, mean of the last {sw.window} weeks, "
-                 f"with a 95 % band over {sw.n_reps} replications", footnote=sw.footnote())
+                 + (f"with a 95 % band over {sw.n_reps} replications" if band else
+                    f"the mean of {sw.n_reps} replication{'s' if sw.n_reps > 1 else ''} (large dots) and each run "
+                    f"(small dots); no band below {MIN_BAND} replications"), footnote=sw.footnote())
     caption = (f"{label} (mean of the last {sw.window} weeks) against {sw.labels[0]}: the mean over "
                "replications at each design point, with a 95 % t-interval band.")
     return saved(outcome, "map", title, caption, fig, outdir)

@@ -144,8 +144,12 @@ def stem(outcome):
 
 
 def percent_axis(axis, outcome):
+    """Percent for shares, thousands separators for large numbers (profit)."""
     if outcome[0] in PERCENT:
         axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    else:
+        from matplotlib.ticker import FuncFormatter
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
 
 
 def value_text(v, outcome):

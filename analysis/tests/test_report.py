@@ -302,6 +302,26 @@ def test_page_in_chromium_shows_the_scorecard_and_every_chart(built_report, tmp_
         assert img.shape[0] > 500 and img.shape[1] >= 1500, img.shape
         assert float(np.std(img[..., :3])) > 0.05
 
+        # the decision first: the page's first section, its first card (brand,
+        # verdict in the verdict's own colour) in the first screen
+        assert driver.find_elements(By.TAG_NAME, "h2")[0].get_attribute("id") == "decision"
+        cards = driver.find_elements(By.CSS_SELECTOR, "div.decision")
+        expected = [c for cs in res["decisions"].values() for c in cs]
+        assert expected and len(cards) == len(expected)
+        top = driver.execute_script("window.scrollTo(0, 0); var r = arguments[0].getBoundingClientRect();"
+                                    "return [r.top, r.top + 120, window.innerHeight];", cards[0])
+        assert top[1] < top[2], f"the first decision card starts below the first screen: {top}"
+        for card, c in zip(cards, expected):
+            badge = card.find_element(By.CSS_SELECTOR, "h3 span.badge")
+            cls = badge.get_attribute("class").split()[1]
+            assert cls == {"wins on profit": "win", "loses on profit": "lose"}.get(c["verdict"], "unclear")
+            assert card.text.startswith(c["brand"] + ":")
+        colours = {cls: driver.execute_script(
+            "var e = document.createElement('span'); e.className = 'badge ' + arguments[0];"
+            "document.body.appendChild(e); var c = getComputedStyle(e).backgroundColor; e.remove(); return c;", cls)
+            for cls in ("win", "lose", "unclear")}
+        assert len(set(colours.values())) == 3, colours
+
         # the scorecard: its heading, the matrix of claims by file, and each file's cards
         heading = driver.find_element(By.ID, "scorecard")
         assert heading.tag_name == "h2" and heading.text == "Claims scorecard"
