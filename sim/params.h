@@ -71,6 +71,7 @@ typedef struct ad_config {
     /* scenario */
     char name[64];
     char description[2048];
+    char currency[16];
     int64_t seed, weeks, warmup;
     double warmup_speedup;
     /* population */

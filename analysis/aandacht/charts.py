@@ -51,6 +51,13 @@ def ends(x):
     return np.nanmean(x[:w], axis=0), np.nanmean(x[-w:], axis=0)
 
 
+def currency(d):
+    """The scenario's currency (scenario.currency), or "money" (the model's
+    money unit) when the scenario sets none."""
+    c = str(d.get("parameters", {}).get("scenario.currency", "") or "").strip()
+    return c or "money"
+
+
 def window_words(d):
     """The window the figures of a chart's title are means over: "the last
     year", or "the last 11 weeks" of a short run (scorecard.window)."""
@@ -282,14 +289,14 @@ def profit(d, outdir):
     hi = int(np.nanargmax(p1))
     growth = np.where(np.abs(p0) > 0, p1 / np.where(p0 == 0, 1, p0) - 1, np.nan)
     g = int(np.nanargmax(growth)) if np.isfinite(growth).any() else hi
-    title = f"{names[hi]} earns the most, {p1[hi]:,.0f} a week in {window_words(d)}"
+    title = f"{names[hi]} earns the most, {p1[hi]:,.0f} {currency(d)} a week in {window_words(d)}"
     if g != hi and p0[g] > 0:
         title += f"; {names[g]} grows most ({100 * growth[g]:+.0f} %)"
     elif p0[hi] > 0:
         title += f" ({100 * growth[hi]:+.0f} % on the first year)"
-    return _per_brand(d, outdir, _name_of(d, "profit"), d["brand"]["profit"], "profit per week",
+    return _per_brand(d, outdir, _name_of(d, "profit"), d["brand"]["profit"], f"profit per week, {currency(d)}",
                       title, "profit per brand (revenue minus goods, wages, automation, HR), "
-                      f"money per week; {smoothed_words(d)}",
+                      f"{currency(d)} per week; {smoothed_words(d)}",
                       "Profit after prices have followed costs: savings every brand makes are competed away.",
                       k=QUARTER)
 

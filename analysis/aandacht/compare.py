@@ -101,7 +101,7 @@ FIGURES = (
      "employees per 1,000 customers",
      "active employees per 1,000 customers", 1, 1, "Jobs that remain as contacts go to machines."),
     ("profit", _market_profit, "int", "profit", "profit per week per 1,000 customers",
-     "profit of all brands together per 1,000 customers, money per week",
+     "profit of all brands together per 1,000 customers, a week, in each scenario's currency (money: none set)",
      1, QUARTER,
      "Does automation pay for the market as a whole once prices follow costs?"),
     ("tip_rate", lambda d: d["market"]["tip_rate"], "pct",

@@ -195,7 +195,8 @@ def compare(d, reference=None, binary=None, replications=3, log=None):
     try:
         policy_runs = {seed: d}
         for b in brands:
-            entry = dict(brand=b, policy=policy(d, b), seeds=seeds, error=None)
+            entry = dict(brand=b, policy=policy(d, b), seeds=seeds, error=None,
+                         currency=str(d["parameters"].get("scenario.currency", "") or "").strip() or "money")
             try:
                 if reference is not None:
                     entry["reference"] = f"{reference['scenario']} ({reference['stem']}.h5)"

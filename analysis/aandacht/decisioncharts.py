@@ -11,9 +11,9 @@ import re
 import numpy as np
 
 from . import decision, style
-from .charts import QUARTER, footnote, smooth, time_unit
+from .charts import QUARTER, currency, footnote, smooth, time_unit
 
-PANELS = (("profit", "profit a week", 1.0, QUARTER),
+PANELS = (("profit", "profit a week, {currency}", 1.0, QUARTER),
           ("market_share", "market share, %", 100.0, 1),
           ("mean_loyalty", "loyalty (0 to 1)", 1.0, 1),
           ("employees", "jobs", 1.0, 1))
@@ -55,7 +55,8 @@ def title(comp):
     head = {decision.WINS: "pays", decision.LOSES: "costs profit"}.get(comp["verdict"],
                                                                         "makes no clear difference to profit")
     return (f"{comp['brand']}: {short_policy(comp)} {head} "
-            f"({difference_text('profit', p['diff'], p['half'])} a week in the last year)")
+            f"({difference_text('profit', p['diff'], p['half'])} {comp.get('currency', 'money')} a week "
+            "in the last year)")
 
 
 def brand_chart(d, comp, outdir):
@@ -75,7 +76,7 @@ def brand_chart(d, comp, outdir):
         ax.plot(t, scale * ref, color=style.GREY, linestyle="--")
         ax.plot(t, scale * pol, color=color)
         f = comp["figures"][name]
-        ax.set_title(f"{label}: {difference_text(name, f['diff'], f['half'])}", loc="left",
+        ax.set_title(f"{label.format(currency=currency(d))}: {difference_text(name, f['diff'], f['half'])}", loc="left",
                      fontsize=style.SUBTITLE_SIZE * 0.8)
         if np.nanmax(np.abs(scale * np.asarray(pol, dtype=float))) >= 10000:
             style.thousands(ax)

@@ -53,7 +53,7 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 """
 
 KPIS = (("market_share", "market share", "pct"), ("mean_loyalty", "loyalty", "loyalty"),
-        ("nps", "NPS", "nps"), ("brand_tip_rate", "tip rate", "pct"), ("profit", "profit / week", "int"))
+        ("nps", "NPS, points", "nps"), ("brand_tip_rate", "tip rate", "pct"), ("profit", "profit / week", "int"))
 
 
 # a warm-up whose shares moved more than this in its last year has not
@@ -87,7 +87,9 @@ def kpi_rows(d):
     sweep: mean over finished runs and the range of the middle 95 %."""
     w = sc.window(len(d["week"]))
     tipping = bool(np.nanmax(np.nan_to_num(d["market"]["tip_rate"])) > 0)
-    cols = [k for k in KPIS if k[0] != "brand_tip_rate" or tipping]
+    from .charts import currency
+    cols = [(n, f"{label}, {currency(d)}" if n == "profit" else label, kind) for n, label, kind in KPIS
+            if n != "brand_tip_rate" or tipping]
     colors = style.brand_colors(d["brands"])
     rows = []
     for i, b in enumerate(d["brands"]):
@@ -348,7 +350,8 @@ def _decision_card(c, figure):
         return (f'<div class="decision"><h3>{b}</h3><p>{esc("; ".join(c.get("policy", [])))}</p>'
                 f'<p><b>No reference:</b> {esc(c["error"])}</p></div>')
     cls, words = VERDICT_CLASS[c["verdict"]]
-    rows = "".join(f'<tr><td>{esc(label)}</td><td class="num">{_level(name, c["figures"][name]["policy"])}</td>'
+    rows = "".join(f'<tr><td>{esc(label)}{(", " + esc(c["currency"])) if name == "profit" else ""}</td>'
+                   f'<td class="num">{_level(name, c["figures"][name]["policy"])}</td>'
                    f'<td class="num">{_level(name, c["figures"][name]["reference"])}</td>'
                    f'<td class="num diff">{esc(_diff(name, c["figures"][name]))}</td></tr>'
                    for name, label, *_ in FIGURES)

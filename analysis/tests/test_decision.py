@@ -146,3 +146,20 @@ def test_command_line_names_the_folder_of_a_comparison_and_checks_its_options(tm
     assert r.returncode == 2 and "--replications 0: give 1 to 20" in r.stderr
     r = engine("report", a, "--against", tmp_path / "missing.h5", cwd=tmp_path, check=False)
     assert r.returncode == 2 and "--against" in r.stderr
+
+
+def test_money_is_named_in_the_scenarios_currency(tmp_path):
+    eur = make(tmp_path, "eur", 'interventions = ( { week = 0; brand = "A"; key = "quality"; value = 1.0; } );')
+    cfg = tmp_path / "eur.cfg"
+    cfg.write_text(cfg.read_text().replace('seed = 21;', 'seed = 21; currency = "EUR";'))
+    engine("run", cfg, "-o", tmp_path / "eur.h5", "--quiet", "--force")
+    eur = io.read(tmp_path / "eur.h5")
+    plain = make(tmp_path, "plain", 'interventions = ( { week = 0; brand = "A"; key = "quality"; value = 1.0; } );')
+    for d, word in ((eur, "EUR"), (plain, "money")):
+        res = report.build([d], tmp_path / f"rep_{d['stem']}", binary=BINARY, replications=1)
+        page = res["html"].read_text(encoding="utf-8")
+        assert f"profit / week, {word}" in page and f"profit per week, {word}" in page
+        profit = next(c for c in res["charts"] if c["stem"].endswith("_profit"))
+        assert f" {word} a week" in profit["title"]
+        (c,) = res["decisions"][d["stem"]]
+        assert c["currency"] == word

@@ -80,7 +80,7 @@ def test_robot_rush_against_the_baseline_answers_in_the_first_screen(tmp_path):
     brand, verdict, text = seen[0]
     assert brand == "Classic" and VERDICT.match(verdict), seen[0]
     assert "automation 15 % \u2192 80 % of contacts" in text and "baseline (baseline.h5)" in text
-    assert re.search(r"profit per week\s+[\d,]+\s+[\d,]+\s+[\u2212+][\d,]+ \u00b1 [\d,]+", text), text
+    assert re.search(r"profit per week, money\s+[\d,]+\s+[\d,]+\s+[\u2212+][\d,]+ \u00b1 [\d,]+", text), text
 
 
 def test_a_hand_made_scenario_answers_in_the_first_screen(tmp_path):
