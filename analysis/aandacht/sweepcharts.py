@@ -100,7 +100,10 @@ def chart_time(sw, outcome, outdir):
     title = trend_title(sw, label, table, [j]) if sw.keys else label
     style.finish(fig, ax, title, subtitle=f"{label}{units(sw, outcome)} per week {what}",
                  footnote=sw.footnote(legend))
-    how = ("one line per design point, the mean of its replications, with a 95 % t-interval band over them"
+    how = (("one line per design point, the mean of its replications, with a 95 % t-interval band over them"
+            if sw.n_reps >= MIN_BAND else
+            f"one line per design point, the mean of its {sw.n_reps} replication{'s' if sw.n_reps > 1 else ''}, "
+            f"without a band (fewer than {MIN_BAND} replications)")
            if sw.n_points <= MAX_LINES else
            f"the design points grouped by {sw.labels[j]}, the parameter that moves it most; each line the mean "
            "of its points' replication means, with a 95 % t-interval band over those points (the other "
@@ -194,7 +197,9 @@ def _chart_response(sw, outcome, table, point_mean, outdir):
                     f"the mean of {sw.n_reps} replication{'s' if sw.n_reps > 1 else ''} (large dots) and each run "
                     f"(small dots); no band below {MIN_BAND} replications"), footnote=sw.footnote())
     caption = (f"{label} (mean of the last {sw.window} weeks) against {sw.labels[0]}: the mean over "
-               "replications at each design point, with a 95 % t-interval band.")
+               + ("replications at each design point, with a 95 % t-interval band." if band else
+                  f"the {sw.n_reps} replication{'s' if sw.n_reps > 1 else ''} at each design point (large dots) and "
+                  f"each run (small dots), without a band (fewer than {MIN_BAND} replications)."))
     return saved(outcome, "map", title, caption, fig, outdir)
 
 

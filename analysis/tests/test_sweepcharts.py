@@ -118,3 +118,16 @@ def test_titles_say_what_the_data_show(tmp_path):
         sw = sweepdata.Sweep(fake_grid(f, noise=0.01))
         table = sw.per_point(sw.reducer(("hhi", None))(sw.flat))
         assert sweepdata.trend_title(sw, "Hhi", table, [0, 1]) == title
+
+
+def test_bands_only_from_three_replications(sweep_file, tmp_path):
+    # the session's sweeps have 2 replications: lines and points, no band, and
+    # the captions say so; the time axis is in the run charts' unit
+    d = io.read(sweep_file("grid1"))
+    made = sweepcharts.make_all(d, tmp_path)
+    time = next(c for c in made if "_time_" in c["stem"])
+    resp = next(c for c in made if "_map_" in c["stem"])
+    assert "without a band (fewer than 3 replications)" in time["caption"]
+    assert "without a band (fewer than 3 replications)" in resp["caption"]
+    # 20 recorded weeks: weeks, as a run chart of that length (years from two years on)
+    assert sweepcharts._time(sweepcharts.Sweep(d))[1] == "weeks after the warm-up"
