@@ -134,6 +134,14 @@ def report(argv):
               "would overwrite each other: rename one", file=sys.stderr)
         return 2
     for d in datas:
+        if not len(d["week"]):
+            print(f"aandacht report: {d['path']} holds no recorded week (a run interrupted before week 0, "
+                  "in its warm-up): nothing to report; run it again", file=sys.stderr)
+            return 2
+    if against is not None and not len(against["week"]):
+        print(f"aandacht report: --against {against['path']} holds no recorded week", file=sys.stderr)
+        return 2
+    for d in datas:
         if not d["complete"] and not a.quiet:
             print(f"aandacht report: {d['path']} is incomplete (complete = 0): reporting the "
                   f"{len(d['week'])} weeks written", file=sys.stderr)

@@ -242,6 +242,7 @@ def write_csv(d, comps, outdir):
     its 95 % interval, and the difference at each seed. Returns the CSV
     dicts of tables.write_csvs."""
     import csv
+    from .tables import text_cell
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / f"{d['stem']}_decision.csv"
@@ -259,7 +260,8 @@ def write_csv(d, comps, outdir):
                 f_ = c["figures"][name]
                 lo = f_["diff"] - f_["half"] if f_["half"] is not None else ""
                 hi = f_["diff"] + f_["half"] if f_["half"] is not None else ""
-                out.writerow([c["brand"], "; ".join(c["policy"]), c["reference"], label, int(d["week"][n - w]),
+                out.writerow([text_cell(c["brand"]), text_cell("; ".join(c["policy"])), text_cell(c["reference"]),
+                              label, int(d["week"][n - w]),
                               int(d["week"][-1]), repr(f_["policy"]), repr(f_["reference"]), repr(f_["diff"]),
                               repr(lo) if lo != "" else "", repr(hi) if hi != "" else "",
                               " ".join(str(s) for s in c["seeds"]), " ".join(repr(x) for x in f_["per_seed"]),

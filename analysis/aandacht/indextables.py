@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .tables import text_cell
+
 # (column of the value, its interval's columns, header)
 SOBOL = (("S1", "S1_low", "S1_high", "first-order S1"), ("ST", "ST_low", "ST_high", "total ST"))
 MORRIS = (("mu_star", "mu_star_low", "mu_star_high", "mu*"), ("sigma", "sigma_low", "sigma_high", "sigma"),
@@ -57,7 +59,8 @@ def write_index_csvs(tables, outdir, prefix):
             w.writerow(keys)
             for r in t["raw"]:
                 w.writerow(["" if isinstance(r[k], float) and not np.isfinite(r[k])
-                            else repr(float(r[k])) if isinstance(r[k], (float, np.floating)) else r[k]
+                            else repr(float(r[k])) if isinstance(r[k], (float, np.floating))
+                            else text_cell(r[k]) if isinstance(r[k], str) else r[k]
                             for k in keys])
         files.append(dict(name=path.name, path=path, description=f"sensitivity indices: {t['title']}"))
     return files

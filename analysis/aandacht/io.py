@@ -133,7 +133,18 @@ def _snapshots(f, n_brand, weeks):
 
 
 def read(path):
-    """Reads a run or sweep file into plain arrays and dicts (see module doc)."""
+    """Reads a run or sweep file into plain arrays and dicts (see module doc).
+    A damaged file (an HDF5 error while reading, or parts that do not fit
+    together) raises ReadError, as a file that is not an aandacht file."""
+    try:
+        return _read(path)
+    except ReadError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError) as e:
+        raise ReadError(f"{path}: damaged: it cannot be read ({type(e).__name__}: {e})") from None
+
+
+def _read(path):
     with _open(path) as f:
         attrs = _attrs(f)
         if "week" not in f or "brand" not in f or "engine_version" not in attrs:

@@ -14,7 +14,9 @@ For a file with stem S, `write_csvs(d, outdir)` writes
 
 Numbers are written so that they read back to the same float64
 (Python's shortest round-trip repr); a value not recorded (NaN) is an empty
-cell. Returns a list of {name, path, description}.
+cell. Text from the scenario (brand names, descriptions, messages) that a
+spreadsheet would take for a formula gets a leading apostrophe (text_cell).
+Returns a list of {name, path, description}.
 """
 import csv
 from pathlib import Path
@@ -24,12 +26,29 @@ import numpy as np
 RUN_COLS = ("point", "replication", "seed", "status")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(s):
+    """User text (a brand name, a description) as a spreadsheet shows it
+    without running it: a cell that begins like a formula (=, +, -, @, tab,
+    carriage return) gets a leading apostrophe, which spreadsheets read as
+    "text" and do not display; a number written as text stays as it is."""
+    s = str(s)
+    if s.startswith(FORMULA_START):
+        try:
+            float(s)
+        except ValueError:
+            return "'" + s
+    return s
+
+
 def _cell(v):
     if isinstance(v, (float, np.floating)):
         return "" if not np.isfinite(v) else repr(float(v))
     if isinstance(v, (np.integer,)):
         return str(int(v))
-    return str(v)
+    return text_cell(v)
 
 
 def _run_columns(d):

@@ -107,3 +107,29 @@ def test_installed_layout_finds_the_package_beside_the_binary(run_files, tmp_pat
                        text=True, env=env, timeout=120)
     assert r.returncode == 0 and "--no-csv" in r.stdout
     assert f"PYTHONPATH={tmp_path}/bin/../share/aandacht/python" in r.stderr
+
+
+def test_a_partial_without_a_recorded_week_is_one_line_and_exit_2(run_files, tmp_path):
+    # a run killed in its warm-up: the file's layout, no week written yet
+    part = tmp_path / "early.h5.partial"
+    shutil.copy(run_files["calm"], part)
+    with h5py.File(part, "r+") as f:
+        f.attrs["weeks_written"] = np.int64(0)
+        f.attrs["complete"] = np.int8(0)
+    r = engine("report", part, "-o", tmp_path / "r", check=False)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "holds no recorded week" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("damage", ["truncated", "overwritten"])
+def test_a_damaged_file_is_one_line_and_exit_2(run_files, tmp_path, damage):
+    bad = tmp_path / "bad.h5"
+    data = bytearray(Path(run_files["calm"]).read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    else:   # the object headers after the superblock: the layout no longer reads
+        data[200:4200] = b"\xff" * 4000
+    bad.write_bytes(bytes(data))
+    r = engine("report", bad, "-o", tmp_path / "r", "--no-decision", check=False)
+    assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
+    assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1 and "bad.h5" in r.stderr, r.stderr

@@ -5,6 +5,7 @@ pays or clearly costs is called so; --against compares with another file;
 the table, the CSV file and the page agree, and a report folder holds no
 stale files."""
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,20 @@ def test_money_is_named_in_the_scenarios_currency(tmp_path):
         assert f" {word} a week" in profit["title"]
         (c,) = res["decisions"][d["stem"]]
         assert c["currency"] == word
+
+
+def test_csv_cells_from_scenario_text_cannot_run_as_formulas(tmp_path):
+    # a brand named like a formula and a description that starts like one
+    text = MARKET.format(name="formula", extra="").replace('name = "A"', 'name = "=HYPERLINK(1)"')
+    text = text.replace('seed = 21;', 'seed = 21; description = "+cmd|calc";')
+    cfg = tmp_path / "formula.cfg"
+    cfg.write_text(text + 'interventions = ( { week = 0; brand = "=HYPERLINK(1)"; key = "quality"; value = 1.0; } );\n')
+    engine("run", cfg, "-o", tmp_path / "formula.h5", "--quiet")
+    d = io.read(tmp_path / "formula.h5")
+    out = tmp_path / "rep"
+    report.build([d], out, binary=BINARY, replications=1)
+    cells = [c for p in (out / "data").glob("*.csv") for row in csv.reader(open(p)) for c in row]
+    risky = [c for c in cells if c and (c[0] in "=+@" or (c[0] == "-" and not re.fullmatch(r"-[\d.e+-]+", c)))]
+    assert not risky, risky[:5]
+    assert "'=HYPERLINK(1)" in cells and "'+cmd|calc" in cells
+    assert any(re.fullmatch(r"-\d+\.\d+", c) for c in cells)   # negative numbers stay numbers
