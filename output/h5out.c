@@ -119,13 +119,14 @@ int h5out_open(h5out **out, const char *path, const ad_config *cfg,
     o = calloc(1, sizeof *o);
     if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
     init_ids(o);
+    o->lock_fd = -1;
     snprintf(o->path, sizeof o->path, "%s", path);
     snprintf(o->partial, sizeof o->partial, "%s.partial", path);
     o->force = force;
     o->n_brands = cfg->n_brands;
     for (int b = 0; b < cfg->n_brands; b++)
         snprintf(o->brand_names[b], sizeof o->brand_names[b], "%s", cfg->brands[b].name);
-    rc = h5out__check_paths(o->path, o->partial, o->force, err);
+    rc = h5out__check_paths(o->path, o->partial, o->force, cfg->source, &o->lock_fd, err);
     if (rc != AD_OK) {
         free(o);
         return rc;
@@ -147,7 +148,8 @@ fail:
     rc = h5out__fail(o->partial, err, doing);
     close_all(o);
     H5Eclear2(H5E_DEFAULT);
-    unlink(o->partial);     /* nothing of the run is in it yet */
+    unlink(o->partial);     /* this job made it, and nothing of the run is in it yet */
+    close(o->lock_fd);
     free(o);
     return rc;
 }
@@ -234,6 +236,7 @@ int h5out_close(h5out *o, int complete, ad_error *err)
                               "cannot rename '%s' to the output file: %s; the results are in "
                               "'%s'", o->partial, strerror(errno), o->partial);
     }
+    if (o->lock_fd >= 0) close(o->lock_fd); /* the job is over: the lock goes with it */
     free(o);
     return rc;
 }

@@ -8,7 +8,7 @@
  * links and attributes tracked and indexed) so that netCDF, h5netcdf and
  * xarray list attributes in the order they were written.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* F_OFD_SETLK */
 #include "h5out_priv.h"
 
 #include <errno.h>
@@ -191,6 +191,10 @@ hid_t h5out__dataset(hid_t loc, const char *name, hid_t type, int rank,
     if (chunk && H5Pset_chunk(dcpl, rank, chunk) < 0) goto done;
     if (chunk && compress && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, H5OUT_DEFLATE) < 0))
         goto done;
+    /* a checksum per chunk, checked whenever the chunk is read (aandacht
+     * verify reads every one); not for variable-length strings */
+    if (chunk && H5Tis_variable_str(type) <= 0 && H5Tget_class(type) != H5T_VLEN && H5Pset_fletcher32(dcpl) < 0)
+        goto done;
     ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
 done:;
     hid_t kept = h5out__err_keep(ds < 0);
@@ -339,15 +343,70 @@ static int ensure_parent(const char *path, ad_error *err)
     return AD_OK;
 }
 
-/* OUT must not be a directory, nor exist unless force; its directory must
- * exist (or be made: ensure_parent); PARTIAL must be creatable. */
-int h5out__check_paths(const char *path, const char *partial, int force, ad_error *err)
+/* A write lock on the whole of fd's file, held by this open file
+ * description until fd is closed: an OFD lock (Linux), which, unlike a
+ * plain fcntl lock, HDF5 closing its own descriptor of the file does not
+ * release, and which is independent of the flock HDF5 may take. 0 when
+ * locked, 1 when another job holds it, -1 with errno. */
+static int lock_whole(int fd)
 {
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+#ifdef F_OFD_SETLK
+    if (fcntl(fd, F_OFD_SETLK, &fl) == 0) return 0;
+#else
+    if (fcntl(fd, F_SETLK, &fl) == 0) return 0;
+#endif
+    return errno == EACCES || errno == EAGAIN ? 1 : -1;
+}
+
+int h5out__lock_partial(const char *partial, int *fd_out, ad_error *err)
+{
+    *fd_out = -1;
     struct stat st;
+    if (lstat(partial, &st) != 0)
+        return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot open: %s", strerror(errno));
+    if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode))
+        return ad_error_set(err, AD_ERR_USAGE, partial, 0, NULL,
+                            "is %s, not a partial file this engine wrote; remove it",
+                            S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+    int fd = open(partial, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot open: %s", strerror(errno));
+    int who = lock_whole(fd);
+    if (who != 0) {
+        close(fd);
+        if (who < 0) return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot lock: %s", strerror(errno));
+        return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
+                            "another job is writing this file; wait for it to end, or choose another output "
+                            "file with -o");
+    }
+    *fd_out = fd;
+    return AD_OK;
+}
+
+/* OUT must be absent or a regular file other than the scenario (input),
+ * replaced only with force; its directory must exist (or be made:
+ * ensure_parent). PARTIAL is then claimed for this job: created new,
+ * never through a link, and locked (*lock_fd, held until the job ends),
+ * so that a second job given the same output refuses instead of
+ * truncating or deleting the first job's file. A PARTIAL left by an
+ * interrupted job is replaced only with force. */
+int h5out__check_paths(const char *path, const char *partial, int force, const char *input, int *lock_fd,
+                       ad_error *err)
+{
+    struct stat st, in;
+    *lock_fd = -1;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return ad_error_set(err, AD_ERR_IO, path, 0, NULL,
                                 "the output path is a directory; choose a file name with -o");
+        if (!S_ISREG(st.st_mode))
+            return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL,
+                                "the output path is not a regular file (a device, a pipe or a socket); "
+                                "aandacht replaces only files: choose a file name with -o");
+        if (input && *input && stat(input, &in) == 0 && in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+            return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL,
+                                "the output file is the scenario file '%s' itself; choose another file with -o",
+                                input);
         if (!force)
             return ad_error_set(err, AD_ERR_EXISTS, path, 0, NULL,
                                 "output file exists; pass --force to replace it, "
@@ -355,11 +414,38 @@ int h5out__check_paths(const char *path, const char *partial, int force, ad_erro
     }
     int rc = ensure_parent(path, err);
     if (rc != AD_OK) return rc;
-    int fd = open(partial, O_WRONLY | O_CREAT, 0666);
-    if (fd < 0)
-        return ad_error_set(err, AD_ERR_IO, partial, 0, NULL,
-                            "cannot create the output file: %s", strerror(errno));
-    close(fd);
+    if (lstat(partial, &st) == 0) {
+        int fd;
+        rc = h5out__lock_partial(partial, &fd, err);
+        if (rc != AD_OK) return rc;
+        if (!force) {
+            close(fd);
+            return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
+                                "holds the results of an interrupted job; move it away, or pass --force "
+                                "to replace it");
+        }
+        /* an interrupted job's file, replaced as asked: it is unlinked while
+         * locked, and the new one is a new file */
+        if (unlink(partial) != 0) {
+            close(fd);
+            return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot replace: %s", strerror(errno));
+        }
+        close(fd);
+    }
+    int fd = open(partial, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
+                                "another job has just created this file; choose another output file with -o");
+        return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot create the output file: %s",
+                            strerror(errno));
+    }
+    if (lock_whole(fd) != 0) {
+        unlink(partial);
+        close(fd);
+        return ad_error_set(err, AD_ERR_IO, partial, 0, NULL, "cannot lock the output file");
+    }
+    *lock_fd = fd;
     return AD_OK;
 }
 

@@ -33,6 +33,7 @@ struct h5out {
     char path[H5OUT_PATH_MAX];     /* final name, OUT */
     char partial[H5OUT_PATH_MAX];  /* name while writing, OUT.partial */
     int force;                     /* replace an existing OUT on close */
+    int lock_fd;                   /* OUT.partial, locked while this job writes it (-1: none) */
     int n_brands;                  /* columns of the brand dimension */
     hid_t file;                    /* the open OUT.partial */
     hid_t week;                    /* root coordinate week(week), int32 */
@@ -108,8 +109,14 @@ int h5out__parameters(h5out *o, const ad_config *cfg, const char *resolved_text)
 /* h5out_dist.c: closes the /snapshots and /agents handles (see close_id). */
 int h5out__dist_close(h5out *o, hid_t *kept);
 
-/* Output paths checked before anything is written (see h5out_h5.c). */
-int h5out__check_paths(const char *path, const char *partial, int force, ad_error *err);
+/* Output paths checked, and OUT.partial claimed (created new and locked;
+ * *lock_fd to close when the job ends), before anything is written (see
+ * h5out_h5.c). input: the scenario file, never overwritten. */
+int h5out__check_paths(const char *path, const char *partial, int force, const char *input, int *lock_fd,
+                       ad_error *err);
+/* Locks an existing OUT.partial for this job (resume): refuses a link and a
+ * file another job holds. */
+int h5out__lock_partial(const char *partial, int *fd, ad_error *err);
 /* Creates (truncates) an HDF5 file the way every aandacht output is made. */
 hid_t h5out__create_file(const char *name);
 

@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "h5sweep.h"
+#include "h5verify.h"
 #include "h5out_priv.h"
 #include "h5sweep_priv.h"
 
@@ -35,6 +36,7 @@ struct h5sweep {
     char path[H5OUT_PATH_MAX];     /* final name, OUT */
     char partial[H5OUT_PATH_MAX];  /* name while writing, OUT.partial */
     int force;                     /* replace an existing OUT on close */
+    int lock_fd;                   /* OUT.partial, locked while this job writes it (-1: none) */
     int n_brands;                  /* length of the brand dimension */
     int64_t runs, weeks;           /* lengths of the run and week dimensions */
     int64_t written, failed;       /* runs written with status 1 / -1 */
@@ -72,6 +74,8 @@ static hid_t variable(hid_t loc, const char *name, hid_t type, int rank, const h
     if (space < 0 || dcpl < 0) goto done;
     if (H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0) goto done;
     if (chunked && dims[0] > 0 && H5Pset_chunk(dcpl, rank, chunk) < 0) goto done;
+    /* a checksum per chunk (one run's row): verify, merge and --resume read it */
+    if (chunked && dims[0] > 0 && H5Tis_variable_str(type) <= 0 && H5Pset_fletcher32(dcpl) < 0) goto done;
     /* all storage now: a run's row is then raw data only, no index change */
     if (H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0) goto done;
     if (is_f64 && H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &NAN_FILL) < 0) goto done;
@@ -302,6 +306,7 @@ static h5sweep *new_writer(const char *path, const ad_config *base, const sweep 
     snprintf(o->path, sizeof o->path, "%s", path);
     snprintf(o->partial, sizeof o->partial, "%s.partial", path);
     o->force = force;
+    o->lock_fd = -1;
     o->n_brands = base->n_brands;
     o->runs = sw->runs;
     o->weeks = weeks;
@@ -320,7 +325,8 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
         return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL, "too many runs or weeks for one sweep file");
     h5sweep *o = new_writer(path, base, sw, weeks, force);
     if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
-    int rc = (o->st = calloc((size_t)o->runs + 1, 1)) ? h5out__check_paths(o->path, o->partial, o->force, err)
+    int rc = (o->st = calloc((size_t)o->runs + 1, 1)) ? h5out__check_paths(o->path, o->partial, o->force, base->source,
+                                                                         &o->lock_fd, err)
                                                      : ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
     if (rc) {
         free(o->st);
@@ -343,7 +349,8 @@ fail:
     rc = h5out__fail(o->partial, err, doing);
     close_all(o);
     H5Eclear2(H5E_DEFAULT);
-    unlink(o->partial);
+    unlink(o->partial);     /* this job made it, and no run is in it yet */
+    close(o->lock_fd);
     free(o->st);
     free(o);
     return rc;
@@ -404,6 +411,7 @@ int h5sweep_close(h5sweep *o, int complete, ad_error *err)
             rc = ad_error_set(err, AD_ERR_IO, o->path, 0, NULL, "cannot rename '%s' to the output file: %s", o->partial,
                               strerror(errno));
     }
+    if (o->lock_fd >= 0) close(o->lock_fd); /* the job is over: the lock goes with it */
     free(o);
     return rc;
 }
@@ -492,14 +500,34 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
         return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "no output file given, or its path is too long");
     h5sweep *o = new_writer(path, base, sw, weeks, force);
     if (!o) return ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");
-    int rc = AD_OK;
+    int rc = h5out__lock_partial(o->partial, &o->lock_fd, err);
+    if (rc != AD_OK) {
+        free(o);
+        return rc;
+    }
+    {   /* the runs already in it must read back whole (their checksums) */
+        h5verify_result vr;
+        ad_error ve;
+        if (h5verify_file(o->partial, &vr, &ve) == AD_ERR_DAMAGED) {
+            rc = ad_error_set(err, AD_ERR_DAMAGED, o->partial, 0, NULL,
+                              "%s; cannot resume it (run the sweep again without --resume, with --force)", ve.msg);
+            close(o->lock_fd);
+            free(o);
+            return rc;
+        }
+    }
     const char *doing = "opening the file";
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
         H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
         o->file = H5Fopen(o->partial, H5F_ACC_RDWR, fapl);
     if (fapl >= 0) H5Pclose(fapl);
-    if (o->file < 0) goto fail;
+    if (o->file < 0) {
+        rc = ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
+                          "holds nothing to resume: the job that made it was stopped before it wrote a "
+                          "readable file; run the sweep again without --resume, with --force");
+        goto fail;
+    }
     if (!same_sweep(o, base, resolved_text, sw)) {
         rc = ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
                           "was written for another configuration, sweep or build of aandacht than this one; "
@@ -534,6 +562,7 @@ fail:
     if (rc == AD_OK) rc = h5out__fail(o->partial, err, doing);
     close_all(o);
     H5Eclear2(H5E_DEFAULT);
+    close(o->lock_fd);      /* the file is not ours to delete: it stays */
     free(o->st);
     free(o);
     return rc;

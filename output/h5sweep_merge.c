@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "h5sweep_merge.h"
+#include "h5verify.h"
 #include "h5out_priv.h"
 
 #include <errno.h>
@@ -129,6 +130,12 @@ static int open_shard(shard_in *s, ad_error *err)
         if (stat(partial, &st) == 0) return incomplete(partial, err);
         return ad_error_set(err, AD_ERR_USAGE, s->path, 0, NULL, "no such shard file (%s)", strerror(errno));
     }
+    /* every checksum and object of the shard reads back before anything of
+     * it is copied (a shard holds only its own runs: not complete as a sweep) */
+    h5verify_result vr;
+    ad_error ve;
+    if (h5verify_file(s->path, &vr, &ve) == AD_ERR_DAMAGED)
+        return ad_error_set(err, AD_ERR_DAMAGED, s->path, 0, NULL, "%s; run this shard again, then merge", ve.msg);
     if ((s->file = H5Fopen(s->path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
         return ad_error_set(err, AD_ERR_USAGE, s->path, 0, NULL, "cannot be read as an HDF5 file");
     int64_t complete = 0, index = 0, count = 0;
@@ -459,7 +466,7 @@ int h5sweep_merge(const char *const *paths, int n, const char *out, int force, h
     shard_in *s = calloc((size_t)n, sizeof *s);
     shard_in **by = NULL;
     if (!s) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory");
-    int rc = AD_OK, made = 0;
+    int rc = AD_OK, made = 0, lock_fd = -1;
     struct stat so, si;
     int have_out = stat(out, &so) == 0;
     for (int i = 0; i < n; i++) s[i].file = H5I_INVALID_HID;
@@ -484,10 +491,20 @@ int h5sweep_merge(const char *const *paths, int n, const char *out, int force, h
     if (rc || (rc = check_cover(s, n, by, err))) goto done;
     res->shards = s[0].count;
     res->runs = s[0].runs;
-    if ((rc = h5out__check_paths(out, partial, force, err))) goto done;
+    if ((rc = h5out__check_paths(out, partial, force, NULL, &lock_fd, err))) goto done;
     made = 1;
     if ((rc = copy_bytes(by[0]->path, partial, err)) || (rc = write_merged(by, s[0].count, partial, res, err)))
         goto done;
+    {   /* the merged file reads back whole before it takes the output's name */
+        h5verify_result vr;
+        ad_error ve;
+        int v = h5verify_file(partial, &vr, &ve);
+        if (v != AD_OK) {
+            rc = ad_error_set(err, v == AD_ERR_DAMAGED ? AD_ERR_DAMAGED : AD_ERR_IO, partial, 0, NULL,
+                              "the merged file does not read back whole: %s", ve.msg);
+            goto done;
+        }
+    }
     if (!force && stat(out, &so) == 0)
         rc = ad_error_set(err, AD_ERR_EXISTS, out, 0, NULL, "output file appeared while merging");
     else if (rename(partial, out) != 0)
@@ -499,7 +516,8 @@ done:
         free(s[i].st);
     }
     H5Eclear2(H5E_DEFAULT);
-    if (rc && made) unlink(partial);
+    if (rc && made) unlink(partial);   /* this merge made it */
+    if (lock_fd >= 0) close(lock_fd);
     free(by);
     free(s);
     return rc;

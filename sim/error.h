@@ -3,8 +3,9 @@
  * Every function that can fail returns an int status from AD_ERRORS and, when
  * it fails, fills an ad_error: the code, and for configuration errors the
  * file, line and key, plus a message a user can act on. ad_exit_status maps a
- * code to the command's exit status (0 ok, 1 runtime failure, 2 bad usage or
- * bad configuration).
+ * code to the command's exit status (0 ok, 1 runtime failure, 2 bad usage,
+ * bad configuration or a damaged file, 3 a file that is intact but
+ * incomplete).
  */
 #ifndef AD_ERROR_H
 #define AD_ERROR_H
@@ -21,7 +22,9 @@
     X(AD_ERR_IO,     1, "input/output error")                     \
     X(AD_ERR_NOMEM,  1, "out of memory")                          \
     X(AD_ERR_HDF5,   1, "HDF5 error")                             \
-    X(AD_ERR_INTERRUPTED, 1, "interrupted")
+    X(AD_ERR_INTERRUPTED, 1, "interrupted")                      \
+    X(AD_ERR_DAMAGED, 2, "damaged file")                          \
+    X(AD_ERR_INCOMPLETE, 3, "incomplete file")
 
 enum {
 #define AD_ERR_ENUM(c, s, m) c,

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "h5out_priv.h"  /* H5OUT_FLUSH_WEEKS */
+#include "h5verify.h"
 #include "support.h"
 
 #define NB 3
@@ -473,4 +474,69 @@ Test(h5out, weeks_must_come_in_order)
     cr_assert_eq(h5out_write_week(o, 5, &obs, &err), AD_ERR_USAGE);
     cr_assert(strstr(err.msg, "expected week 3"), "%s", err.msg);
     cr_assert_eq(h5out_close(o, 1, &err), AD_OK);
+}
+
+/* Flips one byte in the stored data of the first chunk of variable name. */
+static void flip_chunk_byte(const char *path, const char *name)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    cr_assert_geq(d, 0);
+    hsize_t offset[2] = {0, 0}, size = 0;
+    haddr_t addr = HADDR_UNDEF;
+    unsigned mask = 0;
+    hid_t space = H5Dget_space(d);
+    cr_assert_geq(H5Dget_chunk_info(d, space, 0, offset, &mask, &addr, &size), 0);
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(f);
+    cr_assert(addr != HADDR_UNDEF && size > 8);
+    FILE *fp = fopen(path, "r+b");
+    cr_assert(fp);
+    fseek(fp, (long)(addr + 4), SEEK_SET);
+    int c = fgetc(fp);
+    fseek(fp, (long)(addr + 4), SEEK_SET);
+    fputc(c ^ 0x20, fp);
+    fclose(fp);
+}
+
+/* aandacht verify's check (output/h5verify.c): an intact complete file
+ * passes; the same file with one byte of data flipped is damaged (the
+ * chunk's Fletcher32 checksum), naming the variable; a stopped run's
+ * partial is intact but incomplete. */
+Test(h5out, verify_finds_a_flipped_byte_and_an_incomplete_file)
+{
+    const char *path = join(ts_tmpdir(), "verify.h5");
+    ad_error err;
+    h5verify_result res;
+    h5out *o = write_weeks(path, WEEKS, 0);
+    cr_assert_eq(h5out_close(o, 1, &err), AD_OK, "%s", err.msg);
+    cr_assert_eq(h5verify_file(path, &res, &err), AD_OK, "%s", err.msg);
+    cr_assert(res.complete && !res.sweep && res.weeks == WEEKS && res.datasets > AD_N_MARKET + AD_N_BRAND);
+
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s", join(ts_tmpdir(), "verify_bad.h5"));
+    copy_file(path, bad);
+    flip_chunk_byte(bad, "market_share");
+    cr_assert_eq(h5verify_file(bad, &res, &err), AD_ERR_DAMAGED);
+    cr_assert(strstr(err.msg, "market_share") && strstr(err.msg, "checksum"), "%s", err.msg);
+    /* and reading it the usual way fails too, instead of giving other numbers */
+    hid_t f = H5Fopen(bad, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double v[WEEKS * NB];
+    hid_t d = H5Dopen2(f, "market_share", H5P_DEFAULT);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    cr_assert_lt(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0);
+    H5Dclose(d);
+    H5Fclose(f);
+
+    const char *stop = join(ts_tmpdir(), "verify_stop.h5");
+    char partial[600];
+    snprintf(partial, sizeof partial, "%s.partial", stop);
+    o = write_weeks(stop, 4, 0);
+    cr_assert_eq(h5out_close(o, 0, &err), AD_OK, "%s", err.msg);
+    cr_assert_eq(h5verify_file(partial, &res, &err), AD_ERR_INCOMPLETE);
+    cr_assert(strstr(err.msg, "incomplete"), "%s", err.msg);
+    cr_assert_eq(ad_exit_status(AD_ERR_INCOMPLETE), 3);
+    cr_assert_eq(ad_exit_status(AD_ERR_DAMAGED), 2);
 }

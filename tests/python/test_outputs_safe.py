@@ -1,0 +1,145 @@
+"""Outputs are never lost or written where they must not be
+(docs/reliability.md): a second job given the same output refuses and
+leaves the first job's file alone; the output is a regular file and never
+the scenario; a partial file is never followed through a link, and one an
+interrupted job left is replaced only with --force; a sweep's --resume of a
+partial that holds nothing says so."""
+import os
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import h5py
+
+from engine_support import BINARY, run, small_scenario
+
+
+def wait_for(path, proc, timeout=60):
+    t0 = time.monotonic()
+    while not Path(path).exists():
+        assert proc.poll() is None, "the first job ended before its partial file appeared"
+        assert time.monotonic() - t0 < timeout
+        time.sleep(0.05)
+
+
+def test_a_second_job_on_the_same_output_refuses_and_the_first_finishes(tmp_path):
+    cfg = small_scenario(tmp_path, weeks=200, warmup=200, customers=60000)
+    out = tmp_path / "x.h5"
+    first = subprocess.Popen([str(BINARY), "run", str(cfg), "-o", str(out), "--quiet"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(f"{out}.partial", first)
+        r = run("run", cfg, "-o", out, "--quiet", "--force", "--set", "population.customers=500")
+        assert r.returncode == 2 and "x.h5.partial" in r.stderr and "another job is writing" in r.stderr, r.stderr
+        assert Path(f"{out}.partial").exists()
+    finally:
+        so, se = first.communicate(timeout=600)
+    assert first.returncode == 0, se
+    with h5py.File(out, "r") as f:
+        assert f.attrs["complete"] == 1 and len(f["week"]) == 200 and f.attrs["customers"] == 60000
+
+
+def test_a_second_sweep_on_the_same_output_refuses(tmp_path):
+    extra = ('sweep = { design = "grid"; replications = 2; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 3; } ); };')
+    cfg = small_scenario(tmp_path, weeks=150, warmup=150, customers=40000, extra=extra)
+    out = tmp_path / "s.h5"
+    first = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(out), "--quiet", "--jobs", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(f"{out}.partial", first)
+        r = run("sweep", cfg, "-o", out, "--quiet", "--force")
+        assert r.returncode == 2 and "another job is writing" in r.stderr, r.stderr
+        r = run("sweep", cfg, "-o", out, "--quiet", "--resume")
+        assert r.returncode == 2 and "another job is writing" in r.stderr, r.stderr
+    finally:
+        so, se = first.communicate(timeout=600)
+    assert first.returncode == 0, se
+
+
+def test_the_output_is_a_regular_file_and_never_the_scenario(tmp_path):
+    cfg = small_scenario(tmp_path, weeks=2, warmup=2, customers=200)
+    before = cfg.read_bytes()
+    r = run("run", cfg, "-o", cfg, "--force", "--quiet")
+    assert r.returncode == 2 and "is the scenario file" in r.stderr
+    assert cfg.read_bytes() == before
+    fifo = tmp_path / "pipe.h5"
+    os.mkfifo(fifo)
+    r = run("run", cfg, "-o", fifo, "--force", "--quiet")
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    r = run("run", cfg, "-o", "/dev/null", "--force", "--quiet")
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_partial_that_is_a_link_is_not_followed(tmp_path):
+    cfg = small_scenario(tmp_path, weeks=2, warmup=2, customers=200)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / "y.h5.partial").symlink_to(target)
+    for force in ([], ["--force"]):
+        r = run("run", cfg, "-o", tmp_path / "y.h5", "--quiet", *force)
+        assert r.returncode == 2 and "symbolic link" in r.stderr, r.stderr
+    assert target.read_text() == "keep me" and (tmp_path / "y.h5.partial").is_symlink()
+
+
+def test_an_interrupted_jobs_partial_is_replaced_only_with_force(tmp_path):
+    cfg = small_scenario(tmp_path, weeks=2, warmup=2, customers=200)
+    stale = tmp_path / "z.h5.partial"
+    stale.write_bytes(b"an interrupted run's results")
+    r = run("run", cfg, "-o", tmp_path / "z.h5", "--quiet")
+    assert r.returncode == 2 and "interrupted job" in r.stderr and "--force" in r.stderr
+    assert stale.read_bytes() == b"an interrupted run's results"
+    r = run("run", cfg, "-o", tmp_path / "z.h5", "--quiet", "--force")
+    assert r.returncode == 0, r.stderr
+    assert not stale.exists() and (tmp_path / "z.h5").exists()
+
+
+def test_resume_of_a_partial_that_holds_nothing_says_so(tmp_path):
+    extra = ('sweep = { design = "grid"; replications = 1; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 2; } ); };')
+    cfg = small_scenario(tmp_path, weeks=4, warmup=4, customers=300, extra=extra)
+    (tmp_path / "e.h5.partial").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(88))   # 96 bytes, nothing readable
+    r = run("sweep", cfg, "-o", tmp_path / "e.h5", "--quiet", "--resume")
+    assert r.returncode == 2 and "holds nothing to resume" in r.stderr, r.stderr
+    assert (tmp_path / "e.h5.partial").exists()
+
+
+def flip_data_byte(path, name="market_share"):
+    """Flips one byte inside the stored data of variable name's first chunk."""
+    with h5py.File(path, "r") as f:
+        info = f[name].id.get_chunk_info(0)
+    with open(path, "r+b") as fp:
+        fp.seek(info.byte_offset + 4)
+        b = fp.read(1)
+        fp.seek(info.byte_offset + 4)
+        fp.write(bytes([b[0] ^ 0x20]))
+
+
+def test_merge_refuses_a_damaged_shard(tmp_path):
+    extra = ('sweep = { design = "grid"; replications = 2; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 2; } ); };')
+    cfg = small_scenario(tmp_path, weeks=6, warmup=4, customers=400, extra=extra)
+    for i in (0, 1):
+        run("sweep", cfg, "--shard", f"{i}/2", "-o", tmp_path / f"s.shard{i}of2.h5", "--quiet", check=True)
+    shards = [tmp_path / "s.shard0of2.h5", tmp_path / "s.shard1of2.h5"]
+    flip_data_byte(shards[1])
+    r = run("merge", *shards, "-o", tmp_path / "m.h5", "--quiet")
+    assert r.returncode == 2 and "s.shard1of2.h5" in r.stderr and "damaged" in r.stderr, r.stderr
+    assert not (tmp_path / "m.h5").exists() and not (tmp_path / "m.h5.partial").exists()
+
+
+def test_resume_refuses_a_damaged_partial(tmp_path):
+    extra = ('sweep = { design = "grid"; replications = 2; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 2; } ); };')
+    cfg = small_scenario(tmp_path, weeks=6, warmup=4, customers=400, extra=extra)
+    out = tmp_path / "r.h5"
+    run("sweep", cfg, "-o", out, "--quiet", check=True)
+    part = tmp_path / "r.h5.partial"
+    out.rename(part)                 # as if the sweep had been stopped
+    flip_data_byte(part, "mean_loyalty")
+    r = run("sweep", cfg, "-o", out, "--quiet", "--resume")
+    assert r.returncode == 2 and "damaged" in r.stderr and "mean_loyalty" in r.stderr, r.stderr
+    assert part.exists()
