@@ -9,7 +9,7 @@ MPI_BUILD ?= $(BUILD)-mpi
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-mpi build build-mpi demo test test-c test-python test-long validate bench asan tsan install clean docs
+.PHONY: all deps deps-mpi build build-mpi demo test test-c test-python test-long validate fuzz bench asan tsan install clean docs
 
 all: build
 
@@ -37,6 +37,12 @@ demo: build
 test: build build-mpi
 	@cd $(BUILD) && ctest -L c --output-on-failure -j 1
 	@$(MAKE) --no-print-directory test-python
+	@sh tools/install-deps --with-fuzz 2>/dev/null || true
+	@if command -v clang >/dev/null; then \
+	   $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60 >$(FUZZ_BUILD).log 2>&1 || \
+	   { tail -40 $(FUZZ_BUILD).log; echo "the fuzz run failed: its input is in $(FUZZ_BUILD)/ (make fuzz)" >&2; exit 1; }; \
+	   grep -E '^Done [0-9]+ runs' $(FUZZ_BUILD).log | sed 's/^/fuzz of the scenario loader: /'; \
+	 else echo "clang is not installed: the fuzz run of make test is skipped (tools/install-deps --with-fuzz)"; fi
 
 test-python: build build-mpi
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
@@ -50,6 +56,26 @@ test-long: build
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
 	 AANDACHT_LONG=1 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
 	 $$py -m pytest -q -p no:cacheprovider tests/python/test_calibration.py tests/python/test_claims.py
+
+# The fuzz target of the scenario loader and --set (tests/fuzz/fuzz_config.c),
+# built from the core layer alone with clang's libFuzzer, AddressSanitizer and
+# UBSan, run for FUZZ_SECONDS on a corpus seeded from scenarios/ and
+# tests/fuzz/seeds/, with the parameter keys as a dictionary. A crash, a
+# leak, an input slower than 10 s or a failed round trip stops it and leaves
+# the input in build-fuzz/ (crash-*, timeout-*, leak-*).
+FUZZ_SECONDS ?= 600
+FUZZ_BUILD ?= build-fuzz
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (Debian: apt-get install clang)" >&2; exit 2; }
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isim \
+	  $$(pkg-config --cflags libconfig) -DAANDACHT_VERSION='"fuzz"' -DAANDACHT_GIT='"fuzz"' \
+	  tests/fuzz/fuzz_config.c sim/*.c $$(pkg-config --libs libconfig gsl) -lm -o $(FUZZ_BUILD)/fuzz_config
+	@cp scenarios/*.cfg tests/fuzz/seeds/* $(FUZZ_BUILD)/corpus/
+	@sed -n 's/^P([GB], "\([^"]*\)".*/"\1"/p' sim/param_table.def > $(FUZZ_BUILD)/keys.dict
+	LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp:print_suppressions=0 \
+	  $(FUZZ_BUILD)/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	  -dict=$(FUZZ_BUILD)/keys.dict -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 $(FUZZ_BUILD)/corpus
 
 # docs/validation.md from real runs (about ten minutes on two cores)
 validate: build
