@@ -219,7 +219,7 @@ static herr_t attr_cb(hid_t loc, const char *name, const H5A_info_t *info, void 
     if (skipped_attr(name)) return 0;
     w->count++;
     if (w->other >= 0 && !same_attr(loc, w->other, name)) {
-        snprintf(w->diff, sizeof w->diff, "root attribute '%s'", name);
+        snprintf(w->diff, sizeof w->diff, "its root attribute '%s' differs", name);
         return 1;
     }
     return 0;
@@ -274,7 +274,7 @@ static herr_t link_cb(hid_t root, const char *name, const H5L_info_t *info, void
     w->count++;
     const char *why = w->other >= 0 ? dataset_diff(root, w->other, name) : NULL;
     if (why) {
-        snprintf(w->diff, sizeof w->diff, "variable '%s' %s", name, why);
+        snprintf(w->diff, sizeof w->diff, "its variable '%s' %s", name, why);
         return 1;
     }
     return 0;
@@ -286,21 +286,21 @@ static int same_sweep(const shard_in *a, const shard_in *b, ad_error *err)
     walk wa = {.other = b->file}, wb = {.other = H5I_INVALID_HID};
     hsize_t idx = 0;
     if (H5Aiterate2(a->file, H5_INDEX_NAME, H5_ITER_INC, &idx, attr_cb, &wa) != 0 && !wa.diff[0])
-        snprintf(wa.diff, sizeof wa.diff, "the root attributes");
+        snprintf(wa.diff, sizeof wa.diff, "its root attributes differ");
     idx = 0;
     if (!wa.diff[0] && (H5Aiterate2(b->file, H5_INDEX_NAME, H5_ITER_INC, &idx, attr_cb, &wb) != 0 || wb.count != wa.count))
-        snprintf(wa.diff, sizeof wa.diff, "the set of root attributes");
+        snprintf(wa.diff, sizeof wa.diff, "its set of root attributes differs");
     if (!wa.diff[0]) {
         wa.count = wb.count = 0;
         if (H5Lvisit(a->file, H5_INDEX_NAME, H5_ITER_INC, link_cb, &wa) != 0 && !wa.diff[0])
-            snprintf(wa.diff, sizeof wa.diff, "the variables");
+            snprintf(wa.diff, sizeof wa.diff, "its variables differ");
         if (!wa.diff[0] && (H5Lvisit(b->file, H5_INDEX_NAME, H5_ITER_INC, link_cb, &wb) != 0 || wb.count != wa.count))
-            snprintf(wa.diff, sizeof wa.diff, "the set of variables");
+            snprintf(wa.diff, sizeof wa.diff, "its set of variables differs");
     }
     H5Eclear2(H5E_DEFAULT);
     if (!wa.diff[0]) return AD_OK;
     return ad_error_set(err, AD_ERR_USAGE, b->path, 0, NULL,
-                        "is not a shard of the same sweep, configuration and build as %s (%s differs); "
+                        "is not a shard of the same sweep, configuration and build as %s (%s); "
                         "merge only the shards of one `aandacht sweep --shard I/N` split", a->path, wa.diff);
 }
 

@@ -92,6 +92,7 @@ def test_a_shard_of_another_configuration_is_refused(shards, tmp_path):
     r = run("merge", paths[0], other, paths[2], "-o", out)
     assert r.returncode == 2 and "not a shard of the same sweep" in r.stderr
     assert "resolved_config" in r.stderr or "differs" in r.stderr
+    assert "differs differs" not in r.stderr and " differ" in r.stderr   # one verb, once
     assert not out.exists()
     run("sweep", cfg, "-o", tmp_path / "split.h5", "--shard", "1/2", "--quiet", check=True)
     r = run("merge", paths[0], tmp_path / "split.shard1of2.h5", "-o", out)
