@@ -1,10 +1,17 @@
-/* main.c: the aandacht command line (run, check, params).
+/* main.c: the aandacht command line (run, sweep, merge, check, report,
+ * params, new, help, version).
  *
  * Parses arguments, loads the scenario, runs the world week by week writing
- * each week to HDF5, shows progress on a terminal and prints a summary. Exit
- * status: 0 success, 1 runtime failure (I/O, memory, interrupted), 2 bad
- * usage or bad configuration. SIGINT/SIGTERM stop the run after the current
- * week; the weeks already written stay in OUT.partial. A scenario's sweep
+ * each week to HDF5, shows its progress (progress.h: a line redrawn on a
+ * terminal, a line every few seconds in a log) and prints a summary. Exit
+ * status: 0 success, 1 runtime failure (I/O, memory), 2 bad usage or bad
+ * configuration, 128 + the signal's number when SIGINT (Ctrl-C: 130) or
+ * SIGTERM (143) stopped a run. Such a signal stops the run after the
+ * current week; the weeks already written stay in OUT.partial, marked
+ * incomplete. A misspelt command or option gets a "did
+ * you mean" (cli.h); `aandacht help COMMAND` shows a command's options,
+ * `aandacht new` makes a scenario file from another (new_cmd.h). A
+ * scenario's sweep
  * group (sweep.h) is checked by run and check; run without --sweep-point
  * runs the base scenario, with --sweep-point K the sweep's run K; sweep
  * runs them all into one file (sweep_run.h), or one shard of them, and
@@ -28,9 +35,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "aandacht.h"
+#include "cli.h"
 #include "h5out.h"
 #include "h5sweep_merge.h"
+#include "h5verify.h"
+#include "new_cmd.h"
+#include "progress.h"
 #include "report_cmd.h"
 #include "sweep.h"
 #include "sweep_run.h"
@@ -47,8 +60,10 @@
  * messages, @include and the output's scenario_file attribute). */
 #define SCENARIO_PATH_MAX (sizeof(((ad_config *)0)->source) - 1)
 
+/* The signal that asked a run to stop (0: none): the run finishes its
+ * week and leaves its file marked incomplete. */
 static volatile sig_atomic_t stop_requested;
-static void on_signal(int sig) { (void)sig; stop_requested = 1; }
+static void on_signal(int sig) { stop_requested = sig; }
 
 static const char *USAGE =
     "usage: aandacht <command> [options]\n"
@@ -60,8 +75,14 @@ static const char *USAGE =
     "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
     "  report OUT.h5..  charts, CSV files and an HTML report with the claims scorecard\n"
     "  params           list every parameter: type, default, range, unit, meaning\n"
+    "  new NAME         write scenarios/NAME.cfg, a new scenario made from another\n"
+    "  verify OUT.h5..  check that output files are intact (checksums) and complete\n"
+    "  help [COMMAND]   this text, or the options of a command\n"
+    "  version          the version of aandacht and whether MPI is built in\n"
     "\n"
-    "aandacht <command> --help shows the options of a command; --version the version.\n";
+    "aandacht help COMMAND (or aandacht COMMAND --help) shows the options of a\n"
+    "command. A misspelt command or option is refused with exit status 2 and a\n"
+    "suggestion (did you mean ...?).\n";
 
 static const char *RUN_USAGE =
     "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
@@ -69,7 +90,15 @@ static const char *RUN_USAGE =
     "\n"
     "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
     "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
-    "when the run completes.\n"
+    "when the run completes. An OUT.h5 that exists is left alone unless --force:\n"
+    "when it holds a run of another scenario file, the message names that file.\n"
+    "\n"
+    "Progress goes to standard error: on a terminal one line, redrawn, with the\n"
+    "time left; otherwise (a log) a line at the start, every 5 seconds and at\n"
+    "the end. Ctrl-C (or SIGTERM) stops the run after the current week:\n"
+    "OUT.h5 is not written, the weeks finished stay in OUT.h5.partial, marked\n"
+    "incomplete (root attribute complete = 0), and the exit status is 130 (143\n"
+    "for SIGTERM).\n"
     "\n"
     "  -o, --output OUT.h5   output file\n"
     "  --set KEY=VALUE       override a parameter (repeatable), e.g.\n"
@@ -79,7 +108,7 @@ static const char *RUN_USAGE =
     "  --weeks N             same as --set scenario.weeks=N\n"
     "  --threads N           OpenMP threads (results do not depend on it)\n"
     "  --force               overwrite OUT.h5 if it exists\n"
-    "  --quiet               no progress line and no summary\n"
+    "  --quiet               no progress lines and no summary\n"
     "  --sweep-point K       run K of the file's sweep (0 to runs - 1; aandacht check\n"
     "                        shows the runs): point K / replications, replication\n"
     "                        K % replications, applied after the --set options;\n"
@@ -140,7 +169,10 @@ static const char *CHECK_USAGE =
     "When the file has a sweep, checks it (every point, up to 10000) and\n"
     "prints a summary after the configuration; with --sweep-point K the\n"
     "configuration printed is that of the sweep's run K.\n"
-    "Exit status 0 when valid, 2 when not.\n";
+    "Exit status 0 when valid, 2 when not, with a message that names the file,\n"
+    "the line and the key and says what would fix it: a misspelt key gets a\n"
+    "suggestion, a value out of range its range, and a syntax error what is\n"
+    "missing or one too many (e.g. a ',' between two brands).\n";
 
 static const char *PARAMS_USAGE =
     "usage: aandacht params [--markdown | --json]\n"
@@ -149,6 +181,42 @@ static const char *PARAMS_USAGE =
     "  --markdown   as docs/parameters.md\n"
     "  --json       as one JSON object: {\"parameters\": [{\"key\", \"per_brand\",\n"
     "               \"type\", \"default\", \"min\", \"max\", \"unit\", \"doc\", ...}, ...]}\n";
+
+static const char *VERIFY_USAGE =
+    "usage: aandacht verify FILE.h5 [MORE.h5 ...] [--quiet]\n"
+    "\n"
+    "Checks that each run or sweep file is intact and complete: every object\n"
+    "and attribute opens, every variable reads back whole against its checksums\n"
+    "(Fletcher32, per chunk), complete = 1, and every week of a run or every\n"
+    "run of a sweep is finished. Prints one line per file.\n"
+    "  --quiet   print only the files that fail\n"
+    "\n"
+    "Exit status: 0 every file intact and complete; 2 a file damaged or not an\n"
+    "aandacht file; 3 a file intact but incomplete (an interrupted run, or a\n"
+    "sweep to finish with sweep --resume). With several files, the worst.\n";
+
+static const char *HELP_USAGE =
+    "usage: aandacht help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, lists the commands; with one (run, sweep, merge, check,\n"
+    "report, params, new, verify, help, version), shows its options, as\n"
+    "aandacht COMMAND --help does. An unknown COMMAND is exit status 2.\n";
+
+static const char *VERSION_USAGE =
+    "usage: aandacht version   (or aandacht --version)\n"
+    "\n"
+    "Prints the version and git commit of aandacht, and whether MPI is built in.\n";
+
+/* the options of each command, for "did you mean" */
+static const char *const RUN_OPTIONS[] = {"-o", "--output", "--set", "--seed", "--weeks", "--threads", "--force",
+                                          "--quiet", "--sweep-point", "--help", "-h", NULL};
+static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--help", "-h", NULL};
+static const char *const SWEEP_OPTIONS[] = {"-o", "--output", "--set", "--jobs", "--threads", "--force", "--quiet",
+                                            "--resume", "--shard", "--help", "-h", NULL};
+static const char *const MERGE_OPTIONS[] = {"-o", "--output", "--force", "--quiet", "--help", "-h", NULL};
+static const char *const PARAMS_OPTIONS[] = {"--markdown", "--json", "--help", "-h", NULL};
+static const char *const VERSION_OPTIONS[] = {"--help", "-h", NULL};
+static const char *const VERIFY_OPTIONS[] = {"--quiet", "--help", "-h", NULL};
 
 static int fail(const ad_error *err)
 {
@@ -255,8 +323,11 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
             o->force = 1;
         } else if (is_run && !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!is_run && (!strcmp(a, "--seed") || !strcmp(a, "--weeks"))) {
+            return usage_error(usage, !strcmp(a, "--seed") ? "check has no %s: write --set scenario.seed=N"
+                                                           : "check has no %s: write --set scenario.weeks=N", a);
         } else if (a[0] == '-' && a[1]) {
-            return usage_error(usage, "unknown option '%s'", a);
+            return cli_unknown_option(usage, is_run ? RUN_OPTIONS : CHECK_OPTIONS, a);
         } else if (!o->file) {
             o->file = a;
         } else {
@@ -318,6 +389,38 @@ static void print_summary(const ad_config *cfg, const ad_obs *first, const ad_ob
            first->market[AD_M_jobs], last->market[AD_M_jobs]);
 }
 
+/* The scenario file a run read, and the one an existing output file says it
+ * was written from, are the same file: the same path, or paths that lead
+ * to the same file, or (when the one recorded cannot be found from here)
+ * the same file name. */
+static int same_scenario_file(const char *held, const char *source)
+{
+    struct stat a, b;
+    if (!strcmp(held, source)) return 1;
+    if (stat(held, &a) == 0 && stat(source, &b) == 0) return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    const char *ha = strrchr(held, '/'), *sa = strrchr(source, '/');
+    return stat(held, &a) != 0 && !strcmp(ha ? ha + 1 : held, sa ? sa + 1 : source);
+}
+
+/* OUT exists and holds a run of another scenario file: names that file and
+ * says how to keep both (AD_ERR_EXISTS). AD_OK when OUT does not exist,
+ * is not an aandacht file, or holds a run of this scenario file: then
+ * h5out_open says what it says of any file in the way. */
+static int other_scenario_in(const char *outpath, const ad_config *cfg, int out_given, ad_error *err)
+{
+    struct stat st;
+    char held[sizeof cfg->source];
+    if (stat(outpath, &st) != 0 || !S_ISREG(st.st_mode)) return AD_OK;
+    if (h5out_read_scenario_file(outpath, held, sizeof held) != 0 || !held[0]) return AD_OK;
+    if (same_scenario_file(held, cfg->source)) return AD_OK;
+    if (out_given)
+        return ad_error_set(err, AD_ERR_EXISTS, NULL, 0, NULL, "%s holds scenario file %s, not %s: choose another "
+                            "file with -o (or --force to replace it)", outpath, held, cfg->source);
+    return ad_error_set(err, AD_ERR_EXISTS, NULL, 0, NULL, "%s holds scenario file %s, not %s: set scenario.name "
+                        "in %s or choose another file with -o (or --force to replace it)", outpath, held,
+                        cfg->source, cfg->source);
+}
+
 static int run_scenario(const run_opts o)
 {
     int rc;
@@ -337,6 +440,7 @@ static int run_scenario(const run_opts o)
     if (o.has_point) snprintf(defpath, sizeof defpath, "out/%s_run%lld.h5", cfg.name, o.point);
     else snprintf(defpath, sizeof defpath, "out/%s.h5", cfg.name);
     const char *outpath = o.out ? o.out : defpath;
+    if (!o.force && other_scenario_in(outpath, &cfg, o.out != NULL, &err)) return fail(&err);
 
     char *resolved = cfg_format_resolved(&cfg, 0);
     if (!resolved) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
@@ -344,6 +448,7 @@ static int run_scenario(const run_opts o)
     ad_world *w = NULL;
     static ad_obs first;
     ad_snapshot *snap = NULL;
+    progress pr = {.mode = PROGRESS_OFF};
     if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
     if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
     const double noise = ad_seed_noise(cfg.customers);
@@ -358,41 +463,46 @@ static int run_scenario(const run_opts o)
     snap = malloc(sizeof *snap);
     if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
 
+    /* from here a signal stops the run cleanly, after the current week */
+    stop_requested = 0;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    int tty = isatty(STDERR_FILENO) && !o.quiet;
-    double t0 = now_s(), last_draw = 0;
+    const int mode = o.quiet ? PROGRESS_OFF : isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LOG;
+    double t0 = now_s();
+    progress_start(&pr, stderr, mode, &cfg, t0);
     while (ad_world_warmup_left(w) > 0) {
         if (stop_requested) {
-            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, outpath, 0, NULL,
-                              "interrupted during the warm-up; no week was recorded (%s.partial is incomplete)",
+            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
+                              "interrupted during the warm-up (week %lld of %lld), before any week was recorded: "
+                              "%s was not written (%s.partial holds no week)",
+                              (long long)(cfg.warmup - ad_world_warmup_left(w)), (long long)cfg.warmup, outpath,
                               outpath);
             goto done;
         }
         if ((rc = ad_world_warmup_step(w, &err))) goto done;
-        double now = now_s();
-        if (tty && now - last_draw > 0.25) {
-            int64_t left = ad_world_warmup_left(w), done_w = cfg.warmup - left;
-            double rate = (double)done_w / (now - t0 + 1e-9);
-            fprintf(stderr, "\rwarm-up week %lld/%lld  %.1f weeks/s  ETA %.0f s      ", (long long)done_w,
-                    (long long)cfg.warmup, rate, (double)(left + cfg.weeks) / rate);
-            last_draw = now;
-        }
+        progress_step(&pr, now_s());
     }
     if (cfg.warmup > 0) { /* did it settle? */
         const double drift = ad_world_warmup_drift(w);
         if ((rc = h5out_set_warmup_drift(out, drift, &err))) goto done;
-        if (drift > AD_WARMUP_DRIFT_TOLERANCE)
-            fprintf(stderr, "%saandacht: warning: the warm-up did not settle: a brand's market share moved %.1f points "
+        if (drift > AD_WARMUP_DRIFT_TOLERANCE) {
+            progress_break(&pr);
+            fprintf(stderr, "aandacht: warning: the warm-up did not settle: a brand's market share moved %.1f points "
                     "in its last year (more than %.1f); lengthen scenario.warmup or raise scenario.warmup_speedup\n",
-                    tty ? "\n" : "", 100 * drift, 100 * AD_WARMUP_DRIFT_TOLERANCE);
+                    100 * drift, 100 * AD_WARMUP_DRIFT_TOLERANCE);
+        }
     }
-    double t1 = now_s();
     for (int64_t t = 0; t < cfg.weeks; t++) {
+        if (stop_requested && t == 0) {
+            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted before any week was recorded: "
+                              "%s was not written (%s.partial holds no week)", outpath, outpath);
+            goto done;
+        }
         if (stop_requested) {
-            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, outpath, 0, NULL,
-                              "interrupted at week %lld of %lld; the weeks finished are kept in %s.partial "
-                              "(marked incomplete)", (long long)t, (long long)cfg.weeks, outpath);
+            rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
+                              "interrupted at week %lld of %lld: %s was not written; the %lld weeks finished are "
+                              "in %s.partial, marked incomplete (complete = 0)", (long long)t, (long long)cfg.weeks,
+                              outpath, (long long)t, outpath);
             goto done;
         }
         if ((rc = ad_world_step(w, &err))) goto done;
@@ -408,20 +518,14 @@ static int run_scenario(const run_opts o)
                 if ((rc = h5out_write_agents(out, t, &v, &err))) goto done;
             }
         }
-        double now = now_s();
-        if (tty && (now - last_draw > 0.25 || t + 1 == cfg.weeks)) {
-            double rate = (double)(t + 1) / (now - t1 + 1e-9);
-            fprintf(stderr, "\rweek %lld/%lld  %.1f weeks/s  ETA %.0f s      ", (long long)(t + 1),
-                    (long long)cfg.weeks, rate, (double)(cfg.weeks - t - 1) / rate);
-            last_draw = now;
-        }
+        progress_step(&pr, now_s());
     }
-    if (tty) fprintf(stderr, "\n");
     {
         ad_obs lastobs = *ad_world_obs(w);
         rc = h5out_close(out, 1, &err);
         out = NULL;
         if (rc) goto done;
+        progress_end(&pr, now_s());
         if (!o.quiet) {
             printf("%s: %lld customers, %lld weeks after %lld weeks of warm-up, seed %lld, %.1f s\n",
                    cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
@@ -441,7 +545,14 @@ done:
     ad_world_free(w);
     free(snap);
     free(resolved);
-    if (rc) return fail(&err);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (rc) {
+        progress_break(&pr);
+        int status = fail(&err);
+        /* stopped by a signal: the shell's convention, 128 + its number */
+        return rc == AD_ERR_INTERRUPTED && stop_requested ? 128 + stop_requested : status;
+    }
     return 0;
 }
 
@@ -508,7 +619,7 @@ static int parse_sweep(int argc, char **argv, sweep_run_opts *o, const char **se
             o->shard_count = (int)sn;
             i++;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error(SWEEP_USAGE, "unknown option '%s'", a);
+            return cli_unknown_option(SWEEP_USAGE, SWEEP_OPTIONS, a);
         } else if (!o->file) {
             o->file = a;
         } else {
@@ -555,7 +666,7 @@ static int merge_shards(int argc, char **argv, const char **shards)
         } else if (!strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error(MERGE_USAGE, "unknown option '%s'", a);
+            return cli_unknown_option(MERGE_USAGE, MERGE_OPTIONS, a);
         } else {
             shards[n++] = a;
         }
@@ -645,7 +756,7 @@ static int cmd_params(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PARAMS_USAGE, stdout); return 0; }
         if (!strcmp(argv[i], "--markdown")) fmt = "markdown";
         else if (!strcmp(argv[i], "--json")) fmt = "json";
-        else return usage_error(PARAMS_USAGE, "unknown option '%s'", argv[i]);
+        else return cli_unknown_option(PARAMS_USAGE, PARAMS_OPTIONS, argv[i]);
     }
     char *text = cfg_format_params(fmt);
     if (!text) return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
@@ -654,29 +765,119 @@ static int cmd_params(int argc, char **argv)
     return 0;
 }
 
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 2) {
+        if (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) { fputs(VERSION_USAGE, stdout); return 0; }
+        return cli_unknown_option(VERSION_USAGE, VERSION_OPTIONS, argv[2]);
+    }
+    printf("aandacht %s (git %s)\n", ad_version(),
+#ifdef AANDACHT_GIT
+           AANDACHT_GIT
+#else
+           "unknown"
+#endif
+    );
+    const char *mpi = sweep_mpi_version();
+    printf("MPI: %s\n", mpi ? mpi : "not built in (cmake -DAANDACHT_MPI=ON builds it)");
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    int quiet = 0, n = 0, worst = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(VERIFY_USAGE, stdout); return 0; }
+        if (!strcmp(argv[i], "--quiet")) quiet = 1;
+        else if (argv[i][0] == '-') return cli_unknown_option(VERIFY_USAGE, VERIFY_OPTIONS, argv[i]);
+        else n++;
+    }
+    if (!n) return usage_error(VERIFY_USAGE, "%s", "no file to verify");
+    for (int i = 2; i < argc; i++) {
+        if (argv[i][0] == '-') continue;
+        h5verify_result res;
+        ad_error err;
+        ad_error_clear(&err);
+        int rc = h5verify_file(argv[i], &res, &err);
+        int status = rc == AD_OK ? 0 : ad_exit_status(rc);
+        if (status == 0) {
+            if (!quiet) {
+                if (res.sweep)
+                    printf("%s: intact and complete: a sweep of %lld runs (%lld failed and say why), %lld "
+                           "variables read back\n", argv[i], (long long)res.runs, (long long)res.runs_failed,
+                           (long long)res.datasets);
+                else
+                    printf("%s: intact and complete: a run of %lld weeks, %lld variables read back\n", argv[i],
+                           (long long)res.weeks, (long long)res.datasets);
+            }
+        } else {
+            fail(&err);
+        }
+        /* the worst: damaged (2) over incomplete (3) over intact (0) */
+        if (status == 2 || (status == 3 && worst != 2) || (status && !worst)) worst = status;
+    }
+    return worst;
+}
+
+static int cmd_help(int argc, char **argv);
+
+/* The commands; each shows its usage (to standard output, exit status 0)
+ * when given --help, which is what aandacht help COMMAND asks it. */
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} COMMANDS[] = {
+    {"run", cmd_run}, {"sweep", cmd_sweep}, {"merge", cmd_merge}, {"check", cmd_check}, {"report", report_cmd},
+    {"params", cmd_params}, {"new", new_cmd}, {"verify", cmd_verify}, {"help", cmd_help}, {"version", cmd_version},
+};
+#define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
+static const char *const COMMAND_WORDS[] = {"run", "sweep", "merge", "check", "report", "params", "new", "verify", "help",
+                                            "version", "--help", "--version", NULL};
+
+static const struct command *find_command(const char *name)
+{
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(COMMANDS[i].name, name)) return &COMMANDS[i];
+    return NULL;
+}
+
+/* "aandacht: unknown command 'rn' (did you mean 'run'?)", what: "unknown
+ * command" or "no command"; a file name given as the command gets the
+ * commands that take it. Exit status 2. */
+static int unknown_command(const char *what, const char *cmd)
+{
+    const char *near = cli_nearest(cmd, COMMAND_WORDS);
+    size_t len = strlen(cmd);
+    if (near)
+        fprintf(stderr, "aandacht: %s '%s' (did you mean '%s'?)\n\n%s", what, cmd, near, USAGE);
+    else if (len > 4 && !strcmp(cmd + len - 4, ".cfg"))
+        fprintf(stderr, "aandacht: %s '%s' (did you mean 'aandacht run %s' or 'aandacht check %s'?)\n\n%s", what,
+                cmd, cmd, cmd, USAGE);
+    else if (len > 3 && !strcmp(cmd + len - 3, ".h5"))
+        fprintf(stderr, "aandacht: %s '%s' (did you mean 'aandacht report %s'?)\n\n%s", what, cmd, cmd, USAGE);
+    else
+        fprintf(stderr, "aandacht: %s '%s'\n\n%s", what, cmd, USAGE);
+    return 2;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 3) { fputs(USAGE, stdout); return 0; }
+    const char *topic = argv[2];
+    if (!strcmp(topic, "--help") || !strcmp(topic, "-h")) { fputs(HELP_USAGE, stdout); return 0; }
+    if (argc > 3) return usage_error(HELP_USAGE, "help takes one command, not '%s' as well", argv[3]);
+    const struct command *c = find_command(topic);
+    if (!c) return unknown_command("no command", topic);
+    char *args[] = {argv[0], (char *)c->name, "--help", NULL};
+    return c->run(3, args);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fputs(USAGE, stderr); return 2; }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        printf("aandacht %s (git %s)\n", ad_version(),
-#ifdef AANDACHT_GIT
-               AANDACHT_GIT
-#else
-               "unknown"
-#endif
-        );
-        const char *mpi = sweep_mpi_version();
-        printf("MPI: %s\n", mpi ? mpi : "not built in (cmake -DAANDACHT_MPI=ON builds it)");
-        return 0;
-    }
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) { fputs(USAGE, stdout); return 0; }
-    if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
-    if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
-    if (!strcmp(cmd, "merge")) return cmd_merge(argc, argv);
-    if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
-    if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
-    if (!strcmp(cmd, "report")) return report_cmd(argc, argv);
-    fprintf(stderr, "aandacht: unknown command '%s'\n\n%s", cmd, USAGE);
-    return 2;
+    if (!strcmp(cmd, "--version")) return cmd_version(argc, argv);
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) { fputs(USAGE, stdout); return 0; }
+    const struct command *c = find_command(cmd);
+    return c ? c->run(argc, argv) : unknown_command("unknown command", cmd);
 }

@@ -40,4 +40,9 @@ int h5out_flush(h5out *o, ad_error *err);
  * to PATH. With complete = 0 the partial file stays. Frees o. */
 int h5out_close(h5out *o, int complete, ad_error *err);
 
+/* The root attribute scenario_file (the scenario file a run or sweep was
+ * loaded from, as given) of the HDF5 file at path, to buf; 0, or -1 when
+ * path is not an HDF5 file or has no such attribute (buf is then ""). */
+int h5out_read_scenario_file(const char *path, char *buf, size_t n);
+
 #endif

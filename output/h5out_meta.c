@@ -220,3 +220,28 @@ done:;
     h5out__err_restore(kept);
     return rc;
 }
+
+int h5out_read_scenario_file(const char *path, char *buf, size_t n)
+{
+    int rc = -1;
+    buf[0] = '\0';
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* a file that is not HDF5 is an answer, not an error */
+    hid_t f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t a = f >= 0 && H5Aexists(f, "scenario_file") > 0 ? H5Aopen(f, "scenario_file", H5P_DEFAULT)
+                                                          : H5I_INVALID_HID;
+    hid_t t = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
+        size_t len = H5Tget_size(t);
+        char *s = calloc(len + 1, 1);
+        if (s && H5Aread(a, t, s) >= 0) {
+            snprintf(buf, n, "%s", s);
+            rc = 0;
+        }
+        free(s);
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    if (f >= 0) H5Fclose(f);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}

@@ -17,9 +17,11 @@
  * brand (B) parameters of ad_param_table, which is its table index minus the
  * index of the first B parameter because the B parameters come last.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "config_priv.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 int cfg__fail(ad_error *err, const cfg_where *w, const char *fmt, ...)
 {
@@ -54,18 +57,6 @@ static void num_text(double v, char *buf, size_t n)
     else snprintf(buf, n, "%.10g", v);
 }
 
-const char *cfg__nearest_of(const char *key, const char *const *names, int *dist)
-{
-    const char *best = names[0];
-    int bestd = 1 << 30;
-    for (int i = 0; names[i]; i++) {
-        int d = ad_edit_distance(key, names[i]);
-        if (d < bestd) { bestd = d; best = names[i]; }
-    }
-    if (dist) *dist = bestd;
-    return best;
-}
-
 /* "A, B, C" */
 void cfg__brand_list(const ad_config *cfg, char *buf, size_t n)
 {
@@ -85,11 +76,25 @@ static void enum_list(const ad_param *p, char *buf, size_t n)
         used += (size_t)snprintf(buf + used, n - used, "%s\"%s\"", k ? ", " : "", p->names[k]);
 }
 
+int cfg__is_auto_target(const ad_param *p)
+{
+    return p->scope == AD_SCOPE_B && p->type == AD_PT_REAL && p->offset == offsetof(ad_brand_cfg, auto_target);
+}
+
+/* ", e.g. 0.8 for 80 %" for a share that looks written as a percentage (2
+ * to 100), else ""; buf holds the text. */
+static const char *percent_hint(double v, char *buf)
+{
+    buf[0] = '\0';
+    if (v >= 2 && v <= 100) snprintf(buf, 48, ", e.g. %.10g for %.10g %%", v / 100, v);
+    return buf;
+}
+
 /* Checks v against p's type and range; the checked value goes to out
  * (REAL: num; INT, BOOL, ENUM: i; STRING: str). */
 int cfg__check_value(const ad_param *p, const cfg_val *v, const cfg_where *w, ad_error *err, cfg_val *out)
 {
-    char lo[48], hi[48], names[256];
+    char lo[48], hi[48], names[256], share[48];
     const char *unit = p->unit && p->unit[0] && strcmp(p->unit, "1") != 0 ? p->unit : NULL;
     *out = *v;
     num_text(p->min, lo, sizeof lo);
@@ -99,9 +104,18 @@ int cfg__check_value(const ad_param *p, const cfg_val *v, const cfg_where *w, ad
         if (v->kind != V_NUM) return cfg__fail(err, w, "%s expects a number, not %s", w->label, v->what);
         if (!isfinite(v->num)) return cfg__fail(err, w, "%s = %g is not a finite number: allowed %s to %s",
                                                 w->label, v->num, lo, hi);
+        if (cfg__is_auto_target(p)) {
+            /* its minimum, -1, is not a share but "same as automation.start" */
+            if (v->num == -1 || (v->num >= 0 && v->num <= 1)) return AD_OK;
+            return cfg__fail(err, w, "%s = %.10g is out of range: allowed 0 to 1%s (%s)", w->label, v->num,
+                             percent_hint(v->num, share), v->num < 0
+                             ? "or -1, or leave it out, to keep the starting share automation.start"
+                             : "or leave it out to keep the starting share automation.start");
+        }
         if (v->num < p->min || v->num > p->max)
-            return cfg__fail(err, w, "%s = %.10g is out of range: allowed %s to %s%s%s%s", w->label, v->num,
-                             lo, hi, unit ? " (" : "", unit ? unit : "", unit ? ")" : "");
+            return cfg__fail(err, w, "%s = %.10g is out of range: allowed %s to %s%s%s%s%s", w->label, v->num,
+                             lo, hi, unit ? " (" : "", unit ? unit : "", unit ? ")" : "",
+                             p->min == 0 && p->max == 1 ? percent_hint(v->num, share) : "");
         return AD_OK;
     case AD_PT_INT:
         if (v->kind != V_NUM || !v->is_int)
@@ -208,15 +222,53 @@ static int has_prefix(const char *rel, ad_scope scope)
     return 0;
 }
 
+/* The scenario-wide key that is rel, or else the only one whose last part
+ * is rel ("seed": scenario.seed); NULL when there is none. */
+static const char *global_key_like(const char *rel)
+{
+    const char *found = NULL;
+    int n = 0;
+    for (int i = 0; i < ad_param_count; i++) {
+        const char *k = ad_param_table[i].key, *leaf = strrchr(k, '.');
+        if (ad_param_table[i].scope != AD_SCOPE_G) continue;
+        if (!strcmp(k, rel)) return k;
+        if (leaf && !strcmp(leaf + 1, rel)) { found = k; n++; }
+    }
+    return n == 1 ? found : NULL;
+}
+
 static int unknown_key(const char *rel, ad_scope scope, const char *shown_prefix, const cfg_where *w, ad_error *err)
 {
     static const char *const lists[] = {"brands", "events", "interventions", "sweep", NULL};
-    const char *near = ad_param_nearest(rel, scope), *list;
+    const char *near = ad_param_nearest(rel, scope), *list, *global;
     int d;
-    if (scope == AD_SCOPE_G && !strchr(rel, '.') && (list = cfg__nearest_of(rel, lists, &d), d <= 2)) near = list;
+    if (scope == AD_SCOPE_G && !strchr(rel, '.') && (list = ad_nearest_name(rel, lists, &d), d <= 2)) near = list;
     if (scope == AD_SCOPE_G && ad_param_find(rel, AD_SCOPE_B) >= 0)
         return cfg__fail(err, w, "unknown key '%s': %s is a brand parameter; set it inside brands = ( { ... } )",
                          w->label, rel);
+    if (scope == AD_SCOPE_G && near) {
+        /* a misspelt brand parameter written outside the brands */
+        const char *bnear = ad_param_nearest(rel, AD_SCOPE_B);
+        int db = ad_edit_distance(rel, bnear);
+        if (db <= 2 && db < ad_edit_distance(rel, near)) {
+            if (!strcmp(w->file, "--set"))
+                return cfg__fail(err, w, "unknown key '%s' (did you mean 'brands.NAME.%s'? %s is a brand parameter)",
+                                 w->label, bnear, bnear);
+            return cfg__fail(err, w, "unknown key '%s' (did you mean '%s'? it is a brand parameter: set it inside "
+                             "brands = ( { ... } ))", w->label, bnear);
+        }
+    }
+    if (scope == AD_SCOPE_B && (global = global_key_like(rel)) != NULL
+        && ad_edit_distance(rel, ad_param_nearest(rel, AD_SCOPE_B)) > 1) {
+        char fix[KEYLEN + 32];
+        if (!strcmp(w->file, "--set")) snprintf(fix, sizeof fix, "--set %s=VALUE", global);
+        else snprintf(fix, sizeof fix, "set it outside the brands");
+        if (!strcmp(global, rel))
+            return cfg__fail(err, w, "unknown key '%s': %s is a scenario-wide parameter, not a brand one (%s)",
+                             w->label, rel, fix);
+        return cfg__fail(err, w, "unknown key '%s': %s is not a brand parameter (did you mean the scenario-wide "
+                         "%s? %s)", w->label, rel, global, fix);
+    }
     return cfg__fail(err, w, "unknown key '%s' (did you mean '%s%s'?)", w->label, shown_prefix, near ? near : "?");
 }
 
@@ -405,11 +457,86 @@ done:
     return rc;
 }
 
+/* The whole file at path (its length to *n), malloc'd; NULL when it cannot
+ * be read or is over 64 MB. */
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long len;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len <= (64L << 20) && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)len + 1)) != NULL) {
+        *n = fread(buf, 1, (size_t)len, f);
+        buf[*n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+/* libconfig refused the file (or text): its message, turned into one that
+ * says what is wrong and what would fix it (config_text.c reads the text
+ * again to find out) at the line libconfig names. */
+static int read_error(const config_t *c, const char *path, const char *text, ad_error *err)
+{
+    const char *file = config_error_file(c) ? config_error_file(c) : path;
+    char included[1024];
+    if (strcmp(file, path) && file[0] != '/' && strrchr(path, '/')) {
+        /* an @include, relative to the scenario file's folder */
+        snprintf(included, sizeof included, "%.*s/%s", (int)(strrchr(path, '/') - path), path, file);
+        file = included;
+    }
+    const char *what = config_error_text(c) ? config_error_text(c) : "syntax error";
+    int line = config_error_line(c), hline = 0, syntax = !strcmp(what, "syntax error");
+    char hint[700];
+    size_t n = 0;
+    char *owned = NULL;
+    if (!text || config_error_file(c)) text = owned = slurp(file, &n);
+    else n = strlen(text);
+    int explained = text && cfg__syntax_hint(text, n, hint, sizeof hint, &hline) && (hline == line || !syntax);
+    free(owned);
+    if (explained)
+        return ad_error_set(err, AD_ERR_CONFIG, file, hline, NULL, "%s%s", syntax ? "syntax error: " : "", hint);
+    if (syntax)
+        return ad_error_set(err, AD_ERR_CONFIG, file, line, NULL, "syntax error: libconfig cannot read this line "
+                            "(is a ',', '=', '}', ')' or '\"' missing or one too many, here or at the end of the "
+                            "line before?)");
+    if (!strcmp(what, "mismatched element type in array"))
+        return ad_error_set(err, AD_ERR_CONFIG, file, line, NULL, "the values of an array [ ] must all be of one "
+                            "type: write 0.0 rather than 0 among decimal numbers");
+    return ad_error_set(err, AD_ERR_CONFIG, file, line, NULL, "%s", what);
+}
+
+/* A directory given as the scenario file: say so, with one of its .cfg
+ * files as an example when it has any. */
+static int directory_error(const char *path, ad_error *err)
+{
+    char example[300] = "";
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && !strcmp(e->d_name + len - 4, ".cfg") && (!example[0] || strcmp(e->d_name, example) < 0))
+            snprintf(example, sizeof example, "%s", e->d_name);
+    }
+    if (d) closedir(d);
+    size_t plen = strlen(path);
+    const char *sep = plen && path[plen - 1] == '/' ? "" : "/";
+    if (example[0])
+        return ad_error_set(err, AD_ERR_CONFIG, NULL, 0, NULL, "%s is a directory, not a scenario file: give one of "
+                            "its .cfg files, e.g. %s%s%s", path, path, sep, example);
+    return ad_error_set(err, AD_ERR_CONFIG, NULL, 0, NULL, "%s is a directory, not a scenario file: give a .cfg "
+                        "file", path);
+}
+
 int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
 {
     if (text) {
         if (config_read_string(c, text)) return AD_OK;
     } else {
+        struct stat st;
+        /* libconfig's scanner would end the program on a directory */
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return directory_error(path, err);
         FILE *f = fopen(path, "r");
         if (!f) return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
         char dir[512];
@@ -422,8 +549,7 @@ int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
         fclose(f);
         if (ok) return AD_OK;
     }
-    return ad_error_set(err, AD_ERR_CONFIG, config_error_file(c) ? config_error_file(c) : path,
-                        config_error_line(c), NULL, "syntax error: %s", config_error_text(c));
+    return read_error(c, path, text, err);
 }
 
 /* Reads the file at path, or text when it is not NULL (path names it). */

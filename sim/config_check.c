@@ -117,9 +117,11 @@ static int read_intervention(ad_config *cfg, const config_setting_t *e, const ch
     if ((rc = member(e, elem, "value", 1, INTERVENTION_EXAMPLE, w, key, &v, err))) return rc;
     snprintf(label, sizeof label, "%s (%s)", key, pk);
     w->label = label;
+    /* an intervention cannot leave automation.target out: -1 goes back to the starting share */
+    if (cfg__is_auto_target(p) && v.kind == V_NUM && isfinite(v.num) && v.num != -1 && (v.num < 0 || v.num > 1))
+        return cfg__fail(err, w, "%s = %.10g is out of range: allowed 0 to 1 (or -1 for the starting share, "
+                         "automation.start)", label, v.num);
     if ((rc = cfg__check_value(p, &v, w, err, &out))) return rc;
-    if (p->offset == offsetof(ad_brand_cfg, auto_target) && out.num < 0 && out.num != -1)
-        return cfg__fail(err, w, "%s = %g is not allowed: use -1 (same as automation.start) or 0 to 1", label, out.num);
     iv->value = p->type == AD_PT_REAL ? out.num : (double)out.i;
     return AD_OK;
 }
@@ -151,7 +153,7 @@ static int read_list(ad_config *cfg, cfg_ctx *ctx, const config_setting_t *list,
             snprintf(key, sizeof key, "%s.%s", elem, nm);
             w.key = w.label = key;
             w.line = (int)config_setting_source_line(s);
-            return cfg__fail(err, &w, "unknown key '%s' (did you mean '%s'?)", key, cfg__nearest_of(nm, keys, NULL));
+            return cfg__fail(err, &w, "unknown key '%s' (did you mean '%s'?)", key, ad_nearest_name(nm, keys, NULL));
         }
         if (!(s = config_setting_get_member(e, "brand")))
             return cfg__fail(err, &w, "%s has no brand: write %s; brands are: %s", elem, example, names);
@@ -226,8 +228,8 @@ int cfg__cross_check(ad_config *cfg, const cfg_ctx *ctx, ad_error *err)
         if (br->auto_target < 0 && br->auto_target != -1) {
             snprintf(key, sizeof key, "brands.[%d].automation.target", b);
             origin(ctx, ctx->b_line[b][cfg__brand_slot(it)], &w);
-            return cfg__fail(err, &w, "%s = %g is not allowed: use -1 (same as automation.start) or 0 to 1", key,
-                             br->auto_target);
+            return cfg__fail(err, &w, "%s = %g is out of range: allowed 0 to 1 (or -1, or leave it out, to keep "
+                             "the starting share automation.start)", key, br->auto_target);
         }
         sum += br->share;
         all_zero &= br->share == 0;

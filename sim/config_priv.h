@@ -64,12 +64,12 @@ int cfg__fail(ad_error *err, const cfg_where *w, const char *fmt, ...) __attribu
 /* Position of table index idx among the brand (B) parameters. */
 int cfg__brand_slot(int idx);
 
-/* The entry of the NULL-terminated names closest to key (edit distance,
- * to *dist when dist is not NULL). */
-const char *cfg__nearest_of(const char *key, const char *const *names, int *dist);
-
 /* The brand names as "A, B, C", or "(none)". */
 void cfg__brand_list(const ad_config *cfg, char *buf, size_t n);
+
+/* p is the brand parameter automation.target, whose minimum -1 means "same
+ * as automation.start" and is the only value allowed below 0. */
+int cfg__is_auto_target(const ad_param *p);
 
 /* Checks v against p's type and range; the checked value goes to out
  * (REAL: num; INT, BOOL, ENUM: i; STRING: str). */
@@ -96,5 +96,15 @@ int cfg__cross_check(ad_config *cfg, const cfg_ctx *ctx, ad_error *err);
  * it in messages); @include is relative to the file. Syntax and read errors
  * become AD_ERR_CONFIG with file and line. The caller inits and destroys c. */
 int cfg__read(config_t *c, const char *path, const char *text, ad_error *err);
+
+/* --- config_text.c: the text beneath the tree --- */
+
+/* After libconfig refused text[0, n): the first thing in it that libconfig's
+ * grammar does not allow, in words (e.g. "the elements of a list ( ) are
+ * separated by ',' (is one missing at the end of line 4?)") to msg, and
+ * the line libconfig names for it to *line. Returns 1 when it found one,
+ * 0 when it reads the text whole (the fault is elsewhere, e.g. in an
+ * @include file). */
+int cfg__syntax_hint(const char *text, size_t n, char *msg, size_t cap, int *line);
 
 #endif

@@ -105,6 +105,18 @@ int ad_edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+const char *ad_nearest_name(const char *word, const char *const *names, int *dist)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    for (int i = 0; names[i]; i++) {
+        int d = ad_edit_distance(word, names[i]);
+        if (d < bestd) { bestd = d; best = names[i]; }
+    }
+    if (dist) *dist = bestd;
+    return best;
+}
+
 const char *ad_param_nearest(const char *key, ad_scope scope)
 {
     const char *best = NULL;

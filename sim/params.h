@@ -148,6 +148,10 @@ AD_API void ad_config_defaults(ad_config *cfg);
 AD_API int ad_param_find(const char *key, ad_scope scope);
 /* Levenshtein distance of two keys (1000 when either is over 63 bytes). */
 AD_API int ad_edit_distance(const char *a, const char *b);
+/* The entry of the NULL-terminated list names closest to word (edit
+ * distance, to *dist when dist is not NULL), for "did you mean"; NULL (and
+ * a large *dist) when the list is empty. */
+AD_API const char *ad_nearest_name(const char *word, const char *const *names, int *dist);
 /* The key of any scope closest to `key` (edit distance), for "did you mean". */
 AD_API const char *ad_param_nearest(const char *key, ad_scope scope);
 /* Address of a parameter's value in cfg (brand ignored for G). */

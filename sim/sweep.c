@@ -54,17 +54,6 @@ static int fail(const rd *r, const config_setting_t *s, const char *key, const c
                         "%s", msg);
 }
 
-static const char *nearest(const char *name, const char *const *names)
-{
-    const char *best = names[0];
-    int bestd = 1 << 30;
-    for (int i = 0; names[i]; i++) {
-        int d = ad_edit_distance(name, names[i]);
-        if (d < bestd) { bestd = d; best = names[i]; }
-    }
-    return best;
-}
-
 /* Every member of group g must be one of names. */
 static int known_members(const rd *r, const config_setting_t *g, const char *prefix, const char *const *names)
 {
@@ -76,7 +65,8 @@ static int known_members(const rd *r, const config_setting_t *g, const char *pre
         for (int k = 0; names[k] && !ok; k++) ok = !strcmp(nm, names[k]);
         if (ok) continue;
         snprintf(key, sizeof key, "%s.%s", prefix, nm);
-        return fail(r, m, key, "unknown key '%s' (did you mean '%s.%s'?)", key, prefix, nearest(nm, names));
+        return fail(r, m, key, "unknown key '%s' (did you mean '%s.%s'?)", key, prefix,
+                    ad_nearest_name(nm, names, NULL));
     }
     return AD_OK;
 }

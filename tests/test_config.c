@@ -148,6 +148,50 @@ Test(config, unknown_brand_key_suggests)
                NULL, 0, 3, "brands.[0].automaton.target", "did you mean 'brands.[0].automation.target'", NULL);
 }
 
+Test(config, brand_and_scenario_wide_keys_in_the_wrong_place)
+{
+    /* a misspelt brand key written outside the brands suggests the brand key */
+    expect_err(MINIMAL "qualty = 0.5;\n", NULL, 0, 3, "qualty", "did you mean 'quality'? it is a brand parameter",
+               "inside brands");
+    const char *set[] = {"qualty=0.5"};
+    expect_err(MINIMAL, set, 1, 0, "qualty", "did you mean 'brands.NAME.quality'?", NULL);
+    /* a scenario-wide key written inside a brand names it */
+    expect_err("scenario = { name = \"t\"; };\nbrands = ( { name = \"A\";\n seed = 3; } );\n", NULL, 0, 3,
+               "brands.[0].seed", "the scenario-wide scenario.seed", "outside the brands");
+    expect_err("scenario = { name = \"t\"; };\nbrands = ( { name = \"A\"; population = { customers = 5; }; } );\n",
+               NULL, 0, 2, "brands.[0].population.customers", "population.customers is a scenario-wide parameter",
+               NULL);
+    const char *bset[] = {"brands.A.weeks=3"};
+    expect_err(MINIMAL, bset, 1, 0, "brands.A.weeks", "scenario.weeks", "--set scenario.weeks=VALUE");
+    /* a misspelt brand key inside a brand still suggests the brand's own keys */
+    expect_err("scenario = { name = \"t\"; };\nbrands = ( { name = \"A\"; qualty = 0.5; } );\n", NULL, 0, 2,
+               "brands.[0].qualty", "did you mean 'brands.[0].quality'", NULL);
+}
+
+Test(config, automation_target_range_is_0_to_1_in_words)
+{
+    ad_config cfg;
+    ad_error err;
+    int rc = cfg_load_string(&cfg, "scenario = { name = \"t\"; };\nbrands = ( { name = \"A\";\n"
+                             " automation = { target = 80; }; } );\n", "t.cfg", NULL, 0, &err);
+    cr_assert_eq(rc, AD_ERR_CONFIG);
+    cr_assert_eq(err.line, 3);
+    cr_assert(strstr(err.msg, "allowed 0 to 1, e.g. 0.8 for 80 %"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "leave it out to keep the starting share"), "%s", err.msg);
+    cr_assert_null(strstr(err.msg, "-1"), "%s", err.msg);
+    const char *set[] = {"brands.[0].automation.target=1.5"};
+    expect_err(MINIMAL, set, 1, 0, "brands.[0].automation.target", "allowed 0 to 1", "starting share");
+    const char *ok[] = {"brands.[0].automation.target=-1"};
+    cr_assert_eq(load_ok(MINIMAL, ok, 1)->brands[0].auto_target, -1);
+    /* an intervention cannot leave it out: -1 is said in words */
+    expect_err("scenario = { name = \"t\"; };\nbrands = ( { name = \"A\"; } );\ninterventions = (\n"
+               " { week = 3; brand = \"A\"; key = \"automation.target\"; value = 80.0; } );\n", NULL, 0, 4,
+               NULL, "allowed 0 to 1 (or -1 for the starting share", NULL);
+    /* other shares written as percentages get the same hint */
+    expect_err("scenario = { name = \"t\"; };\nbrands = ( { name = \"A\"; quality = 75; } );\n", NULL, 0, 2,
+               "brands.[0].quality", "allowed 0 to 1, e.g. 0.75 for 75 %", NULL);
+}
+
 Test(config, wrong_types)
 {
     expect_err(MINIMAL "population = { customers = 3.0; };\n", NULL, 0, 3, "population.customers",
@@ -392,7 +436,7 @@ Test(config, bad_interventions)
     snprintf(t, sizeof t, "%sinterventions = (\n { week = 52; brand = \"A\"; key = \"quality\"; value = 1.5; } );\n", head);
     expect_err(t, NULL, 0, 4, "interventions.[0].value", "out of range", "quality");
     snprintf(t, sizeof t, "%sinterventions = (\n { week = 52; brand = \"A\"; key = \"automation.target\"; value = -0.5; } );\n", head);
-    expect_err(t, NULL, 0, 4, "interventions.[0].value", "use -1", NULL);
+    expect_err(t, NULL, 0, 4, "interventions.[0].value", "or -1 for the starting share", NULL);
     snprintf(t, sizeof t, "%sinterventions = (\n { week = 52; brand = \"A\"; key = \"routing\"; value = 1; } );\n", head);
     expect_err(t, NULL, 0, 4, "interventions.[0].value", "\"uniform\", \"by_need\"", NULL);
     snprintf(t, sizeof t, "%sinterventions = (\n { week = 200; brand = \"A\"; key = \"quality\"; value = 0.5; } );\n", head);

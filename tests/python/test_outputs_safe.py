@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import h5py
+import numpy as np
 
 from engine_support import BINARY, run, small_scenario
 
@@ -143,3 +144,48 @@ def test_resume_refuses_a_damaged_partial(tmp_path):
     r = run("sweep", cfg, "-o", out, "--quiet", "--resume")
     assert r.returncode == 2 and "damaged" in r.stderr and "mean_loyalty" in r.stderr, r.stderr
     assert part.exists()
+
+
+def test_verify_says_intact_damaged_or_incomplete(tmp_path):
+    cfg = small_scenario(tmp_path, weeks=8, warmup=4, customers=400)
+    good = tmp_path / "good.h5"
+    run("run", cfg, "-o", good, "--quiet", check=True)
+    r = run("verify", good)
+    assert r.returncode == 0 and "good.h5: intact and complete: a run of 8 weeks" in r.stdout, r.stdout + r.stderr
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(good.read_bytes())
+    flip_data_byte(bad, "attention_scarcity")
+    r = run("verify", bad)
+    assert r.returncode == 2 and "bad.h5" in r.stderr and "attention_scarcity" in r.stderr, r.stderr
+    part = tmp_path / "cut.h5.partial"
+    part.write_bytes(good.read_bytes())
+    with h5py.File(part, "r+") as f:
+        f.attrs["complete"] = np.int8(0)
+    r = run("verify", part)
+    assert r.returncode == 3 and "incomplete" in r.stderr, r.stderr
+    notes = tmp_path / "notes.h5"
+    notes.write_text("not HDF5")
+    r = run("verify", notes)
+    assert r.returncode == 2 and "not an aandacht file" in r.stderr
+    # several files: the worst status, one line each
+    r = run("verify", good, part, bad, "--quiet")
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 2
+
+
+def test_verify_a_sweep_and_a_stopped_one(tmp_path):
+    extra = ('sweep = { design = "grid"; replications = 1; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 3; } ); };')
+    cfg = small_scenario(tmp_path, weeks=6, warmup=4, customers=400, extra=extra)
+    out = tmp_path / "sw.h5"
+    run("sweep", cfg, "-o", out, "--quiet", check=True)
+    r = run("verify", out)
+    assert r.returncode == 0 and "a sweep of 3 runs" in r.stdout, r.stdout + r.stderr
+    stopped = tmp_path / "stopped.h5.partial"
+    stopped.write_bytes(out.read_bytes())
+    with h5py.File(stopped, "r+") as f:
+        st = f["status"][()]
+        st[-1] = 0
+        f["status"][...] = st
+        f.attrs["complete"] = np.int8(0)
+    r = run("verify", stopped)
+    assert r.returncode == 3 and "2 of its 3 runs are finished" in r.stderr and "--resume" in r.stderr, r.stderr
