@@ -10,6 +10,8 @@ needs (the message says which Debian packages to install); 1 any other
 failure (a directory that cannot be written).
 """
 import argparse
+import difflib
+import re
 import sys
 from pathlib import Path
 
@@ -51,8 +53,17 @@ class UsageError(Exception):
     pass
 
 
+OPTIONS = ("-o", "--output", "--against", "--replications", "--no-decision", "--no-csv", "--quiet", "--help")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        # an unknown option gets the nearest known one, as the engine's commands do
+        m = re.match(r"unrecognized arguments: (\S+)", message)
+        if m and m.group(1).startswith("-"):
+            word = m.group(1).split("=")[0]
+            near = difflib.get_close_matches(word, OPTIONS, n=1, cutoff=0.6)
+            message = f"unknown option '{word}'" + (f" (did you mean '{near[0]}'?)" if near else "")
         raise UsageError(message)
 
     def print_help(self, file=None):

@@ -133,3 +133,10 @@ def test_a_damaged_file_is_one_line_and_exit_2(run_files, tmp_path, damage):
     r = engine("report", bad, "-o", tmp_path / "r", "--no-decision", check=False)
     assert r.returncode == 2, (r.returncode, r.stderr[-2000:])
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1 and "bad.h5" in r.stderr, r.stderr
+
+
+def test_a_misspelt_option_gets_a_suggestion(run_files, tmp_path):
+    r = engine("report", run_files["calm"], "--agianst", run_files["calm"], "-o", tmp_path / "r", check=False)
+    assert r.returncode == 2 and "unknown option '--agianst' (did you mean '--against'?)" in r.stderr, r.stderr
+    r = engine("report", run_files["calm"], "--zzzz", check=False)
+    assert r.returncode == 2 and "unknown option '--zzzz'" in r.stderr and "did you mean" not in r.stderr
