@@ -124,7 +124,9 @@ static const char *SWEEP_USAGE =
     "dimension before week and brand (docs/output.md, Sweep files). Run K is the\n"
     "same as aandacht run FILE.cfg --sweep-point K. Written as OUT.h5.partial and\n"
     "renamed when every run is done; a run that fails is recorded and the\n"
-    "others go on.\n"
+    "others go on. Ctrl-C (or SIGTERM) stops it after the runs under way: the\n"
+    "runs finished are kept in OUT.h5.partial (--resume finishes it) and the\n"
+    "exit status is 130 (143 for SIGTERM).\n"
     "\n"
     "  -o, --output OUT.h5   output file\n"
     "  --set KEY=VALUE       override a parameter of the base scenario (repeatable)\n"
@@ -643,7 +645,10 @@ static int cmd_sweep(int argc, char **argv)
         ad_error err;
         rc = sweep_run_all(&o, &err);
         /* under MPI only one rank reports an error; the others return its status */
+        const int code = rc;
         if (rc) rc = err.msg[0] ? fail(&err) : ad_exit_status(rc);
+        /* stopped by a signal: 128 + its number, as run (Ctrl-C: 130) */
+        if (code == AD_ERR_INTERRUPTED && sweep_signal() > 0) rc = 128 + sweep_signal();
     }
     free((void *)sets);
     return rc < 0 ? 0 : rc;

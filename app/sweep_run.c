@@ -31,8 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t sr_signalled;
-static void sr_on_signal(int sig) { (void)sig; sr_signalled = 1; }
+static volatile sig_atomic_t sr_signalled; /* the signal that asked the sweep to stop (0: none) */
+static void sr_on_signal(int sig) { sr_signalled = sig; }
+
+int sweep_signal(void) { return (int)sr_signalled; }
 static void (*sr_old_int)(int), (*sr_old_term)(int);
 
 double sweep_now(void)

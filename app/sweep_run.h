@@ -44,6 +44,8 @@ typedef struct sweep_run_opts {
  * sweep would have written it (but wall_time and created). Without
  * OUT.partial, an OUT that is complete is reported and AD_OK returned. */
 int sweep_run_all(const sweep_run_opts *o, ad_error *err);
+/* The signal (SIGINT, SIGTERM) that stopped the last sweep, or 0. */
+int sweep_signal(void);
 /* Under MPI only one rank reports an error: the others return its code with
  * an empty err->msg. */
 

@@ -189,3 +189,24 @@ def test_verify_a_sweep_and_a_stopped_one(tmp_path):
         f.attrs["complete"] = np.int8(0)
     r = run("verify", stopped)
     assert r.returncode == 3 and "2 of its 3 runs are finished" in r.stderr and "--resume" in r.stderr, r.stderr
+
+
+def test_a_sweep_stopped_by_ctrl_c_exits_130_keeps_its_runs_and_resumes(tmp_path):
+    import signal
+    extra = ('sweep = { design = "grid"; replications = 3; parameters = ( { key = "satisfaction.theta"; '
+             'min = 0.0; max = 2.0; levels = 3; } ); };')
+    cfg = small_scenario(tmp_path, weeks=150, warmup=100, customers=30000, extra=extra)
+    out = tmp_path / "stop.h5"
+    p = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(out), "--quiet", "--jobs", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(f"{out}.partial", p)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    so, se = p.communicate(timeout=300)
+    assert p.returncode == 130 and "--resume" in se, (p.returncode, se)
+    part = Path(f"{out}.partial")
+    assert part.exists() and not out.exists()
+    assert run("verify", part).returncode == 3
+    r = run("sweep", cfg, "-o", out, "--quiet", "--resume")
+    assert r.returncode == 0, r.stderr
+    assert run("verify", out).returncode == 0
