@@ -159,9 +159,13 @@ static int resolve_key(const rd *r, const config_setting_t *s, const char *where
 static int in_range(const rd *r, const config_setting_t *s, const char *key, int j, double v, const char *what)
 {
     const ad_param *p = &ad_param_table[r->sw->param[j]];
-    if (v < p->min || v > p->max)
-        return fail(r, s, key, "%s = %.10g is outside the range of %s: allowed %.10g to %.10g", what, v,
-                    r->sw->key[j], p->min, p->max);
+    /* automation.target's -1 ("the starting share") is not a share: a swept
+     * target lies between 0 and 1 */
+    const int target = !strcmp(p->key, "automation.target");
+    const double lo = target ? 0.0 : p->min;
+    if (v < lo || v > p->max)
+        return fail(r, s, key, "%s = %.10g is outside the range of %s: allowed %.10g to %.10g%s", what, v,
+                    r->sw->key[j], lo, p->max, target ? " (a share of contacts: 0.8 for 80 %)" : "");
     return AD_OK;
 }
 

@@ -140,6 +140,10 @@ Test(sweep, bad_input)
     expect_err("sweep = { design = \"lhs\"; n = 4; parameter = ( " THETA " ); };\n", 3, "sweep.parameter",
                "did you mean 'sweep.parameters'");
     expect_err("sweep = { design = \"random\"; };\n", 3, "sweep.design", "is not a design");
+    /* a swept automation target is a share: 0 to 1, not the table's -1 ("the starting share") */
+    expect_err("sweep = { design = \"lhs\"; n = 4;\n parameters = ( { key = \"brands.[0].automation.target\"; "
+               "min = -1.0; max = 0.8; } ); };\n",
+               4, "sweep.parameters.[0].min", "allowed 0 to 1 (a share of contacts: 0.8 for 80 %)");
     expect_err("sweep = { n = 4; parameters = ( " THETA " ); };\n", 3, "sweep.design", "required");
     expect_err("sweep = { design = \"lhs\"; n = 4;\n parameters = ( { key = \"satisfaction.thetta\"; min = 0.0; max = 1.0; } ); };\n",
                4, "sweep.parameters.[0].key", "did you mean 'satisfaction.theta'");
