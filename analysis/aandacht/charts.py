@@ -173,9 +173,19 @@ def market_share(d, outdir):
     else:
         title = f"{b} {'gains' if s1 > s0 else 'loses'} most: from {pct(s0)} to {pct(s1)} of customers"
     return _per_brand(d, outdir, _name_of(d, "market_share"), d["brand"]["market_share"],
-                      "% of customers", title, "market share per brand, % of customers",
+                      "% of customers", title, "market share per brand, % of customers; figures in the title: "
+                      f"means over the first and {window_words(d)}" + trends_words(d),
                       "Who wins the customers. First-year and last-year shares are in the KPI table.",
                       scale=100)
+
+
+def trends_words(d):
+    """'; trends from week 0: ...' when the market's trends run (shares then
+    move without any policy), else ''."""
+    p = d.get("parameters", {})
+    c, k = float(p.get("market.commoditisation", 0) or 0), float(p.get("market.price_adjust", 0) or 0)
+    parts = ([f"commoditisation {100 * c:g} % a year"] if c > 0 else []) + (["prices following costs"] if k > 0 else [])
+    return f"; the market's trends from week 0 move shares too: {' and '.join(parts)}" if parts else ""
 
 
 def loyalty(d, outdir):

@@ -181,3 +181,13 @@ def test_csv_cells_from_scenario_text_cannot_run_as_formulas(tmp_path):
     assert not risky, risky[:5]
     assert "'=HYPERLINK(1)" in cells and "'+cmd|calc" in cells
     assert any(re.fullmatch(r"-\d+\.\d+", c) for c in cells)   # negative numbers stay numbers
+
+
+def test_the_market_share_chart_names_the_trends_that_move_shares(tmp_path):
+    from aandacht import charts
+    still = make(tmp_path, "still")                      # commoditisation 0, prices follow costs
+    assert charts.trends_words(still) == "; the market's trends from week 0 move shares too: prices following costs"
+    cfg = tmp_path / "still.cfg"
+    cfg.write_text(cfg.read_text().replace("commoditisation = 0.0;", "commoditisation = 0.0; price_adjust = 0.0;"))
+    engine("run", cfg, "-o", tmp_path / "none.h5", "--quiet")
+    assert charts.trends_words(io.read(tmp_path / "none.h5")) == ""
