@@ -529,27 +529,69 @@ static int directory_error(const char *path, ad_error *err)
                         "file", path);
 }
 
+/* What a scenario file may be before libconfig reads it: text (no NUL
+ * byte), at most AD_SCENARIO_MAX_BYTES, with at most AD_SCENARIO_MAX_SETTINGS
+ * settings ('=' signs): libconfig's parser takes time quadratic in the
+ * settings of a group and in a run of NUL bytes, so a file far beyond any
+ * scenario is refused at once instead of parsed for minutes. */
+static int plausible_text(const char *path, const char *text, size_t n, ad_error *err)
+{
+    if (n > AD_SCENARIO_MAX_BYTES)
+        return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL,
+                            "is %zu bytes; a scenario file is at most %d bytes (%d MiB)", n, AD_SCENARIO_MAX_BYTES,
+                            AD_SCENARIO_MAX_BYTES >> 20);
+    const char *nul = memchr(text, '\0', n);
+    if (nul) {
+        int line = 1;
+        for (const char *q = text; q < nul; q++) line += *q == '\n';
+        return ad_error_set(err, AD_ERR_CONFIG, path, line, NULL,
+                            "contains a NUL byte (at byte %zu): a scenario file is text; is this the right file?",
+                            (size_t)(nul - text));
+    }
+    size_t settings = 0;
+    for (size_t k = 0; k < n; k++) settings += text[k] == '=';
+    if (settings > AD_SCENARIO_MAX_SETTINGS)
+        return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL,
+                            "has %zu settings ('='); a scenario file has at most %d", settings,
+                            AD_SCENARIO_MAX_SETTINGS);
+    return AD_OK;
+}
+
 int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
 {
+    int rc;
     if (text) {
+        if ((rc = plausible_text(path, text, strlen(text), err))) return rc;
         if (config_read_string(c, text)) return AD_OK;
-    } else {
-        struct stat st;
-        /* libconfig's scanner would end the program on a directory */
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return directory_error(path, err);
-        FILE *f = fopen(path, "r");
-        if (!f) return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
-        char dir[512];
-        snprintf(dir, sizeof dir, "%s", path);
-        if (strrchr(dir, '/')) { /* @include is relative to the scenario file */
-            *strrchr(dir, '/') = '\0';
-            config_set_include_dir(c, dir[0] ? dir : "/");
-        }
-        int ok = config_read(c, f);
-        fclose(f);
-        if (ok) return AD_OK;
+        return read_error(c, path, text, err);
     }
-    return read_error(c, path, text, err);
+    struct stat st;
+    /* libconfig's scanner would end the program on a directory */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return directory_error(path, err);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > AD_SCENARIO_MAX_BYTES)
+        return plausible_text(path, "", (size_t)st.st_size, err);
+    /* read once, checked, then parsed from memory */
+    size_t n = 0;
+    char *buf = slurp(path, &n);
+    if (!buf) return ad_error_set(err, AD_ERR_CONFIG, path, 0, NULL, "cannot read the scenario file: %s", strerror(errno));
+    if ((rc = plausible_text(path, buf, n, err))) {
+        free(buf);
+        return rc;
+    }
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    if (strrchr(dir, '/')) { /* @include is relative to the scenario file */
+        *strrchr(dir, '/') = '\0';
+        config_set_include_dir(c, dir[0] ? dir : "/");
+    }
+    int ok = config_read_string(c, buf);
+    if (ok) {
+        free(buf);
+        return AD_OK;
+    }
+    rc = read_error(c, path, config_error_file(c) ? NULL : buf, err);
+    free(buf);
+    return rc;
 }
 
 /* Reads the file at path, or text when it is not NULL (path names it). */

@@ -14,6 +14,11 @@
 #include "api.h"
 #include "params.h"
 
+/* The largest scenario file, and the most settings ('=' signs) in one: a
+ * scenario is refused beyond them before it is parsed. */
+#define AD_SCENARIO_MAX_BYTES (1 << 20)
+#define AD_SCENARIO_MAX_SETTINGS 10000
+
 /* Loads `path` and applies the n_sets "KEY=VALUE" overrides. Keys are the
  * dotted scenario keys; a brand's key is "brands.[I].key" (I from 0) or
  * "brands.NAME.key". On success cfg is complete and valid. */

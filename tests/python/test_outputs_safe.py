@@ -210,3 +210,22 @@ def test_a_sweep_stopped_by_ctrl_c_exits_130_keeps_its_runs_and_resumes(tmp_path
     r = run("sweep", cfg, "-o", out, "--quiet", "--resume")
     assert r.returncode == 0, r.stderr
     assert run("verify", out).returncode == 0
+
+
+def test_inputs_beyond_any_scenario_are_refused_at_once(tmp_path):
+    # NUL bytes, a file over 1 MiB, or more than 10,000 settings: refused
+    # before libconfig (whose parser is quadratic in them) reads them
+    cases = {
+        "nul.cfg": b'scenario = { name = "n"; };\n#' + b"\0" * 88000 + b"\n",
+        "big.cfg": b'scenario = { name = "b"; };\n' + b"# " + b"x" * (1 << 20) + b"\n",
+        "keys.cfg": ('scenario = { name = "k"; };\n' + "".join(f"k{i} = 1;\n" for i in range(10001))).encode(),
+    }
+    expect = {"nul.cfg": "contains a NUL byte", "big.cfg": "at most 1048576 bytes",
+              "keys.cfg": "at most 10000"}
+    for name, data in cases.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        t0 = time.monotonic()
+        r = run("check", p)
+        assert time.monotonic() - t0 < 5, name
+        assert r.returncode == 2 and expect[name] in r.stderr and name in r.stderr, (name, r.stderr)
