@@ -601,6 +601,10 @@ static int load(ad_config *cfg, const char *path, const char *text, const char *
     config_t c;
     int rc;
     ad_error_clear(err);
+    if (strlen(path) >= sizeof cfg->source) /* kept whole, or refused: never cut */
+        return ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL,
+                            "the scenario file's path is %zu bytes long; at most %zu are allowed", strlen(path),
+                            sizeof cfg->source - 1);
     config_init(&c);
     ad_config_defaults(cfg);
     snprintf(cfg->source, sizeof cfg->source, "%s", path);

@@ -368,9 +368,10 @@ static int read_sweep(const rd *r, const config_setting_t *g)
         if (sw->values[j])
             for (int64_t i = 0; i < sw->d.n; i++)
                 sw->d.x[i * sp->k + j] = sw->values[j][lround(sw->d.u[i * sp->k + j] * (sw->n_values[j] - 1))];
-    if (sw->d.n * reps > (int64_t)DESIGN_MAX_POINTS * 100)
-        return fail(r, g, "sweep.replications", "the sweep has %lld points x %lld replications: too many runs",
-                    (long long)sw->d.n, (long long)reps);
+    if (sw->d.n * reps >= SWEEP_MAX_RUNS)
+        return fail(r, g, "sweep.replications",
+                    "the sweep has %lld points x %lld replications = %lld runs: a sweep has fewer than %lld",
+                    (long long)sw->d.n, (long long)reps, (long long)(sw->d.n * reps), (long long)SWEEP_MAX_RUNS);
     sw->runs = sw->d.n * reps;
     return AD_OK;
 }

@@ -29,6 +29,7 @@
 
 #define SWEEP_KEYLEN 160
 #define SWEEP_MAX_REPLICATIONS 1000000
+#define SWEEP_MAX_RUNS 1000000000LL   /* a sweep has fewer runs than this */
 #define SWEEP_CHECK_POINTS 10000        /* sweep_check tries at most this many points */
 
 typedef struct sweep {

@@ -140,6 +140,10 @@ Test(sweep, bad_input)
     expect_err("sweep = { design = \"lhs\"; n = 4; parameter = ( " THETA " ); };\n", 3, "sweep.parameter",
                "did you mean 'sweep.parameters'");
     expect_err("sweep = { design = \"random\"; };\n", 3, "sweep.design", "is not a design");
+    /* exactly 1e9 runs is one too many: fewer than 1e9 */
+    expect_err("sweep = { design = \"grid\"; replications = 1000000;\n parameters = ( { key = \"satisfaction.theta\"; "
+               "min = 0.0; max = 1.0; levels = 1000; } ); };\n",
+               3, "sweep.replications", "= 1000000000 runs: a sweep has fewer than 1000000000");
     /* a swept automation target is a share: 0 to 1, not the table's -1 ("the starting share") */
     expect_err("sweep = { design = \"lhs\"; n = 4;\n parameters = ( { key = \"brands.[0].automation.target\"; "
                "min = -1.0; max = 0.8; } ); };\n",
