@@ -451,6 +451,12 @@ static int run_scenario(const run_opts o)
     static ad_obs first;
     ad_snapshot *snap = NULL;
     progress pr = {.mode = PROGRESS_OFF};
+    /* from here a signal stops the run cleanly, after the current week; set
+     * before the output file exists, so that a signal while it is created
+     * (or the world is built) still leaves a readable file marked incomplete */
+    stop_requested = 0;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
     if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
     const double noise = ad_seed_noise(cfg.customers);
@@ -465,10 +471,6 @@ static int run_scenario(const run_opts o)
     snap = malloc(sizeof *snap);
     if (!snap) { rc = ad_error_set(&err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory"); goto done; }
 
-    /* from here a signal stops the run cleanly, after the current week */
-    stop_requested = 0;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     const int mode = o.quiet ? PROGRESS_OFF : isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LOG;
     double t0 = now_s();
     progress_start(&pr, stderr, mode, &cfg, t0);

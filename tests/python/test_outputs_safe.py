@@ -229,3 +229,25 @@ def test_inputs_beyond_any_scenario_are_refused_at_once(tmp_path):
         r = run("check", p)
         assert time.monotonic() - t0 < 5, name
         assert r.returncode == 2 and expect[name] in r.stderr and name in r.stderr, (name, r.stderr)
+
+
+def test_a_run_stopped_in_its_first_moments_leaves_a_readable_partial(tmp_path):
+    # the signal handling is in place before the output file exists: a
+    # SIGTERM while the file is made or the world is built still ends with a
+    # readable partial marked incomplete (or none, before the file), never
+    # one that nothing can open
+    import signal
+    cfg = small_scenario(tmp_path, weeks=50, warmup=260, customers=1500000)
+    for delay in (0.0, 0.01, 0.05, 0.15):
+        out = tmp_path / f"early{delay}.h5"
+        p = subprocess.Popen([str(BINARY), "run", str(cfg), "-o", str(out), "--quiet"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=120)
+        part = Path(f"{out}.partial")
+        assert p.returncode in (143, -signal.SIGTERM), p.returncode
+        if part.exists():
+            with h5py.File(part, "r") as f:
+                assert f.attrs["complete"] == 0
+            assert run("verify", part).returncode == 3
