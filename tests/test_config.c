@@ -639,3 +639,19 @@ Test(config, documented_example_loads)
     cr_assert_geq(cfg.n_events, 1);
     cr_assert_geq(cfg.n_interventions, 1);
 }
+
+/* A scenario path longer than the loader keeps (ad_config.source, which
+ * also gives @include its folder) is refused whole, never cut. */
+Test(config, an_over_long_path_is_refused_not_cut)
+{
+    static ad_config cfg;
+    ad_error err;
+    char path[700];
+    memset(path, 'd', sizeof path - 1);
+    path[0] = '/';
+    path[sizeof path - 1] = '\0';
+    cr_assert_eq(cfg_load(&cfg, path, NULL, 0, &err), AD_ERR_USAGE);
+    cr_assert(strstr(err.msg, "699 bytes long; at most 511"), "%s", err.msg);
+    path[511] = '\0'; /* 511 bytes: kept whole (and then simply not found) */
+    cr_assert_eq(cfg_load(&cfg, path, NULL, 0, &err), AD_ERR_CONFIG, "%s", err.msg);
+}
