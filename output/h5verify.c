@@ -45,7 +45,10 @@ static int read_attrs(hid_t obj, const char *name, walk *w)
         if (ok) {
             void *buf = calloc((size_t)(n ? n : 1), size);
             ok = buf && H5Aread(a, t, buf) >= 0;
-            if (ok && H5Tis_variable_str(t) > 0) H5Dvlen_reclaim(t, s, H5P_DEFAULT, buf);
+            /* variable-length data (strings, and the vlen references of
+             * DIMENSION_LIST) is allocated by HDF5: give it back */
+            if (ok && (H5Tis_variable_str(t) > 0 || H5Tdetect_class(t, H5T_VLEN) > 0))
+                H5Dvlen_reclaim(t, s, H5P_DEFAULT, buf);
             free(buf);
         }
         if (s >= 0) H5Sclose(s);
@@ -69,7 +72,8 @@ static int read_dataset(hid_t ds, const char *name, walk *w)
     if (ok && n > 0) {
         void *buf = malloc((size_t)n * size);
         ok = buf && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
-        if (ok && H5Tis_variable_str(t) > 0) H5Dvlen_reclaim(t, s, H5P_DEFAULT, buf);
+        if (ok && (H5Tis_variable_str(t) > 0 || H5Tdetect_class(t, H5T_VLEN) > 0))
+            H5Dvlen_reclaim(t, s, H5P_DEFAULT, buf);
         free(buf);
         w->bytes += (int64_t)n * (int64_t)size;
     }
