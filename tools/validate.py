@@ -74,15 +74,19 @@ class Runner:
         self.pool.shutdown()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def _run(self, k, text, sets, names):
-        cfg, out = self.dir / f"r{k}.cfg", self.dir / f"r{k}.h5"
-        cfg.write_text(text)
+    def _engine(self, cfg, out, sets):
+        """aandacht run cfg -o out with the --set overrides; raises on failure."""
         args = [self.binary, "run", str(cfg), "-o", str(out), "--quiet", "--force", "--threads", str(self.threads)]
         for s in sets:
             args += ["--set", s]
         r = subprocess.run(args, capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"aandacht run failed ({r.returncode}): {' '.join(args)}\n{r.stderr}")
+
+    def _run(self, k, text, sets, names):
+        cfg, out = self.dir / f"r{k}.cfg", self.dir / f"r{k}.h5"
+        cfg.write_text(text)
+        self._engine(cfg, out, sets)
         with h5py.File(out, "r") as f:
             data = {n: f[n][()] for n in names}
         out.unlink()
@@ -96,12 +100,7 @@ class Runner:
     def _keep(self, k, path, sets):
         (self.dir / str(k)).mkdir()
         out = self.dir / str(k) / f"{Path(path).stem}.h5"  # the file's name as a user's run has it
-        args = [self.binary, "run", str(path), "-o", str(out), "--quiet", "--force", "--threads", str(self.threads)]
-        for s in sets:
-            args += ["--set", s]
-        r = subprocess.run(args, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError(f"aandacht run failed ({r.returncode}): {' '.join(args)}\n{r.stderr}")
+        self._engine(path, out, sets)
         return out
 
     def submit_file(self, path, sets):
