@@ -25,7 +25,7 @@ def wait_for(path, proc, timeout=60):
 
 
 def test_a_second_job_on_the_same_output_refuses_and_the_first_finishes(tmp_path):
-    cfg = small_scenario(tmp_path, weeks=200, warmup=200, customers=60000)
+    cfg = small_scenario(tmp_path, weeks=400, warmup=300, customers=100000)   # a few seconds
     out = tmp_path / "x.h5"
     first = subprocess.Popen([str(BINARY), "run", str(cfg), "-o", str(out), "--quiet"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -38,13 +38,13 @@ def test_a_second_job_on_the_same_output_refuses_and_the_first_finishes(tmp_path
         so, se = first.communicate(timeout=600)
     assert first.returncode == 0, se
     with h5py.File(out, "r") as f:
-        assert f.attrs["complete"] == 1 and len(f["week"]) == 200 and f.attrs["customers"] == 60000
+        assert f.attrs["complete"] == 1 and len(f["week"]) == 400 and f.attrs["customers"] == 100000
 
 
 def test_a_second_sweep_on_the_same_output_refuses(tmp_path):
     extra = ('sweep = { design = "grid"; replications = 2; parameters = ( { key = "satisfaction.theta"; '
              'min = 0.0; max = 2.0; levels = 3; } ); };')
-    cfg = small_scenario(tmp_path, weeks=150, warmup=150, customers=40000, extra=extra)
+    cfg = small_scenario(tmp_path, weeks=300, warmup=150, customers=80000, extra=extra)   # a few seconds
     out = tmp_path / "s.h5"
     first = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(out), "--quiet", "--jobs", "1"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -195,12 +195,15 @@ def test_a_sweep_stopped_by_ctrl_c_exits_130_keeps_its_runs_and_resumes(tmp_path
     import signal
     extra = ('sweep = { design = "grid"; replications = 3; parameters = ( { key = "satisfaction.theta"; '
              'min = 0.0; max = 2.0; levels = 3; } ); };')
-    cfg = small_scenario(tmp_path, weeks=150, warmup=100, customers=30000, extra=extra)
+    # long enough (9 runs of about a second each on an idle machine) that the
+    # signal comes while runs are still to do
+    cfg = small_scenario(tmp_path, weeks=300, warmup=100, customers=100000, extra=extra)
     out = tmp_path / "stop.h5"
     p = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(out), "--quiet", "--jobs", "1"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for(f"{out}.partial", p)
-    time.sleep(1.0)
+    time.sleep(0.5)
+    assert p.poll() is None, "the sweep ended before it could be stopped"
     p.send_signal(signal.SIGINT)
     so, se = p.communicate(timeout=300)
     assert p.returncode == 130 and "--resume" in se, (p.returncode, se)
