@@ -12,14 +12,13 @@
  */
 #include "progress.h"
 
+#include "aandacht.h"
+
 #include <math.h>
 
 double progress_burn_in(int64_t warmup, double speedup, int64_t s)
 {
-    /* the same as burn_in() of models/step.c, with t = s - warmup */
-    const int64_t span = warmup - 104, t = s - warmup;
-    if (t >= -52 || span <= 0 || -t - 52 > span) return 1.0;
-    return 1.0 + (speedup - 1.0) * (double)(-t - 52) / (double)span;
+    return ad_burn_in(warmup, speedup, s - warmup); /* the model's own schedule */
 }
 
 void progress_start(progress *p, FILE *out, int mode, const ad_config *cfg, double now)

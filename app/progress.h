@@ -11,7 +11,7 @@
  * after them. It measures a plain week on the weeks without burn-in and
  * the extra cost of the burn-in on the burn-in weeks seen so far, and adds
  * up what is left week by week (the burn-in's schedule is the model's,
- * models/step.c burn_in).
+ * ad_burn_in of the model).
  */
 #ifndef AD_PROGRESS_H
 #define AD_PROGRESS_H

@@ -57,6 +57,12 @@ AD_API double ad_world_warmup_drift(const ad_world *w);
  * (docs/model.md 2.6). Below AD_SEED_NOISE_CUSTOMERS customers a single run
  * is not interpretable: run replications. */
 AD_API double ad_seed_noise(int64_t customers);
+/* The burn-in's factor on reconsidering in recorded week t (negative in the
+ * warm-up) of a run with this warm-up and scenario.warmup_speedup: falling
+ * in a straight line from speedup at the redraw after the first warm-up
+ * year to 1 when the last warm-up year begins; 1 elsewhere (docs/model.md
+ * 3.1). The week's step uses it; so does the run's time-left estimate. */
+AD_API double ad_burn_in(int64_t warmup, double speedup, int64_t t);
 #define AD_SEED_NOISE_CUSTOMERS 50000
 /* A warm-up whose drift is above this has not settled (the run says so) */
 #define AD_WARMUP_DRIFT_TOLERANCE 0.01

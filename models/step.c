@@ -9,7 +9,7 @@
  * then the double buffers swap: what customers chose this week is what their
  * neighbours see next week. After the first warm-up year every customer
  * chooses again from the settled market; from then on to week 0 they
- * reconsider faster (burn_in), so that recorded weeks start at the steady
+ * reconsider faster (ad_burn_in), so that recorded weeks start at the steady
  * state. The warm-up holds the brands' parameters still (no trends before
  * week 0: brand_end) and measures how far the shares still moved in its
  * last year (warm_drift).
@@ -30,11 +30,11 @@
  * engagement settle after the burn-in's churn and that year's movement
  * of shares says whether the market settled. 1 in recorded weeks and
  * before the redraw. t: the recorded week (negative in the warm-up). */
-static double burn_in(const ad_config *c, int64_t t)
+double ad_burn_in(int64_t warmup, double speedup, int64_t t)
 {
-    const int64_t span = c->warmup - 104; /* weeks from the redraw to the last warm-up year */
+    const int64_t span = warmup - 104; /* weeks from the redraw to the last warm-up year */
     if (t >= -52 || span <= 0 || -t - 52 > span) return 1.0;
-    return 1.0 + (c->warmup_speedup - 1.0) * (double)(-t - 52) / (double)span;
+    return 1.0 + (speedup - 1.0) * (double)(-t - 52) / (double)span;
 }
 
 int step_run(ad_world *w)
@@ -47,7 +47,7 @@ int step_run(ad_world *w)
     }
     /* burn-in: between the redraw and the last warm-up year customers
      * reconsider faster, so shares settle before week 0 */
-    w->psw_mult = burn_in(c, t);
+    w->psw_mult = ad_burn_in(c->warmup, c->warmup_speedup, t);
     w->recording = t >= 0 && c->snapshot_every > 0 && t % c->snapshot_every == 0;
     for (int k = 0; k < w->acc_n; k++) {
         memset(w->acc[k].v, 0, sizeof w->acc[k].v);
