@@ -811,11 +811,11 @@ static int cmd_verify(int argc, char **argv)
             if (!quiet) {
                 if (res.sweep)
                     printf("%s: intact and complete: a sweep of %lld runs (%lld failed and say why), %lld "
-                           "variables read back\n", argv[i], (long long)res.runs, (long long)res.runs_failed,
-                           (long long)res.datasets);
+                           "variables read back, %s\n", argv[i], (long long)res.runs, (long long)res.runs_failed,
+                           (long long)res.datasets, res.digest);
                 else
-                    printf("%s: intact and complete: a run of %lld weeks, %lld variables read back\n", argv[i],
-                           (long long)res.weeks, (long long)res.datasets);
+                    printf("%s: intact and complete: a run of %lld weeks, %lld variables read back, %s\n",
+                           argv[i], (long long)res.weeks, (long long)res.datasets, res.digest);
             }
         } else {
             fail(&err);

@@ -15,6 +15,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "h5out_priv.h"
+#include "h5verify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -221,6 +222,9 @@ int h5out_close(h5out *o, int complete, ad_error *err)
     if (!o) return AD_OK;
     /* complete = 1 only reaches the disk after everything else has */
     if (o->file >= 0) rc = h5out_flush(o, err);
+    char digest[H5VERIFY_DIGEST_LEN];
+    if (rc == AD_OK && o->file >= 0 && complete && h5verify_seal(o->file, digest) < 0)
+        rc = h5out__fail(o->partial, err, "writing the content digest");
     if (rc == AD_OK && o->file >= 0 &&
         h5out__attr_set_i8(o->file, "complete", (int8_t)(complete ? 1 : 0)) < 0)
         rc = h5out__fail(o->partial, err, "marking the file complete");

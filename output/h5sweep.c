@@ -397,7 +397,10 @@ int h5sweep_close(h5sweep *o, int complete, ad_error *err)
     int rc = AD_OK;
     struct stat st;
     if (!o) return AD_OK;
-    if (o->file >= 0 && (h5out__attr_set_i8(o->file, "complete", (int8_t)(complete ? 1 : 0)) < 0 ||
+    char digest[H5VERIFY_DIGEST_LEN];
+    if (o->file >= 0 && complete && (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0 || h5verify_seal(o->file, digest) < 0))
+        rc = h5out__fail(o->partial, err, "writing the content digest");
+    if (rc == AD_OK && o->file >= 0 && (h5out__attr_set_i8(o->file, "complete", (int8_t)(complete ? 1 : 0)) < 0 ||
                          H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0))
         rc = h5out__fail(o->partial, err, "marking the file complete");
     if (close_all(o) < 0 && rc == AD_OK) rc = h5out__fail(o->partial, err, "closing");

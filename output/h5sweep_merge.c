@@ -47,7 +47,7 @@ static void release(const hid_t *ids, size_t n)
 static int skipped_attr(const char *name)
 {
     static const char *const skip[] = {"created", "complete", "runs_written", "runs_failed", "shard_index",
-                                       "shard_count", "scenario_file"};
+                                       "shard_count", "scenario_file", "content_digest"};
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (!strcmp(name, skip[i])) return 1;
     return 0;
@@ -438,7 +438,11 @@ static int write_merged(shard_in **by, int N, const char *partial, h5sweep_merge
     doing = "writing the root attributes";
     if (H5Adelete(f, "shard_index") < 0 || H5Adelete(f, "shard_count") < 0 ||
         h5out__attr_set_i64(f, "runs_written", res->ok) < 0 || h5out__attr_set_i64(f, "runs_failed", res->failed) < 0 ||
-        H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || h5out__attr_set_i8(f, "complete", 1) < 0)
+        H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+        goto fail;
+    doing = "writing the content digest";
+    char digest[H5VERIFY_DIGEST_LEN];
+    if (h5verify_seal(f, digest) < 0 || H5Fflush(f, H5F_SCOPE_GLOBAL) < 0 || h5out__attr_set_i8(f, "complete", 1) < 0)
         goto fail;
     doing = "closing";
     hid_t keep = f;

@@ -501,6 +501,70 @@ static void flip_chunk_byte(const char *path, const char *name)
     fclose(fp);
 }
 
+/* Replaces the first occurrence of bytes `from` in the file by `to` (same
+ * length): a change HDF5 reads without complaint. */
+static void replace_bytes(const char *path, const char *from, const char *to)
+{
+    FILE *fp = fopen(path, "r+b");
+    cr_assert(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    char *buf = malloc((size_t)n);
+    rewind(fp);
+    cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    size_t k = strlen(from);
+    long at = -1;
+    for (long i = 0; at < 0 && i + (long)k <= n; i++)
+        if (!memcmp(buf + i, from, k)) at = i;
+    cr_assert_geq(at, 0, "'%s' is not in the file", from);
+    fseek(fp, at, SEEK_SET);
+    fwrite(to, 1, k, fp);
+    fclose(fp);
+    free(buf);
+}
+
+/* What no checksum of HDF5's covers (variable-length strings, kept in the
+ * file's global heap: resolved_config, brand names) is covered by the
+ * content digest written when the file is finished: a changed string, or a
+ * finished file without its digest, is damaged; a partial has no digest yet
+ * and is only incomplete. */
+Test(h5out, the_content_digest_covers_what_checksums_do_not)
+{
+    const char *path = join(ts_tmpdir(), "digest.h5");
+    ad_error err;
+    h5verify_result res;
+    h5out *o = write_weeks(path, WEEKS, 0);
+    cr_assert_eq(h5out_close(o, 1, &err), AD_OK, "%s", err.msg);
+    cr_assert_eq(h5verify_file(path, &res, &err), AD_OK, "%s", err.msg);
+    cr_assert(res.sealed && !strcmp(res.stored, res.digest) && !strncmp(res.digest, "fnv1a64:", 8), "%s",
+              res.stored);
+
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s", join(ts_tmpdir(), "digest_attr.h5"));
+    copy_file(path, bad);
+    replace_bytes(bad, "name = \"t\"", "name = \"u\"");
+    hid_t f = H5Fopen(bad, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "HDF5 reads the changed file as any other");
+    H5Fclose(f);
+    cr_assert_eq(h5verify_file(bad, &res, &err), AD_ERR_DAMAGED);
+    cr_assert(strstr(err.msg, "digest") && strcmp(res.stored, res.digest), "%s", err.msg);
+
+    snprintf(bad, sizeof bad, "%s", join(ts_tmpdir(), "digest_gone.h5"));
+    copy_file(path, bad);
+    f = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(H5Adelete(f, "content_digest"), 0);
+    H5Fclose(f);
+    cr_assert_eq(h5verify_file(bad, &res, &err), AD_ERR_DAMAGED);
+    cr_assert(strstr(err.msg, "no content_digest"), "%s", err.msg);
+
+    const char *stop = join(ts_tmpdir(), "digest_stop.h5");
+    snprintf(bad, sizeof bad, "%s.partial", stop);
+    o = write_weeks(stop, 4, 0);
+    cr_assert_eq(h5out_close(o, 0, &err), AD_OK, "%s", err.msg);
+    cr_assert_eq(h5verify_file(bad, &res, &err), AD_ERR_INCOMPLETE, "%s", err.msg);
+    cr_assert(!res.sealed);
+}
+
 /* aandacht verify's check (output/h5verify.c): an intact complete file
  * passes; the same file with one byte of data flipped is damaged (the
  * chunk's Fletcher32 checksum), naming the variable; a stopped run's

@@ -172,6 +172,59 @@ def test_verify_says_intact_damaged_or_incomplete(tmp_path):
     assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 2
 
 
+def replace_bytes(path, old, new):
+    data = Path(path).read_bytes()
+    assert len(old) == len(new) and data.count(old) >= 1
+    Path(path).write_bytes(data.replace(old, new, 1))
+
+
+def test_a_changed_value_no_chunk_checksum_covers_is_found_by_the_digest(tmp_path):
+    """The scenario text and brand names are variable-length strings in
+    HDF5's global heap, which no checksum of HDF5's covers: the file's
+    content digest does."""
+    cfg = small_scenario(tmp_path, weeks=6, warmup=4, customers=400)
+    good = tmp_path / "good.h5"
+    run("run", cfg, "-o", good, "--quiet", check=True)
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(good.read_bytes())
+    replace_bytes(bad, b"customers = 400;", b"customers = 900;")
+    with h5py.File(bad, "r") as f:     # HDF5 reads it without complaint
+        assert b"customers = 900;" in f["parameters/resolved_config"][()]
+    r = run("verify", bad)
+    assert r.returncode == 2 and "differ from the digest" in r.stderr, r.stderr
+
+
+def test_random_bit_flips_are_refused_or_change_nothing(tmp_path):
+    """Of single-bit flips anywhere in a finished run file, each is either
+    refused by verify or leaves every value and attribute as it was."""
+    import random
+    cfg = small_scenario(tmp_path, weeks=6, warmup=4, customers=400)
+    good = tmp_path / "good.h5"
+    run("run", cfg, "-o", good, "--quiet", check=True)
+    data = good.read_bytes()
+    want = dump(good)
+    rng = random.Random(15)
+    refused = 0
+    for i in range(40):
+        d = bytearray(data)
+        k = rng.randrange(len(d))
+        d[k] ^= 1 << rng.randrange(8)
+        bad = tmp_path / "flip.h5"
+        bad.write_bytes(bytes(d))
+        if run("verify", bad, "--quiet").returncode != 0:
+            refused += 1
+            continue
+        assert dump(bad) == want, f"byte {k}: verify passed a file that reads differently"
+    assert refused > 0
+
+
+def dump(path):
+    """Every value and attribute of an HDF5 file, as h5dump prints them
+    (without the file's name)."""
+    out = subprocess.run(["h5dump", str(path)], capture_output=True, text=True, check=True).stdout
+    return out.replace(str(path), "FILE")
+
+
 def test_verify_a_sweep_and_a_stopped_one(tmp_path):
     extra = ('sweep = { design = "grid"; replications = 1; parameters = ( { key = "satisfaction.theta"; '
              'min = 0.0; max = 2.0; levels = 3; } ); };')
