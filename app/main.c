@@ -42,6 +42,7 @@
 #include "h5out.h"
 #include "h5sweep_merge.h"
 #include "h5verify.h"
+#include "run_state.h"
 #include "new_cmd.h"
 #include "progress.h"
 #include "report_cmd.h"
@@ -87,6 +88,7 @@ static const char *USAGE =
 static const char *RUN_USAGE =
     "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
     "                    [--threads N] [--force] [--quiet] [--sweep-point K]\n"
+    "                    [--save-state STATE.h5 [--at WEEK]] [--from STATE.h5]\n"
     "\n"
     "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
     "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
@@ -113,7 +115,18 @@ static const char *RUN_USAGE =
     "                        shows the runs): point K / replications, replication\n"
     "                        K % replications, applied after the --set options;\n"
     "                        default output out/<scenario name>_run<K>.h5. Without\n"
-    "                        it, a file with a sweep runs its base scenario.\n";
+    "                        it, a file with a sweep runs its base scenario.\n"
+    "  --save-state STATE.h5 also save the whole state of the market (every customer,\n"
+    "                        employee, the network, the brands) after week --at\n"
+    "  --at WEEK             the week to save after: -1 (the default) is the end of\n"
+    "                        the warm-up, 0 to weeks - 1 a recorded week, below -1 a\n"
+    "                        week of the warm-up (down to -warmup)\n"
+    "  --from STATE.h5       start from a saved state instead of the beginning: the\n"
+    "                        same configuration continues the saving run exactly\n"
+    "                        (OUT.h5 holds the weeks after the state's); other policy\n"
+    "                        keys make a branch. The seed, warm-up, population,\n"
+    "                        network and brands must be the state's, and events and\n"
+    "                        interventions up to its week too (docs/scenario-files.md)\n";
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
@@ -211,7 +224,8 @@ static const char *VERSION_USAGE =
 
 /* the options of each command, for "did you mean" */
 static const char *const RUN_OPTIONS[] = {"-o", "--output", "--set", "--seed", "--weeks", "--threads", "--force",
-                                          "--quiet", "--sweep-point", "--help", "-h", NULL};
+                                          "--quiet", "--sweep-point", "--save-state", "--at", "--from", "--help",
+                                          "-h", NULL};
 static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--help", "-h", NULL};
 static const char *const SWEEP_OPTIONS[] = {"-o", "--output", "--set", "--jobs", "--threads", "--force", "--quiet",
                                             "--resume", "--shard", "--help", "-h", NULL};
@@ -258,6 +272,10 @@ typedef struct run_opts {
     int threads, force, quiet;
     int has_point;              /* --sweep-point given */
     long long point;            /* its K */
+    const char *save_state;     /* --save-state STATE.h5 */
+    int has_at;                 /* --at given */
+    long long at;               /* its week (default -1: the end of the warm-up) */
+    const char *from;           /* --from STATE.h5 */
 } run_opts;
 
 static void run_opts_free(run_opts *o)
@@ -321,6 +339,20 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
                                    val ? val : "");
             o->has_point = 1;
             i++;
+        } else if (is_run && (!strcmp(a, "--save-state") || !strcmp(a, "--from"))) {
+            if (!val || !*val) return usage_error(usage, "%s needs a state file (.h5)", a);
+            if (strlen(val) > OUT_PATH_MAX) return too_long(a, strlen(val), OUT_PATH_MAX);
+            *(!strcmp(a, "--from") ? &o->from : &o->save_state) = val;
+            i++;
+        } else if (is_run && !strcmp(a, "--at")) {
+            char *end;
+            errno = 0;
+            o->at = val ? strtoll(val, &end, 10) : 0;
+            if (!val || errno || *end || !*val || o->at < -1000000 || o->at > 1000000)
+                return usage_error(usage, "--at needs a week: a whole number (-1 the end of the warm-up), not '%s'",
+                                   val ? val : "");
+            o->has_at = 1;
+            i++;
         } else if (is_run && !strcmp(a, "--force")) {
             o->force = 1;
         } else if (is_run && !strcmp(a, "--quiet")) {
@@ -339,6 +371,8 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
     if (!o->file) return usage_error(usage, "%s", "no scenario file given");
     if (strlen(o->file) > SCENARIO_PATH_MAX)
         return too_long("the scenario file's path", strlen(o->file), SCENARIO_PATH_MAX);
+    if (o->has_at && !o->save_state) return usage_error(usage, "%s", "--at says when to save: give --save-state too");
+    if (!o->has_at) o->at = -1;
     return 0;
 }
 
@@ -423,6 +457,18 @@ static int other_scenario_in(const char *outpath, const ad_config *cfg, int out_
                         cfg->source, cfg->source);
 }
 
+/* --save-state: the world's state after this step, with a line saying so */
+static int save_state(const run_opts *o, ad_world *w, const char *resolved, progress *pr, ad_error *err)
+{
+    int rc = run_state_save(o->save_state, w, resolved, o->file, o->force, err);
+    if (!rc && !o->quiet) {
+        progress_break(pr);
+        fprintf(stderr, "aandacht: saved the state after week %lld%s to %s\n", o->at,
+                o->at == -1 ? " (the end of the warm-up)" : o->at < -1 ? " (in the warm-up)" : "", o->save_state);
+    }
+    return rc;
+}
+
 static int run_scenario(const run_opts o)
 {
     int rc;
@@ -457,8 +503,30 @@ static int run_scenario(const run_opts o)
     stop_requested = 0;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    /* a run from a saved state: the state is checked and loaded before the
+     * output file exists, so that a refused one leaves nothing behind */
+    run_origin origin = {0};
+    if (o.from && (rc = run_state_load(o.from, &cfg, o.threads, &w, &origin, &err))) goto done;
+    const int64_t first_week = o.from && origin.week + 1 > 0 ? origin.week + 1 : 0;
+    /* --save-state: after week o.at, that is after this many steps */
+    const int64_t save_steps = o.save_state ? cfg.warmup + o.at + 1 : -1;
+    if (o.save_state && ((o.at < -cfg.warmup && o.at != -1) || o.at > cfg.weeks - 1)) {
+        rc = ad_error_set(&err, AD_ERR_USAGE, NULL, 0, NULL,
+                          "--at %lld is not a week of this run: from -%lld (the first week of the warm-up) to "
+                          "%lld (the last recorded week); -1 is the end of the warm-up",
+                          o.at, (long long)cfg.warmup, (long long)cfg.weeks - 1);
+        goto done;
+    }
+    if (o.save_state && o.from && o.at <= origin.week) {
+        rc = ad_error_set(&err, AD_ERR_USAGE, NULL, 0, NULL,
+                          "--at %lld is not after the state this run starts from (week %lld): give a later week",
+                          o.at, (long long)origin.week);
+        goto done;
+    }
     if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
-    if ((rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
+    if (!o.from && (rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
+    if (o.from && (rc = h5out_set_origin(out, first_week, o.from, origin.digest, origin.week, !origin.same, &err)))
+        goto done;
     const double noise = ad_seed_noise(cfg.customers);
     if ((rc = h5out_set_seed_noise(out, noise, &err))) goto done;
     char ncust[32], nmin[32];
@@ -474,6 +542,7 @@ static int run_scenario(const run_opts o)
     const int mode = o.quiet ? PROGRESS_OFF : isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LOG;
     double t0 = now_s();
     progress_start(&pr, stderr, mode, &cfg, t0);
+    if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
     while (ad_world_warmup_left(w) > 0) {
         if (stop_requested) {
             rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
@@ -484,9 +553,10 @@ static int run_scenario(const run_opts o)
             goto done;
         }
         if ((rc = ad_world_warmup_step(w, &err))) goto done;
+        if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
         progress_step(&pr, now_s());
     }
-    if (cfg.warmup > 0) { /* did it settle? */
+    if (cfg.warmup > 0 && first_week == 0) { /* did it settle? */
         const double drift = ad_world_warmup_drift(w);
         if ((rc = h5out_set_warmup_drift(out, drift, &err))) goto done;
         if (drift > AD_WARMUP_DRIFT_TOLERANCE) {
@@ -495,9 +565,11 @@ static int run_scenario(const run_opts o)
                     "in its last year (more than %.1f); lengthen scenario.warmup or raise scenario.warmup_speedup\n",
                     100 * drift, 100 * AD_WARMUP_DRIFT_TOLERANCE);
         }
+    } else if (cfg.warmup > 0 && (rc = h5out_set_warmup_drift(out, ad_world_warmup_drift(w), &err))) {
+        goto done;
     }
-    for (int64_t t = 0; t < cfg.weeks; t++) {
-        if (stop_requested && t == 0) {
+    for (int64_t t = first_week; t < cfg.weeks; t++) {
+        if (stop_requested && t == first_week) {
             rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted before any week was recorded: "
                               "%s was not written (%s.partial holds no week)", outpath, outpath);
             goto done;
@@ -506,12 +578,12 @@ static int run_scenario(const run_opts o)
             rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
                               "interrupted at week %lld of %lld: %s was not written; the %lld weeks finished are "
                               "in %s.partial, marked incomplete (complete = 0)", (long long)t, (long long)cfg.weeks,
-                              outpath, (long long)t, outpath);
+                              outpath, (long long)(t - first_week), outpath);
             goto done;
         }
         if ((rc = ad_world_step(w, &err))) goto done;
         const ad_obs *obs = ad_world_obs(w);
-        if (t == 0) first = *obs;
+        if (t == first_week) first = *obs;
         if ((rc = h5out_write_week(out, t, obs, &err))) goto done;
         if (cfg.snapshot_every > 0 && t % cfg.snapshot_every == 0) {
             ad_world_snapshot(w, snap);
@@ -522,6 +594,7 @@ static int run_scenario(const run_opts o)
                 if ((rc = h5out_write_agents(out, t, &v, &err))) goto done;
             }
         }
+        if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
         progress_step(&pr, now_s());
     }
     {
@@ -531,9 +604,15 @@ static int run_scenario(const run_opts o)
         if (rc) goto done;
         progress_end(&pr, now_s());
         if (!o.quiet) {
-            printf("%s: %lld customers, %lld weeks after %lld weeks of warm-up, seed %lld, %.1f s\n",
-                   cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
-                   (long long)cfg.seed, now_s() - t0);
+            if (o.from)
+                printf("%s: %lld customers, weeks %lld to %lld from the state %s (%s), seed %lld, %.1f s\n",
+                       cfg.name, (long long)cfg.customers, (long long)first_week, (long long)cfg.weeks - 1, o.from,
+                       origin.same ? "the run that saved it, continued" : "a branch: other policies",
+                       (long long)cfg.seed, now_s() - t0);
+            else
+                printf("%s: %lld customers, %lld weeks after %lld weeks of warm-up, seed %lld, %.1f s\n",
+                       cfg.name, (long long)cfg.customers, (long long)cfg.weeks, (long long)cfg.warmup,
+                       (long long)cfg.seed, now_s() - t0);
             print_summary(&cfg, &first, &lastobs, cfg.weeks - 1);
             printf("\nseed noise at %s customers: a brand's market share varies by about %.1f points between "
                    "seeds (one standard deviation)%s\n", ncust, 100 * noise,
@@ -809,7 +888,10 @@ static int cmd_verify(int argc, char **argv)
         int status = rc == AD_OK ? 0 : ad_exit_status(rc);
         if (status == 0) {
             if (!quiet) {
-                if (res.sweep)
+                if (res.state)
+                    printf("%s: intact and complete: a saved state, %lld variables read back, %s\n", argv[i],
+                           (long long)res.datasets, res.digest);
+                else if (res.sweep)
                     printf("%s: intact and complete: a sweep of %lld runs (%lld failed and say why), %lld "
                            "variables read back, %s\n", argv[i], (long long)res.runs, (long long)res.runs_failed,
                            (long long)res.datasets, res.digest);

@@ -23,6 +23,7 @@
 #include "params.h"
 #include "observables.h"
 #include "config.h"
+#include "state.h"
 #include "api.h"
 
 typedef struct ad_world ad_world;
@@ -68,6 +69,8 @@ AD_API double ad_burn_in(int64_t warmup, double speedup, int64_t t);
 #define AD_WARMUP_DRIFT_TOLERANCE 0.01
 /* The observables of the last recorded week. */
 AD_API const ad_obs *ad_world_obs(const ad_world *w);
+/* Weeks stepped so far, the warm-up's included. */
+AD_API int64_t ad_world_steps(const ad_world *w);
 /* Recorded week of the last step (-1 before the first). */
 AD_API int64_t ad_world_week(const ad_world *w);
 /* Fills snap with this week's distributions (call after ad_world_step). */
@@ -77,6 +80,26 @@ AD_API void ad_world_agents(const ad_world *w, ad_agent_view *view);
 /* Bytes the world holds (agents, network, pools). */
 AD_API size_t ad_world_bytes(const ad_world *w);
 AD_API void ad_world_free(ad_world *w);
+
+/* The world's whole state (sim/state.h): every array that carries from one
+ * week to the next, each pointing into the world (valid until the next
+ * step or ad_world_free). A state saved after a step and loaded into a
+ * world made by ad_world_create_for_state continues exactly as this world
+ * does. */
+AD_API void ad_world_state(ad_world *w, ad_state *st);
+/* A world for cfg with room for a saved state of these sizes and nothing
+ * drawn: fill every variable ad_world_state lists for it, then call
+ * ad_world_state_loaded. cfg is the configuration the run goes on with
+ * (cfg_state_check says whether the state allows it). AD_OK, AD_ERR_NOMEM
+ * or AD_ERR_USAGE (sizes that do not fit cfg). */
+AD_API int ad_world_create_for_state(ad_world **out, const ad_config *cfg, int threads, const ad_state_sizes *sz,
+                                     ad_error *err);
+/* After the variables are filled: the week and step of st, what follows
+ * from the state (the network's index, the neighbours' counts), and the
+ * values that the interventions of the weeks already run wrote into the
+ * configuration. AD_OK, or AD_ERR_DAMAGED for a state that does not hold
+ * together. */
+AD_API int ad_world_state_loaded(ad_world *w, const ad_state *st, ad_error *err);
 
 AD_API const char *ad_version(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "state.h"
 #include "customer.h"
 #include "employee.h"
 #include "equations.h"
@@ -43,10 +44,7 @@ static int apply_interventions(ad_world *w, int64_t t)
         const ad_intervention *iv = &w->cfg.interventions[k];
         if (iv->week != t) continue;
         const ad_param *p = &ad_param_table[iv->param];
-        void *at = ad_param_ptr(&w->cfg, p, iv->brand);
-        if (p->type == AD_PT_REAL) *(double *)at = iv->value;
-        else if (p->type == AD_PT_INT) *(int64_t *)at = (int64_t)iv->value;
-        else *(int *)at = (int)iv->value;
+        cfg_apply_intervention(&w->cfg, iv);
         ad_brand_state *s = &w->br[iv->brand];
         if (strcmp(p->key, "quality") == 0) s->q = iv->value;
         else if (strcmp(p->key, "promotion") == 0) s->m = iv->value;

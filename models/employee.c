@@ -11,7 +11,7 @@
 #include "equations.h"
 #include "rng.h"
 
-static int grow(ad_world *w, int64_t need)
+int emp_reserve(ad_world *w, int64_t need)
 {
     if (need <= w->ne_cap) return AD_OK;
     int64_t cap = w->ne_cap ? w->ne_cap : 64;
@@ -75,7 +75,7 @@ int emp_set_headcount(ad_world *w, int b, int64_t H, int count_displaced)
         while (now < H) {
             while (j < w->ne && w->e_active[j]) j++;
             if (j == w->ne) {
-                if (grow(w, w->ne + 1)) return AD_ERR_NOMEM;
+                if (emp_reserve(w, w->ne + 1)) return AD_ERR_NOMEM;
                 w->ne++;
             }
             hire(w, j, b);

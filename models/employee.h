@@ -19,6 +19,8 @@ void emp_rebuild_active(ad_world *w);
 /* Engagement moves towards its target; reads and clears this week's warmth
  * and load; adds engagement figures to the accumulators. */
 void emp_update(ad_world *w);
+/* Room for `need` slots (new slots free, zeroed). AD_OK or AD_ERR_NOMEM. */
+int emp_reserve(ad_world *w, int64_t need);
 /* Frees the pool's arrays. */
 void emp_free(ad_world *w);
 

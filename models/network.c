@@ -61,8 +61,8 @@ static int net_alloc(ad_net *net, int64_t n, int deg)
     return 0;
 }
 
-/* far_off from the masks, then room for far */
-static int net_index(ad_net *net, int threads)
+/* far_off from the masks */
+static void index_offsets(ad_net *net, int threads)
 {
     const int64_t nblk = (net->n + NET_BLOCK - 1) / NET_BLOCK;
     #pragma omp parallel for schedule(static) num_threads(team(threads))
@@ -74,12 +74,45 @@ static int net_index(ad_net *net, int threads)
     }
     net->far_off[0] = 0;
     for (int64_t blk = 0; blk < nblk; blk++) net->far_off[blk + 1] += net->far_off[blk];
-    net->far = malloc((size_t)(net->far_off[nblk] ? net->far_off[nblk] : 1) * sizeof *net->far);
+}
+
+/* far_off from the masks, then room for far */
+static int net_index(ad_net *net, int threads)
+{
+    index_offsets(net, threads);
+    const uint64_t n_far = net_far_links(net);
+    net->far = malloc((size_t)(n_far ? n_far : 1) * sizeof *net->far);
     if (!net->far) {
         net_free(net);
         return -1;
     }
     return 0;
+}
+
+uint64_t net_far_links(const ad_net *net)
+{
+    return net->deg > 0 ? net->far_off[(net->n + NET_BLOCK - 1) / NET_BLOCK] : 0;
+}
+
+int net_alloc_links(ad_net *net, int64_t n, int deg, uint64_t n_far)
+{
+    if (net_alloc(net, n, deg)) return -1;
+    if (deg <= 0) return 0;
+    net->far = malloc((size_t)(n_far ? n_far : 1) * sizeof *net->far);
+    if (!net->far) {
+        net_free(net);
+        return -1;
+    }
+    net->far_off[0] = 0; /* net_far_links says n_far until net_restored counts the masks */
+    net->far_off[(n + NET_BLOCK - 1) / NET_BLOCK] = n_far;
+    return 0;
+}
+
+int net_restored(ad_net *net, uint64_t n_far, int threads)
+{
+    if (net->deg <= 0) return 0;
+    index_offsets(net, threads);
+    return net_far_links(net) == n_far ? 0 : -1;
 }
 
 /* The masks of customers i0 .. i0 + m (m <= NET_BLOCK): link k's draws for

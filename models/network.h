@@ -76,6 +76,14 @@ int net_build(ad_net *net, int64_t n, int deg, double rewire, uint64_t seed, int
  * stored as rewired unless it is its ring neighbour. 0, or -1 (no memory). */
 int net_from_lists(ad_net *net, int64_t n, int deg, const uint32_t *nbr);
 void net_free(ad_net *net);
+/* Rewired links in the network (the length of far). */
+uint64_t net_far_links(const ad_net *net);
+/* Room for a saved network of n customers, degree deg and n_far rewired
+ * links (mask and far to be filled, then net_restored). 0, or -1. */
+int net_alloc_links(ad_net *net, int64_t n, int deg, uint64_t n_far);
+/* After mask and far are filled: far_off from the masks. 0, or -1 when
+ * the masks do not hold n_far rewired links (a damaged state). */
+int net_restored(ad_net *net, uint64_t n_far, int threads);
 size_t net_bytes(const ad_net *net);
 /* The neighbour of link k of customer i (any i; counts the block's masks). */
 uint32_t net_link(const ad_net *net, int64_t i, int k);

@@ -76,11 +76,12 @@ int ad_world_create(ad_world **out, const ad_config *cfg, ad_error *err)
     return ad_world_create_threads(out, cfg, 0, err);
 }
 
-int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, ad_error *err)
+/* A world for cfg with every customer array allocated (nothing drawn yet),
+ * its accumulators and its reconsidering table; NULL when out of memory. */
+ad_world *world_alloc(const ad_config *cfg, int threads)
 {
-    *out = NULL;
     ad_world *w = calloc(1, sizeof *w);
-    if (!w) return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL, "out of memory creating the world");
+    if (!w) return NULL;
     w->cfg = *cfg;
     w->n = cfg->customers;
     w->nb = cfg->n_brands;
@@ -104,14 +105,30 @@ int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, a
     w->tipprop = malloc(n * sizeof(float));
     if (!w->brand || !w->brand_next || !w->exper || !w->exper_next || !w->code || !w->loyalty ||
         !w->expect || !w->deficit || !w->need || !w->open || !w->rate || !w->tipprop ||
-        make_acc(w))
-        goto nomem;
+        make_acc(w)) {
+        ad_world_free(w);
+        return NULL;
+    }
     memset(w->acc, 0, (size_t)w->acc_n * sizeof(ad_acc));
-
     for (int k = 0; k <= AD_PSW_N + 1; k++) {
         double l = (double)k / AD_PSW_N;
         w->psw[k] = eq_reconsider(cfg->nu, cfg->l_crit, cfg->switch_s, l);
     }
+    return w;
+}
+
+int world_nomem(const ad_config *cfg, ad_error *err)
+{
+    return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL,
+                        "out of memory for %lld customers (about %.1f GB needed)",
+                        (long long)cfg->customers, (double)cfg->customers * (40.0 + 8.0 * (double)cfg->degree * cfg->rewire) / 1e9);
+}
+
+int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, ad_error *err)
+{
+    *out = NULL;
+    ad_world *w = world_alloc(cfg, threads);
+    if (!w) return world_nomem(cfg, err);
     cust_init(w);
     if (net_build(&w->net, w->n, w->deg, cfg->rewire, (uint64_t)cfg->seed, w->threads, w->simd)) goto nomem;
     brand_init(w);
@@ -127,9 +144,7 @@ int ad_world_create_threads(ad_world **out, const ad_config *cfg, int threads, a
 
 nomem:
     ad_world_free(w);
-    return ad_error_set(err, AD_ERR_NOMEM, NULL, 0, NULL,
-                        "out of memory for %lld customers (about %.1f GB needed)",
-                        (long long)cfg->customers, (double)cfg->customers * (40.0 + 8.0 * (double)cfg->degree * cfg->rewire) / 1e9);
+    return world_nomem(cfg, err);
 }
 
 static int step_failed(ad_error *err)
@@ -173,6 +188,7 @@ double ad_seed_noise(int64_t customers)
     return customers > 0 ? 4.3 / sqrt((double)customers) : NAN;
 }
 int64_t ad_world_week(const ad_world *w) { return w->week; }
+int64_t ad_world_steps(const ad_world *w) { return w->steps; }
 
 void ad_world_snapshot(const ad_world *w, ad_snapshot *snap)
 {

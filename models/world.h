@@ -155,6 +155,8 @@ static inline double ad_psw(const ad_world *w, double l) { return ad_psw_tab(w->
 int step_run(ad_world *w);
 /* world.c */
 void world_sum_acc(ad_world *w);
+ad_world *world_alloc(const ad_config *cfg, int threads);
+int world_nomem(const ad_config *cfg, ad_error *err);
 int world_threads(const ad_world *w);
 
 #endif

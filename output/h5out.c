@@ -157,10 +157,10 @@ fail:
 
 int h5out_write_week(h5out *o, int64_t week, const ad_obs *obs, ad_error *err)
 {
-    if (week != o->weeks || week > INT32_MAX)
+    if (week != o->first_week + o->weeks || week > INT32_MAX)
         return ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
                             "week %lld written out of order (expected week %lld)",
-                            (long long)week, (long long)o->weeks);
+                            (long long)week, (long long)(o->first_week + o->weeks));
     o->pending[o->n_pending++] = *obs;
     o->weeks++;
     if (o->n_pending >= H5OUT_FLUSH_WEEKS || h5out__now() - o->flushed_at >= 1.0)
@@ -175,7 +175,7 @@ static int write_pending(h5out *o, ad_error *err)
     for (int64_t p = 0; p < o->n_pending; p++) {
         const ad_obs *obs = &o->pending[p];
         hsize_t row = (hsize_t)(o->weeks - o->n_pending + p);
-        int32_t w = (int32_t)row;
+        int32_t w = (int32_t)(o->first_week + (int64_t)row);
         snprintf(doing, sizeof doing, "writing week %lld", (long long)row);
         if (h5out__append(o->week, H5T_NATIVE_INT32, row, &w) < 0) return h5out__fail(o->partial, err, doing);
         for (int k = 0; k < AD_N_MARKET; k++)
@@ -212,6 +212,20 @@ int h5out_set_warmup_drift(h5out *o, double drift, ad_error *err)
 int h5out_set_seed_noise(h5out *o, double noise, ad_error *err)
 {
     if (h5out__attr_set_f64(o->file, "seed_noise", noise) < 0) return h5out__fail(o->partial, err, "writing");
+    return AD_OK;
+}
+
+int h5out_set_origin(h5out *o, int64_t first_week, const char *state, const char *digest, int64_t state_week,
+                     int branch, ad_error *err)
+{
+    if (o->weeks > 0)
+        return ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL, "the first week is set before any is written");
+    o->first_week = first_week;
+    if (h5out__attr_set_i64(o->file, "first_week", first_week) < 0 || h5out__attr_str(o->file, "from_state", state) < 0 ||
+        h5out__attr_str(o->file, "from_state_digest", digest) < 0 ||
+        h5out__attr_i64(o->file, "from_state_week", state_week) < 0 ||
+        h5out__attr_i8(o->file, "from_state_branch", (int8_t)(branch ? 1 : 0)) < 0)
+        return h5out__fail(o->partial, err, "writing");
     return AD_OK;
 }
 

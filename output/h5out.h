@@ -34,6 +34,13 @@ int h5out_set_warmup_drift(h5out *o, double drift, ad_error *err);
 /* Records the seed noise of the market's size (ad_seed_noise), root
  * attribute seed_noise (NaN until set). */
 int h5out_set_seed_noise(h5out *o, double noise, ad_error *err);
+/* A run from a saved state (docs/output.md): its first recorded week is
+ * first_week (root attribute first_week), and the root attributes
+ * from_state (path), from_state_digest, from_state_week and
+ * from_state_branch (1: the configuration differs from the saving run's)
+ * say where it came from. Before any week is written. */
+int h5out_set_origin(h5out *o, int64_t first_week, const char *state, const char *digest, int64_t state_week,
+                     int branch, ad_error *err);
 /* Flushes everything written so far to disk. */
 int h5out_flush(h5out *o, ad_error *err);
 /* Sets root attribute complete, closes, and (complete) renames PATH.partial

@@ -47,6 +47,7 @@ int h5out__root_attrs(h5out *o, const ad_config *cfg)
         h5out__attr_str(f, "created", created) < 0 ||
         h5out__attr_i8(f, "complete", 0) < 0 ||
         h5out__attr_i64(f, "weeks_written", 0) < 0 ||
+        h5out__attr_i64(f, "first_week", 0) < 0 ||
         h5out__attr_f64(f, "warmup_share_drift", NAN) < 0 ||
         h5out__attr_f64(f, "seed_noise", NAN) < 0)
         return -1;

@@ -48,6 +48,7 @@ struct h5out {
     hid_t agents_grp;              /* /agents, made by the first agent write */
     int64_t agents_n;              /* customers in /agents/customer */
     int64_t weeks;                 /* rows written along week */
+    int64_t first_week;            /* the week of row 0 (0, or after a saved state's week) */
     int64_t snapshots;             /* rows written along snapshot */
     ad_obs pending[H5OUT_FLUSH_WEEKS]; /* weeks accepted but not yet in the file */
     int64_t n_pending;             /* how many of pending[] are used */

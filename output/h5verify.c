@@ -291,6 +291,20 @@ int h5verify_file(const char *path, h5verify_result *res, ad_error *err)
         goto done;
     }
     int64_t complete = 0, written = -1;
+    res->state = H5Aexists(f, "aandacht_state") > 0;
+    if (res->state) { /* a state file (output/h5state.c): whole, or not */
+        if (attr_i64(f, "complete", &complete) < 0 || complete != 1)
+            rc = ad_error_set(err, AD_ERR_INCOMPLETE, path, 0, NULL,
+                              "incomplete: a state file whose writer did not finish");
+        else if (!res->sealed || strcmp(res->stored, res->digest))
+            rc = ad_error_set(err, AD_ERR_DAMAGED, path, 0, NULL,
+                              "damaged: its contents differ from the digest written when it was saved "
+                              "(content_digest %s, contents now %s)", res->sealed ? res->stored : "missing",
+                              res->digest);
+        else
+            res->complete = 1;
+        goto done;
+    }
     if (H5Aexists(f, "engine_version") <= 0 || extent0(f, "week") < 0) {
         rc = ad_error_set(err, AD_ERR_USAGE, path, 0, NULL,
                           "is an HDF5 file but not an aandacht file (no engine_version or week)");

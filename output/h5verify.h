@@ -13,6 +13,7 @@
 
 typedef struct h5verify_result {
     int sweep;                  /* a sweep file (else a run's) */
+    int state;                  /* a state file (output/h5state.c) */
     int complete;               /* complete = 1 */
     int64_t weeks, runs;        /* lengths of week and (sweep) run */
     int64_t runs_ok, runs_failed; /* sweep runs with status 1 and -1 */
