@@ -6,17 +6,26 @@
 `aandacht report` (the engine's binary) runs exactly this. Exit status:
 0 the report was written; 2 bad usage, a file that is missing or is not an
 aandacht run or sweep file, or a Python without the packages the report
-needs (the message says which Debian packages to install); 1 any other
-failure (a directory that cannot be written).
+needs (the message says how to install them into that Python: apt-get for
+Debian's own python3, pip in a virtual environment, conda or pip in a conda
+environment); 1 any other failure (a directory that cannot be written).
+Installed with `pip install ./analysis`, the command `aandacht-report` runs
+`main` too.
 """
 import argparse
 import difflib
+import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
-NEEDED = (("numpy", "python3-numpy"), ("h5py", "python3-h5py"),
-          ("matplotlib", "python3-matplotlib"), ("scipy", "python3-scipy"))
+# the modules the report needs; pip and conda name their packages as the modules
+NEEDED = ("numpy", "h5py", "matplotlib", "scipy")
+# the Debian package of each module the package imports
+DEBIAN = {"numpy": "python3-numpy", "h5py": "python3-h5py", "matplotlib": "python3-matplotlib",
+          "scipy": "python3-scipy", "xarray": "python3-xarray", "pandas": "python3-pandas",
+          "h5netcdf": "python3-h5netcdf"}
 
 REPORT_HELP = """\
 usage: aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--against REF.h5]
@@ -70,16 +79,68 @@ class _Parser(argparse.ArgumentParser):
         (file or sys.stdout).write(REPORT_HELP)
 
 
-def missing_packages():
-    """Debian packages of the modules this interpreter cannot import."""
+def missing_modules():
+    """The modules of NEEDED this interpreter cannot import."""
     import importlib
     out = []
-    for mod, pkg in NEEDED:
+    for mod in NEEDED:
         try:
             importlib.import_module(mod)
         except ImportError:
-            out.append(pkg)
+            out.append(mod)
     return out
+
+
+def missing_packages():
+    """Debian packages of the modules this interpreter cannot import."""
+    return [DEBIAN[m] for m in missing_modules()]
+
+
+def python_kind():
+    """What kind of Python this is, for saying how to install into it:
+    "venv" (a virtual environment), "conda" (a conda environment),
+    "debian" (Debian's or Ubuntu's own python3) or "other"."""
+    if sys.prefix != sys.base_prefix:
+        return "venv"
+    # CONDA_PREFIX names the activated environment, which need not be this Python
+    activated = os.environ.get("CONDA_PREFIX")
+    if ("conda" in sys.version or "Continuum" in sys.version
+            or os.path.isdir(os.path.join(sys.prefix, "conda-meta"))
+            or (activated and os.path.realpath(activated) == os.path.realpath(sys.prefix))):
+        return "conda"
+    if os.path.realpath(sys.base_prefix) == "/usr" and os.path.exists("/etc/debian_version"):
+        return "debian"
+    return "other"
+
+
+def _analysis_folder():
+    """The folder to `pip install` for the whole analysis package: this
+    package's own folder when it runs from the sources (it has
+    pyproject.toml), else the folder as the sources name it."""
+    folder = Path(__file__).resolve().parents[1]
+    if (folder / "pyproject.toml").exists():
+        return shlex.quote(str(folder))
+    return "./analysis (in the aandacht sources)"
+
+
+def install_hint(modules):
+    """What to run to install `modules` (import names) into this Python."""
+    mods = " ".join(modules)
+    pip = f"{shlex.quote(sys.executable)} -m pip install"
+    kind = python_kind()
+    if kind == "venv":
+        return (f"in this virtual environment: {pip} {mods}; or {pip} {_analysis_folder()}, "
+                "which installs all the analysis package needs")
+    if kind == "conda":
+        return (f"in this conda environment: conda install -c conda-forge {mods}, or {pip} {mods}; "
+                f"or {pip} {_analysis_folder()}, which installs all the analysis package needs")
+    if kind == "debian":
+        debs = " ".join(DEBIAN.get(m, m) for m in modules)
+        return (f"on Debian or Ubuntu: sudo apt-get install {debs} "
+                f"(in a virtual environment or a conda environment instead: pip install {mods}, "
+                f"or pip install {_analysis_folder()} for all the analysis package needs)")
+    return (f"{pip} {mods}; or {pip} {_analysis_folder()}, "
+            "which installs all the analysis package needs")
 
 
 def _stem(path):
@@ -111,10 +172,10 @@ def report(argv):
     if not a.files:
         print(f"aandacht report: no file given\n\n{REPORT_HELP}", file=sys.stderr, end="")
         return 2
-    missing = missing_packages()
+    missing = missing_modules()
     if missing:
-        print(f"aandacht report: {sys.executable} lacks {', '.join(missing)}; on Debian or Ubuntu: "
-              f"sudo apt-get install {' '.join(missing)}", file=sys.stderr)
+        print(f"aandacht report: {sys.executable} lacks {', '.join(missing)}; {install_hint(missing)}",
+              file=sys.stderr)
         return 2
     from . import io, report as rep
     datas = []

@@ -46,8 +46,8 @@ import numpy as np
 try:
     import h5py
 except ImportError as e:   # pragma: no cover - reported by the CLI
-    raise ImportError("h5py is needed to read aandacht files "
-                      "(Debian: apt-get install python3-h5py)") from e
+    from .cli import install_hint
+    raise ImportError(f"h5py is needed to read aandacht files; {install_hint(['h5py'])}") from e
 
 
 class ReadError(Exception):
