@@ -64,6 +64,9 @@
 /* The signal that asked a run to stop (0: none): the run finishes its
  * week and leaves its file marked incomplete. */
 static volatile sig_atomic_t stop_requested;
+/* exit status of a run stopped by a signal after saving a checkpoint: run
+ * the same command again to go on (sysexits.h's EX_TEMPFAIL) */
+#define AD_EXIT_CHECKPOINTED 75
 static void on_signal(int sig) { stop_requested = sig; }
 
 static const char *USAGE =
@@ -89,6 +92,7 @@ static const char *RUN_USAGE =
     "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
     "                    [--threads N] [--force] [--quiet] [--sweep-point K]\n"
     "                    [--save-state STATE.h5 [--at WEEK]] [--from STATE.h5]\n"
+    "                    [--checkpoint-every N]\n"
     "\n"
     "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
     "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
@@ -126,7 +130,11 @@ static const char *RUN_USAGE =
     "                        (OUT.h5 holds the weeks after the state's); other policy\n"
     "                        keys make a branch. The seed, warm-up, population,\n"
     "                        network and brands must be the state's, and events and\n"
-    "                        interventions up to its week too (docs/scenario-files.md)\n";
+    "                        interventions up to its week too (docs/scenario-files.md)\n"
+    "  --checkpoint-every N  every N weeks (the warm-up's included) keep the state in\n"
+    "                        OUT.h5.checkpoint; Ctrl-C or SIGTERM then saves one and\n"
+    "                        stops with exit status 75, and the same command run\n"
+    "                        again goes on from it to the same result (docs/hpc.md)\n";
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
@@ -224,8 +232,8 @@ static const char *VERSION_USAGE =
 
 /* the options of each command, for "did you mean" */
 static const char *const RUN_OPTIONS[] = {"-o", "--output", "--set", "--seed", "--weeks", "--threads", "--force",
-                                          "--quiet", "--sweep-point", "--save-state", "--at", "--from", "--help",
-                                          "-h", NULL};
+                                          "--quiet", "--sweep-point", "--save-state", "--at", "--from",
+                                          "--checkpoint-every", "--help", "-h", NULL};
 static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--help", "-h", NULL};
 static const char *const SWEEP_OPTIONS[] = {"-o", "--output", "--set", "--jobs", "--threads", "--force", "--quiet",
                                             "--resume", "--shard", "--help", "-h", NULL};
@@ -276,6 +284,7 @@ typedef struct run_opts {
     int has_at;                 /* --at given */
     long long at;               /* its week (default -1: the end of the warm-up) */
     const char *from;           /* --from STATE.h5 */
+    long long checkpoint_every; /* --checkpoint-every N weeks (0: none) */
 } run_opts;
 
 static void run_opts_free(run_opts *o)
@@ -343,6 +352,14 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
             if (!val || !*val) return usage_error(usage, "%s needs a state file (.h5)", a);
             if (strlen(val) > OUT_PATH_MAX) return too_long(a, strlen(val), OUT_PATH_MAX);
             *(!strcmp(a, "--from") ? &o->from : &o->save_state) = val;
+            i++;
+        } else if (is_run && !strcmp(a, "--checkpoint-every")) {
+            char *end;
+            errno = 0;
+            o->checkpoint_every = val ? strtoll(val, &end, 10) : 0;
+            if (!val || errno || *end || !*val || o->checkpoint_every < 1 || o->checkpoint_every > 1000000)
+                return usage_error(usage, "--checkpoint-every needs a number of weeks from 1 to 1000000, not '%s'",
+                                   val ? val : "");
             i++;
         } else if (is_run && !strcmp(a, "--at")) {
             char *end;
@@ -457,6 +474,30 @@ static int other_scenario_in(const char *outpath, const ad_config *cfg, int out_
                         cfg->source, cfg->source);
 }
 
+/* --checkpoint-every: the weeks so far on disk, then the state after them
+ * as OUT.checkpoint (replaced whole: a new file renamed over the old) */
+static int checkpoint(const run_opts *o, h5out *out, ad_world *w, const char *ckpt, const char *resolved,
+                      ad_error *err)
+{
+    int rc = h5out_flush(out, err);
+    return rc ? rc : run_state_save(ckpt, w, resolved, o->file, 1, err);
+}
+
+/* A signal with --checkpoint-every: a checkpoint now, and the run stops
+ * (AD_ERR_INTERRUPTED, exit status AD_EXIT_CHECKPOINTED) */
+static int stop_at_checkpoint(const run_opts *o, h5out *out, ad_world *w, const char *ckpt, const char *resolved,
+                              const char *outpath, int64_t warmup, progress *pr, ad_error *err)
+{
+    int rc = checkpoint(o, out, w, ckpt, resolved, err);
+    if (rc) return rc;
+    progress_break(pr);
+    const int64_t week = ad_world_steps(w) - warmup - 1;
+    return ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
+                        "stopped by %s after week %lld; its state is in %s and its weeks in %s.partial: run the "
+                        "same command again to go on from there",
+                        stop_requested == SIGTERM ? "SIGTERM" : "Ctrl-C", (long long)week, ckpt, outpath);
+}
+
 /* --save-state: the world's state after this step, with a line saying so */
 static int save_state(const run_opts *o, ad_world *w, const char *resolved, progress *pr, ad_error *err)
 {
@@ -503,11 +544,38 @@ static int run_scenario(const run_opts o)
     stop_requested = 0;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    /* --checkpoint-every: the latest state is kept as OUT.checkpoint; a run
+     * stopped after one (OUT.partial beside it) goes on from it when the
+     * same command is run again */
+    char ckpt[OUT_PATH_MAX + 16] = "", partial[OUT_PATH_MAX + 16];
+    snprintf(partial, sizeof partial, "%s.partial", outpath);
+    int resume = 0, checkpointed = 0;
+    if (o.checkpoint_every > 0) {
+        snprintf(ckpt, sizeof ckpt, "%s.checkpoint", outpath);
+        if (o.force) {
+            unlink(ckpt); /* starting over, as asked */
+        } else if (access(partial, F_OK) == 0 && access(ckpt, F_OK) == 0) {
+            resume = 1;
+        } else if (access(partial, F_OK) == 0) { /* stopped before its first checkpoint: start over */
+            if ((rc = h5out_discard_partial(outpath, &err))) goto done;
+            if (!o.quiet) fprintf(stderr, "aandacht: %s holds no checkpoint yet: starting the run over\n", partial);
+        }
+    }
     /* a run from a saved state: the state is checked and loaded before the
      * output file exists, so that a refused one leaves nothing behind */
     run_origin origin = {0};
-    if (o.from && (rc = run_state_load(o.from, &cfg, o.threads, &w, &origin, &err))) goto done;
-    const int64_t first_week = o.from && origin.week + 1 > 0 ? origin.week + 1 : 0;
+    if (resume) {
+        if ((rc = run_state_load(ckpt, &cfg, o.threads, &w, &origin, &err))) goto done;
+        if (!origin.same) {
+            rc = ad_error_set(&err, AD_ERR_USAGE, ckpt, 0, NULL,
+                              "was saved by a run of another configuration than this command's; run the command "
+                              "that made it, or pass --force to start over");
+            goto done;
+        }
+    } else if (o.from && (rc = run_state_load(o.from, &cfg, o.threads, &w, &origin, &err))) {
+        goto done;
+    }
+    const int64_t first_week = (o.from || resume) && origin.week + 1 > 0 ? origin.week + 1 : 0;
     /* --save-state: after week o.at, that is after this many steps */
     const int64_t save_steps = o.save_state ? cfg.warmup + o.at + 1 : -1;
     if (o.save_state && ((o.at < -cfg.warmup && o.at != -1) || o.at > cfg.weeks - 1)) {
@@ -523,10 +591,18 @@ static int run_scenario(const run_opts o)
                           o.at, (long long)origin.week);
         goto done;
     }
-    if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
-    if (!o.from && (rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
-    if (o.from && (rc = h5out_set_origin(out, first_week, o.from, origin.digest, origin.week, !origin.same, &err)))
-        goto done;
+    if (resume) {
+        if ((rc = h5out_reopen(&out, outpath, &cfg, resolved, origin.week, &err))) goto done;
+        if (!o.quiet)
+            fprintf(stderr, "aandacht: going on from the checkpoint %s (after week %lld)\n", ckpt,
+                    (long long)origin.week);
+    } else {
+        if ((rc = h5out_open(&out, outpath, &cfg, resolved, o.force, &err))) goto done;
+        if (!o.from && (rc = ad_world_create_threads(&w, &cfg, o.threads, &err))) goto done;
+        if (o.from &&
+            (rc = h5out_set_origin(out, first_week, o.from, origin.digest, origin.week, !origin.same, &err)))
+            goto done;
+    }
     const double noise = ad_seed_noise(cfg.customers);
     if ((rc = h5out_set_seed_noise(out, noise, &err))) goto done;
     char ncust[32], nmin[32];
@@ -544,6 +620,11 @@ static int run_scenario(const run_opts o)
     progress_start(&pr, stderr, mode, &cfg, t0);
     if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
     while (ad_world_warmup_left(w) > 0) {
+        if (stop_requested && o.checkpoint_every > 0) {
+            rc = stop_at_checkpoint(&o, out, w, ckpt, resolved, outpath, cfg.warmup, &pr, &err);
+            checkpointed = rc == AD_ERR_INTERRUPTED;
+            goto done;
+        }
         if (stop_requested) {
             rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL,
                               "interrupted during the warm-up (week %lld of %lld), before any week was recorded: "
@@ -554,6 +635,9 @@ static int run_scenario(const run_opts o)
         }
         if ((rc = ad_world_warmup_step(w, &err))) goto done;
         if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
+        if (o.checkpoint_every > 0 && ad_world_steps(w) % o.checkpoint_every == 0 &&
+            (rc = checkpoint(&o, out, w, ckpt, resolved, &err)))
+            goto done;
         progress_step(&pr, now_s());
     }
     if (cfg.warmup > 0 && first_week == 0) { /* did it settle? */
@@ -569,6 +653,11 @@ static int run_scenario(const run_opts o)
         goto done;
     }
     for (int64_t t = first_week; t < cfg.weeks; t++) {
+        if (stop_requested && o.checkpoint_every > 0) {
+            rc = stop_at_checkpoint(&o, out, w, ckpt, resolved, outpath, cfg.warmup, &pr, &err);
+            checkpointed = rc == AD_ERR_INTERRUPTED;
+            goto done;
+        }
         if (stop_requested && t == first_week) {
             rc = ad_error_set(&err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted before any week was recorded: "
                               "%s was not written (%s.partial holds no week)", outpath, outpath);
@@ -595,6 +684,9 @@ static int run_scenario(const run_opts o)
             }
         }
         if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
+        if (o.checkpoint_every > 0 && ad_world_steps(w) % o.checkpoint_every == 0 && t + 1 < cfg.weeks &&
+            (rc = checkpoint(&o, out, w, ckpt, resolved, &err)))
+            goto done;
         progress_step(&pr, now_s());
     }
     {
@@ -602,6 +694,7 @@ static int run_scenario(const run_opts o)
         rc = h5out_close(out, 1, &err);
         out = NULL;
         if (rc) goto done;
+        if (ckpt[0]) unlink(ckpt); /* the run is whole: its checkpoint has served */
         progress_end(&pr, now_s());
         if (!o.quiet) {
             if (o.from)
@@ -634,6 +727,7 @@ done:
         progress_break(&pr);
         int status = fail(&err);
         /* stopped by a signal: the shell's convention, 128 + its number */
+        if (checkpointed) return AD_EXIT_CHECKPOINTED;
         return rc == AD_ERR_INTERRUPTED && stop_requested ? 128 + stop_requested : status;
     }
     return 0;

@@ -47,6 +47,16 @@ int h5out_flush(h5out *o, ad_error *err);
  * to PATH. With complete = 0 the partial file stays. Frees o. */
 int h5out_close(h5out *o, int complete, ad_error *err);
 
+/* Reopens the PATH.partial of a run stopped after a checkpoint to go on
+ * writing it: it must hold a run of this configuration (resolved_text, its
+ * comment lines aside) with at least the weeks up to `through` (the
+ * checkpoint's week), and is cut back to them (docs/output.md). */
+int h5out_reopen(h5out **out, const char *path, const ad_config *cfg, const char *resolved_text, int64_t through,
+                 ad_error *err);
+/* Removes the PATH.partial an interrupted run left (unless another job
+ * holds it). */
+int h5out_discard_partial(const char *path, ad_error *err);
+
 /* The root attribute scenario_file (the scenario file a run or sweep was
  * loaded from, as given) of the HDF5 file at path, to buf; 0, or -1 when
  * path is not an HDF5 file or has no such attribute (buf is then ""). */
