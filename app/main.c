@@ -138,7 +138,7 @@ static const char *RUN_USAGE =
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
-    "                      [--force] [--quiet] [--resume] [--shard I/N]\n"
+    "                      [--force] [--quiet] [--resume] [--shard I/N] [--no-branching]\n"
     "\n"
     "Runs every run of the file's sweep (aandacht check shows them) and writes\n"
     "them to one file, OUT.h5 (default out/<scenario name>_sweep.h5), with a run\n"
@@ -162,6 +162,8 @@ static const char *SWEEP_USAGE =
     "                        out/<scenario name>_sweep.shard<I>of<N>.h5; an OUT that ends\n"
     "                        in .shard<I>of<N>.h5 is used as it is); aandacht merge\n"
     "                        joins the N shard files into OUT.h5 (docs/hpc.md)\n"
+    "  --no-branching        with sweep.branch_from_warmup, run every run's warm-up\n"
+    "                        anyway: the same numbers, slower (to check or time it)\n"
     "\n"
     "Started by mpirun, mpiexec or srun (a build with -DAANDACHT_MPI=ON; see\n"
     "aandacht --version), the runs are spread over the MPI ranks: rank 0 writes\n"
@@ -236,7 +238,7 @@ static const char *const RUN_OPTIONS[] = {"-o", "--output", "--set", "--seed", "
                                           "--checkpoint-every", "--help", "-h", NULL};
 static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--help", "-h", NULL};
 static const char *const SWEEP_OPTIONS[] = {"-o", "--output", "--set", "--jobs", "--threads", "--force", "--quiet",
-                                            "--resume", "--shard", "--help", "-h", NULL};
+                                            "--resume", "--shard", "--no-branching", "--help", "-h", NULL};
 static const char *const MERGE_OPTIONS[] = {"-o", "--output", "--force", "--quiet", "--help", "-h", NULL};
 static const char *const PARAMS_OPTIONS[] = {"--markdown", "--json", "--help", "-h", NULL};
 static const char *const VERSION_OPTIONS[] = {"--help", "-h", NULL};
@@ -779,6 +781,8 @@ static int parse_sweep(int argc, char **argv, sweep_run_opts *o, const char **se
             o->quiet = 1;
         } else if (!strcmp(a, "--resume")) {
             o->resume = 1;
+        } else if (!strcmp(a, "--no-branching")) {
+            o->no_branching = 1;
         } else if (!strcmp(a, "--shard")) {
             char *end = NULL;
             long si = -1, sn = -1;

@@ -87,10 +87,15 @@ int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err)
         rc = ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL, "run %lld changed the weeks or brands", (long long)run);
         goto done;
     }
-    if ((rc = ad_world_create_threads(&w, cfg, c->inner, err))) goto done;
-    while (ad_world_warmup_left(w) > 0 && !rc) {
-        if (sweep_stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
-        else rc = ad_world_warmup_step(w, err);
+    if (c->warm) {
+        if ((rc = sweep_branch_world(c, run, cfg, &w, err))) goto done;
+    } else {
+        if ((rc = ad_world_create_threads(&w, cfg, c->inner, err))) goto done;
+        while (ad_world_warmup_left(w) > 0 && !rc) {
+            if (sweep_stopping(c)) rc = ad_error_set(err, AD_ERR_INTERRUPTED, NULL, 0, NULL, "interrupted");
+            else rc = ad_world_warmup_step(w, err);
+        }
+        if (rc) goto done;
     }
     buf[sweep_run_values(c) - 1] = ad_world_warmup_drift(w);
     for (int64_t t = 0; t < cfg->weeks && !rc; t++) {
@@ -234,7 +239,7 @@ int sweep_ctx_setup(sweep_ctx *c, const sweep_run_opts *o, ad_error *err)
     int total = o->threads > 0 ? o->threads : omp_get_max_threads();
     c->inner = total / c->jobs > 1 ? total / c->jobs : 1;
     c->tty = isatty(STDERR_FILENO) && !o->quiet;
-    return AD_OK;
+    return sweep_branch_setup(c, err);
 }
 
 /* --resume: opens OUT.partial into c->out; or, with no OUT.partial and OUT
@@ -295,6 +300,7 @@ int sweep_ctx_open(sweep_ctx *c, ad_error *err)
         if (st[run] != 1) c->todo[c->n_todo++] = run;
     }
     c->done = c->prior = mine - c->n_todo;
+    sweep_branch_order(c);
     return AD_OK;
 }
 
@@ -340,6 +346,9 @@ int sweep_ctx_finish(sweep_ctx *c, ad_error *err)
                (long long)c->failed, (long long)c->weeks, (long long)c->base->warmup, ranks, c->jobs,
                c->jobs == 1 ? "" : "s", c->inner, c->inner == 1 ? "" : "s", c->ranks > 1 ? " per worker" : "",
                sweep_now() - c->t0, c->outpath);
+        if (c->warm && c->ranks == 1)
+            printf("branch_from_warmup: %lld of the %lld runs done here started from a warm-up another run made\n",
+                   (long long)c->warm_shared, (long long)c->n_todo);
     }
     if (c->failed) {
         char first[1200];
@@ -361,6 +370,7 @@ void sweep_ctx_free(sweep_ctx *c)
     }
     free(c->resolved);
     free(c->todo);
+    sweep_branch_free(c);
     if (c->sw) sweep_free(c->sw);
     free(c->sw);
     free(c->base);

@@ -28,6 +28,7 @@ typedef struct sweep_run_opts {
     int threads;                    /* threads in all, 0: OpenMP's default */
     int force, quiet;               /* replace OUT; no progress and no summary */
     int resume;                     /* finish OUT.partial of an interrupted sweep */
+    int no_branching;               /* run every warm-up even with sweep.branch_from_warmup */
     int shard_index, shard_count;   /* --shard I/N: only runs K with K % N == I, into a
                                        shard file; shard_count 0: the whole sweep */
 } sweep_run_opts;

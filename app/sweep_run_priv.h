@@ -43,6 +43,8 @@ typedef struct sweep_ctx {
     ad_error first_fail;        /* that run's error */
     int write_rc;               /* first error of the writer, AD_OK until then */
     ad_error write_err;
+    struct sweep_warm *warm;    /* branch_from_warmup: the shared warm-ups (sweep_branch.c); NULL: none */
+    int64_t warm_shared;        /* runs that started from another run's warm-up */
 } sweep_ctx;
 
 /* Loads the scenario and its sweep, finds the longest run, the output path
@@ -68,6 +70,14 @@ int sweep_stopping(sweep_ctx *c);
 void sweep_catch_signals(int on);
 /* Draws the progress line (at most 4 times a second unless last). */
 void sweep_progress(sweep_ctx *c, int last);
+/* sweep_branch.c: with branch_from_warmup (and not --no-branching), the
+ * store of shared warm-ups (setup), the runs to do ordered market by market
+ * (order), run `run`'s world at the end of its warm-up, from the store or
+ * warmed here and kept (world), and the store's release (free). */
+int sweep_branch_setup(sweep_ctx *c, ad_error *err);
+void sweep_branch_order(sweep_ctx *c);
+int sweep_branch_world(sweep_ctx *c, int64_t run, const ad_config *cfg, ad_world **w, ad_error *err);
+void sweep_branch_free(sweep_ctx *c);
 /* Runs c->todo here: `jobs` side by side, each recorded as it ends. */
 void sweep_run_local(sweep_ctx *c);
 /* Closes the file (complete unless interrupted or a write failed) and

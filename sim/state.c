@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t ad_state_type_size(ad_state_type t)
@@ -113,4 +114,60 @@ int cfg_state_check(const ad_config *saved, const ad_config *now, int64_t week, 
                             "is %lld, but the state %s is at the end of week %lld: give scenario.weeks of at least "
                             "%lld", (long long)now->weeks, what, (long long)week, (long long)week + 2);
     return AD_OK;
+}
+
+int cfg_after_warmup(const ad_param *p)
+{
+    static const char *const global[] = {"scenario.weeks", "market.exit_share", "output.snapshot_every",
+                                         "output.raw_agents", NULL};
+    static const char *const brand[] = {"automation.target", "automation.ramp_start", "automation.ramp_weeks", NULL};
+    for (const char *const *k = p->scope == AD_SCOPE_B ? brand : global; *k; k++)
+        if (!strcmp(*k, p->key)) return 1;
+    return 0;
+}
+
+static size_t var_bytes(const ad_state_var *v)
+{
+    return (size_t)v->count * (size_t)v->width * ad_state_type_size(v->type);
+}
+
+int ad_state_keep(const ad_state *st, ad_state_copy *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int k = 0; k < st->n; k++) {
+        const ad_state_var *v = &st->var[k];
+        const size_t el = ad_state_type_size(v->type) * (size_t)v->width, n = var_bytes(v);
+        char *d = malloc(n ? n : 1);
+        if (!d) {
+            ad_state_copy_free(c);
+            return AD_ERR_NOMEM;
+        }
+        for (int64_t i = 0; i < v->count; i++)
+            memcpy(d + (size_t)i * el, (const char *)v->data + (size_t)i * (v->stride ? v->stride : el), el);
+        c->data[c->n] = d;
+        c->bytes[c->n++] = n;
+        c->total += n;
+    }
+    return AD_OK;
+}
+
+int ad_state_put(const ad_state_copy *c, const ad_state *st)
+{
+    if (c->n != st->n) return AD_ERR_USAGE;
+    for (int k = 0; k < st->n; k++)
+        if (c->bytes[k] != var_bytes(&st->var[k])) return AD_ERR_USAGE;
+    for (int k = 0; k < st->n; k++) {
+        const ad_state_var *v = &st->var[k];
+        const size_t el = ad_state_type_size(v->type) * (size_t)v->width;
+        for (int64_t i = 0; i < v->count; i++)
+            memcpy((char *)v->data + (size_t)i * (v->stride ? v->stride : el), (const char *)c->data[k] + (size_t)i * el,
+                   el);
+    }
+    return AD_OK;
+}
+
+void ad_state_copy_free(ad_state_copy *c)
+{
+    for (int k = 0; k < c->n; k++) free(c->data[k]);
+    memset(c, 0, sizeof *c);
 }

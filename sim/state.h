@@ -69,4 +69,29 @@ AD_API void cfg_apply_intervention(ad_config *cfg, const ad_intervention *iv);
 AD_API int cfg_state_check(const ad_config *saved, const ad_config *now, int64_t week, const char *what,
                            ad_error *err);
 
+/* Whether a parameter acts only from week 0 on, so that the warm-up (and a
+ * state saved at its end) is the same whatever its value: the automation
+ * ramp (the warm-up holds automation at its start), market.exit_share
+ * (brands leave only in recorded weeks), scenario.weeks and the output
+ * settings. A sweep with branch_from_warmup shares one warm-up among the
+ * runs that differ only in these (sim/sweep.h). */
+AD_API int cfg_after_warmup(const ad_param *p);
+
+/* A copy of a state's variables in memory (a sweep's shared warm-up). */
+typedef struct ad_state_copy {
+    int n;
+    size_t bytes[AD_STATE_MAX_VARS];
+    void *data[AD_STATE_MAX_VARS];
+    size_t total;               /* bytes held */
+} ad_state_copy;
+
+/* Copies every variable of st (packed); AD_OK or AD_ERR_NOMEM (nothing
+ * held). */
+AD_API int ad_state_keep(const ad_state *st, ad_state_copy *c);
+/* Writes a copy into the variables of st, which must list the same
+ * variables with the same sizes (ad_world_state of a world made for the
+ * same sizes); AD_OK, or AD_ERR_USAGE when they differ. */
+AD_API int ad_state_put(const ad_state_copy *c, const ad_state *st);
+AD_API void ad_state_copy_free(ad_state_copy *c);
+
 #endif

@@ -27,11 +27,12 @@
 
 #include "config.h"
 #include "config_priv.h"
+#include "state.h"
 
 #define SEED_MAX 9007199254740991.0     /* scenario.seed's maximum, 2^53 - 1 */
 
 static const char *const top_keys[] = {"design", "seed", "replications", "n", "trajectories", "levels",
-                                       "parameters", "points", NULL};
+                                       "parameters", "points", "branch_from_warmup", NULL};
 static const char *const par_keys[] = {"key", "min", "max", "values", "levels", NULL};
 
 typedef struct rd {
@@ -350,6 +351,10 @@ static int read_sweep(const rd *r, const config_setting_t *g)
     sp->seed = (uint64_t)seed;
     sw->seed = (uint64_t)seed;
     sw->replications = (int)reps;
+    const config_setting_t *br = config_setting_get_member(g, "branch_from_warmup");
+    if (br && config_setting_type(br) != CONFIG_TYPE_BOOL)
+        return fail(r, br, "sweep.branch_from_warmup", "sweep.branch_from_warmup is true or false");
+    sw->branch = br ? config_setting_get_bool(br) : 0;
     for (int j = 0; j < sp->k; j++)
         if ((rc = read_param(r, config_setting_get_elem(ps, (unsigned)j), j, kind == DESIGN_GRID ? levels : 0)))
             return rc;
@@ -429,9 +434,36 @@ int sweep_run_index(const sweep *sw, int64_t run, int64_t *point, int *replicati
     return AD_OK;
 }
 
+int sweep_warmup_values(const sweep *sw, int64_t point, double *vals)
+{
+    int n = 0;
+    for (int j = 0; j < sw->spec.k; j++)
+        if (!cfg_after_warmup(&ad_param_table[sw->param[j]])) vals[n++] = sweep_value(sw, point, j);
+    return n;
+}
+
+/* The 64-bit FNV-1a hash of a point's warm-up values (as stored, little
+ * endian): the same for every point of one market. */
+static uint64_t market_hash(const sweep *sw, int64_t point)
+{
+    double v[DESIGN_MAX_K];
+    const int n = sweep_warmup_values(sw, point, v);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int j = 0; j < n; j++) {
+        uint64_t bits;
+        memcpy(&bits, &v[j], sizeof bits);
+        for (int b = 0; b < 8; b++) {
+            h ^= (bits >> (8 * b)) & 0xff;
+            h *= 0x100000001b3ULL;
+        }
+    }
+    return h;
+}
+
 uint64_t sweep_run_seed(const sweep *sw, int64_t point, int replication)
 {
-    return design_run_seed(sw->seed, (uint64_t)point, (uint32_t)replication) & ((UINT64_C(1) << 53) - 1);
+    const uint64_t who = sw->branch ? market_hash(sw, point) : (uint64_t)point;
+    return design_run_seed(sw->seed, who, (uint32_t)replication) & ((UINT64_C(1) << 53) - 1);
 }
 
 double sweep_value(const sweep *sw, int64_t point, int j)
@@ -514,6 +546,14 @@ char *sweep_format_summary(const sweep *sw)
     OUT("# points: %lld\n# replications: %d\n# runs: %lld (run K = point K / %d, replication K %% %d; "
         "aandacht run FILE --sweep-point K, K = 0 to %lld)\n", (long long)sw->d.n, sw->replications,
         (long long)sw->runs, sw->replications, sw->replications, (long long)sw->runs - 1);
+    if (sw->branch) {
+        int policy = 0;
+        for (int j = 0; j < sp->k; j++) policy += cfg_after_warmup(&ad_param_table[sw->param[j]]);
+        OUT("# branch_from_warmup: the runs of one replication that differ only in %s share one warm-up and one "
+            "seed%s\n", policy ? "the parameters acting from week 0 (automation ramps, market.exit_share, weeks)"
+                                : "nothing (no swept parameter acts from week 0 only)",
+            policy == sp->k ? ": every point of a replication starts from the same market" : "");
+    }
 #undef OUT
     return s;
 }

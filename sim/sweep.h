@@ -48,6 +48,7 @@ typedef struct sweep {
     int replications;                   /* runs per design point, >= 1 */
     uint64_t seed;                      /* sweep seed (default: scenario.seed) */
     int64_t runs;                       /* d.n * replications */
+    int branch;                         /* sweep.branch_from_warmup: runs of one market share a warm-up */
 } sweep;
 
 /* Reads the sweep group of the scenario file at path and checks it against
@@ -64,8 +65,14 @@ void sweep_free(sweep *sw);
 /* The design point and replication of run K; AD_ERR_USAGE (exit 2) when K
  * is not in [0, runs), with the number of runs in the message. */
 int sweep_run_index(const sweep *sw, int64_t run, int64_t *point, int *replication, ad_error *err);
-/* scenario.seed of a run: design_run_seed(seed, point, replication) & (2^53 - 1). */
+/* scenario.seed of a run: design_run_seed(seed, point, replication) & (2^53 - 1).
+ * With branch_from_warmup, the point's market (the FNV-1a hash of its
+ * sweep_warmup_values) stands for the point: the points of one market get
+ * the same seed in each replication, and so the same warm-up. */
 uint64_t sweep_run_seed(const sweep *sw, int64_t point, int replication);
+/* The values at design point `point` of the swept parameters that act in
+ * the warm-up (cfg_after_warmup is 0), into vals (DESIGN_MAX_K); how many. */
+int sweep_warmup_values(const sweep *sw, int64_t point, double *vals);
 /* Value of swept parameter j at design point `point`, as it is applied
  * (rounded for INT parameters). */
 double sweep_value(const sweep *sw, int64_t point, int j);

@@ -213,3 +213,19 @@ def test_an_srun_step_of_several_tasks_needs_mpi_or_shards(tmp_path):
                        env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.shard1of2.h5").exists()
+
+
+def test_a_branched_sweep_under_mpi_equals_the_serial_one(tmp_path):
+    """sweep.branch_from_warmup with the runs spread over 3 ranks (each
+    keeps its own shared warm-ups) writes what one process writes."""
+    exe = mpi_binary()
+    extra = GRID.replace("sweep = {", "sweep = { branch_from_warmup = true;", 1)
+    assert "branch_from_warmup" in extra
+    cfg = small_scenario(tmp_path, name="branch", weeks=20, warmup=30, customers=2000, extra=extra)
+    ref, out = tmp_path / "serial.h5", tmp_path / "mpi.h5"
+    r = subprocess.run([str(exe), "sweep", str(cfg), "-o", str(ref), "--quiet"], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = mpirun(3, exe, "sweep", cfg, "-o", out, "--threads", 1)
+    assert r.returncode == 0, r.stderr
+    assert_same_sweep(ref, out)
