@@ -86,7 +86,8 @@ bench: build
 	$(BUILD)/bench/bench_engine 1000000 52 3
 	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
 	 $${py:-python3} bench/bench_sweep.py $(BUILD)/aandacht 3 && \
-	 $${py:-python3} bench/numpy_reference.py --binary $(BUILD)/aandacht 1000000 10 3
+	 $${py:-python3} bench/numpy_reference.py --binary $(BUILD)/aandacht 1000000 10 3 && \
+	 $${py:-python3} bench/bench_state.py $(BUILD)/aandacht scenarios/baseline.cfg 3
 
 asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Debug -DAANDACHT_ASAN=ON"

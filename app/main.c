@@ -503,11 +503,13 @@ static int stop_at_checkpoint(const run_opts *o, h5out *out, ad_world *w, const 
 /* --save-state: the world's state after this step, with a line saying so */
 static int save_state(const run_opts *o, ad_world *w, const char *resolved, progress *pr, ad_error *err)
 {
+    const double t0 = now_s();
     int rc = run_state_save(o->save_state, w, resolved, o->file, o->force, err);
     if (!rc && !o->quiet) {
         progress_break(pr);
-        fprintf(stderr, "aandacht: saved the state after week %lld%s to %s\n", o->at,
-                o->at == -1 ? " (the end of the warm-up)" : o->at < -1 ? " (in the warm-up)" : "", o->save_state);
+        fprintf(stderr, "aandacht: saved the state after week %lld%s to %s (%.2f s)\n", o->at,
+                o->at == -1 ? " (the end of the warm-up)" : o->at < -1 ? " (in the warm-up)" : "", o->save_state,
+                now_s() - t0);
     }
     return rc;
 }
@@ -574,8 +576,12 @@ static int run_scenario(const run_opts o)
                               "that made it, or pass --force to start over");
             goto done;
         }
-    } else if (o.from && (rc = run_state_load(o.from, &cfg, o.threads, &w, &origin, &err))) {
-        goto done;
+    } else if (o.from) {
+        const double t0 = now_s();
+        if ((rc = run_state_load(o.from, &cfg, o.threads, &w, &origin, &err))) goto done;
+        if (!o.quiet)
+            fprintf(stderr, "aandacht: loaded the state %s (after week %lld; %s) in %.2f s\n", o.from,
+                    (long long)origin.week, origin.same ? "this configuration's" : "a branch", now_s() - t0);
     }
     const int64_t first_week = (o.from || resume) && origin.week + 1 > 0 ? origin.week + 1 : 0;
     /* --save-state: after week o.at, that is after this many steps */
@@ -620,6 +626,7 @@ static int run_scenario(const run_opts o)
     const int mode = o.quiet ? PROGRESS_OFF : isatty(STDERR_FILENO) ? PROGRESS_TERMINAL : PROGRESS_LOG;
     double t0 = now_s();
     progress_start(&pr, stderr, mode, &cfg, t0);
+    progress_from(&pr, ad_world_steps(w));
     if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
     while (ad_world_warmup_left(w) > 0) {
         if (stop_requested && o.checkpoint_every > 0) {

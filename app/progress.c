@@ -35,7 +35,7 @@ void progress_start(progress *p, FILE *out, int mode, const ad_config *cfg, doub
 
 double progress_eta(const progress *p)
 {
-    if (p->done == 0) return NAN;
+    if (p->done == p->first) return NAN;
     const double plain = p->plain_n ? p->plain_s / (double)p->plain_n
                        : p->rec_n ? p->rec_s / (double)p->rec_n
                        : p->burn_s / (double)p->burn_n;
@@ -56,7 +56,9 @@ static void show(progress *p, double now)
 {
     const int warm = p->done <= p->warmup && p->warmup > 0 && p->rec_n == 0;
     const int64_t at = warm ? p->done : p->done - p->warmup, of = warm ? p->warmup : p->weeks;
-    const double secs = warm ? now - p->started : p->rec_s, rate = secs > 0 ? (double)at / secs : 0;
+    /* weeks stepped here (a run from a saved state skips the first ones) */
+    const double here = warm ? (double)(p->done - p->first) : (double)p->rec_n;
+    const double secs = warm ? now - p->started : p->rec_s, rate = secs > 0 ? here / secs : 0;
     const int finished = p->done == p->warmup + p->weeks;
     if (p->mode == PROGRESS_TERMINAL) {
         fprintf(p->out, "\r%sweek %lld/%lld  %.1f weeks/s  ETA %.0f s      ", warm ? "warm-up " : "",
@@ -97,6 +99,11 @@ void progress_step(progress *p, double now)
         show(p, now);
     else if (p->mode == PROGRESS_LOG && now - p->shown >= PROGRESS_LOG_EVERY && p->done < p->warmup + p->weeks)
         show(p, now);
+}
+
+void progress_from(progress *p, int64_t steps)
+{
+    p->done = p->first = steps;
 }
 
 void progress_break(progress *p)

@@ -31,6 +31,7 @@ typedef struct progress {
     int64_t warmup, weeks;      /* the plan */
     double speedup;             /* scenario.warmup_speedup */
     int64_t done;               /* steps done, warm-up weeks first */
+    int64_t first;              /* steps done before this run began (a saved state's) */
     double started, last;       /* clock at the start and after the last step */
     double shown;               /* clock when a line was last shown */
     int line_open;              /* a terminal line without its newline is on screen */
@@ -48,6 +49,8 @@ void progress_start(progress *p, FILE *out, int mode, const ad_config *cfg, doub
 /* One step (warm-up week or recorded week) finished at clock now; shows a
  * line when one is due. */
 void progress_step(progress *p, double now);
+/* A run from a saved state: `steps` were done before it began. */
+void progress_from(progress *p, int64_t steps);
 
 /* Seconds the steps not yet done will take, estimated; NAN before the
  * first step. */

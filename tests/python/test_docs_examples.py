@@ -1,7 +1,8 @@
 """The code examples of docs/output.md run as written: the shell commands
 and the Python blocks of "Reading the file" on the baseline's run, and the
-sweep example on a sweep of sweep_workstation.cfg (both made small with
---set; the layout is the same at any size). Every file a doc links to
+sweep example on a sweep of sweep_workstation.cfg and the state example on
+a saved state of the baseline (all made small with --set; the layout is the
+same at any size). Every file a doc links to
 exists. R, MATLAB and Octave are not on the test machines; their blocks
 name only variables the Python blocks read."""
 import os
@@ -69,7 +70,7 @@ def test_sweep_example_runs(tmp_path):
     (tmp_path / "out").mkdir()
     run("sweep", SOURCE / "scenarios" / "sweep_workstation.cfg", "--quiet", "--set", "population.customers=1500",
         "--set", "scenario.weeks=20", "--set", "scenario.warmup=10", cwd=tmp_path, check=True)
-    text = section(DOC.read_text(), "## Sweep files", "## Charts, CSV files")
+    text = section(DOC.read_text(), "## Sweep files", "## State files")
     code = blocks(text, "python")
     assert code
     env = {}
@@ -77,6 +78,21 @@ def test_sweep_example_runs(tmp_path):
     os.chdir(tmp_path)
     try:
         exec("import xarray as xr\n" + "\n".join(code), env)
+    finally:
+        os.chdir(cwd)
+
+
+def test_state_example_runs(tmp_path):
+    (tmp_path / "out").mkdir()
+    run("run", SOURCE / "scenarios" / "baseline.cfg", "--quiet", "--set", "population.customers=1500",
+        "--weeks", 2, "--set", "scenario.warmup=10", "--save-state", "out/baseline_state.h5", cwd=tmp_path,
+        check=True)
+    code = blocks(section(DOC.read_text(), "## State files", "## Charts, CSV files"), "python")
+    assert len(code) == 1
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        exec(code[0], {})
     finally:
         os.chdir(cwd)
 
