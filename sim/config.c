@@ -18,6 +18,7 @@
  * index of the first B parameter because the B parameters come last.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "config_priv.h"
 
 #include <ctype.h>
@@ -557,6 +558,40 @@ static int plausible_text(const char *path, const char *text, size_t n, ad_error
     return AD_OK;
 }
 
+/* libconfig (1.5) puts the include directory in front of every @include
+ * path, an absolute one too. The scenario's own lines `@include "/abs"`
+ * become the same file named from that directory ("../" up to the root),
+ * in a new buffer; NULL when there is none, or when the directory cannot
+ * be resolved (the path is then left as it was). */
+static char *absolute_includes(const char *text, const char *dir)
+{
+    if (!strstr(text, "@include \"/")) return NULL;
+    char real[4096];
+    if (!realpath(dir, real)) return NULL;
+    int depth = 0;
+    for (const char *p = real; *p; p++) depth += *p == '/' && p[1];
+    if (!strcmp(real, "/")) depth = 0;
+    size_t n = strlen(text), extra = 0;
+    for (const char *p = text; (p = strstr(p, "@include \"/")); p++) extra += 3 * (size_t)depth;
+    char *out = malloc(n + extra + 1), *o = out;
+    if (!out) return NULL;
+    for (const char *p = text; *p;) {
+        const char *at = strstr(p, "@include \"/");
+        if (!at) {
+            strcpy(o, p);
+            o += strlen(p);
+            break;
+        }
+        const size_t head = (size_t)(at - p) + strlen("@include \"");
+        memcpy(o, p, head);
+        o += head;
+        for (int k = 0; k < depth; k++) o = memcpy(o, "../", 3), o += 3;
+        p = at + strlen("@include \"/"); /* the path without its leading '/' */
+    }
+    *o = '\0';
+    return out;
+}
+
 int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
 {
     int rc;
@@ -583,6 +618,11 @@ int cfg__read(config_t *c, const char *path, const char *text, ad_error *err)
     if (strrchr(dir, '/')) { /* @include is relative to the scenario file */
         *strrchr(dir, '/') = '\0';
         config_set_include_dir(c, dir[0] ? dir : "/");
+        char *abs = absolute_includes(buf, dir);
+        if (abs) {
+            free(buf);
+            buf = abs;
+        }
     }
     int ok = config_read_string(c, buf);
     if (ok) {

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import h5py
 import pytest
@@ -491,3 +492,20 @@ def test_progress_in_a_log_every_5_seconds_with_a_sound_estimate(tmp_path):
         assert int(so_far) >= at_least, line
         left = (5000 - int(at) + 10000) if warm else (10000 - int(at))
         assert 1 / 10 < float(eta) / (left / float(rate)) < 3, line
+
+
+def test_an_include_by_absolute_path_is_found_from_anywhere(tmp_path):
+    """libconfig puts the scenario's folder in front of every @include path;
+    an absolute one must still name its own file (and a relative one the
+    file beside the scenario), whatever the working directory."""
+    base = (SOURCE / "scenarios" / "baseline.cfg").resolve()
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    (sub / "abs.cfg").write_text(f'@include "{base}"\nscenario = {{ name = "abs"; }};\n')
+    (sub / "part.cfg").write_text('population = { customers = 1234; };\n')
+    (sub / "rel.cfg").write_text(f'@include "{base}"\n@include "part.cfg"\n')
+    for cwd in (tmp_path, sub, Path("/")):
+        r = run("check", sub / "abs.cfg", cwd=cwd)
+        assert r.returncode == 0 and 'name = "abs";' in r.stdout, r.stderr
+        r = run("check", sub / "rel.cfg", cwd=cwd)
+        assert r.returncode == 0 and "customers = 1234;" in r.stdout, r.stderr
