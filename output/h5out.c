@@ -56,8 +56,8 @@ static int close_all(h5out *o)
 
 
 /* Root dimensions week (unlimited) and brand, and one variable per
- * observable. */
-static int create_weekly(h5out *o)
+ * observable; those in money get the attribute currency. */
+static int create_weekly(h5out *o, const char *currency)
 {
     hsize_t zero = 0, nb = (hsize_t)o->n_brands, chunk1 = H5OUT_WEEK_CHUNK;
     hsize_t dims2[2] = {0, nb}, chunk2[2] = {H5OUT_WEEK_CHUNK, nb};
@@ -83,7 +83,8 @@ static int create_weekly(h5out *o)
         o->market[k] = h5out__dataset(o->file, ad_market_names[k], H5T_IEEE_F64LE, 1, &zero, 1,
                                       &chunk1, 0);
         if (o->market[k] < 0 || h5out__attach(o->market[k], 1, &o->week) < 0 ||
-            h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0)
+            h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0 ||
+            (ad_market_money(k) && h5out__attr_str(o->market[k], "currency", currency) < 0))
             return -1;
     }
     hid_t scales[2] = {o->week, o->brand};
@@ -91,7 +92,8 @@ static int create_weekly(h5out *o)
         o->brandv[k] = h5out__dataset(o->file, ad_brand_h5names[k], H5T_IEEE_F64LE, 2, dims2, 1,
                                       chunk2, 0);
         if (o->brandv[k] < 0 || h5out__attach(o->brandv[k], 2, scales) < 0 ||
-            h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0)
+            h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0 ||
+            (ad_brand_money(k) && h5out__attr_str(o->brandv[k], "currency", currency) < 0))
             return -1;
     }
     return 0;
@@ -137,7 +139,7 @@ int h5out_open(h5out **out, const char *path, const ad_config *cfg,
     doing = "writing the attributes";
     if (h5out__root_attrs(o, cfg) < 0) goto fail;
     doing = "creating the weekly variables";
-    if (create_weekly(o) < 0) goto fail;
+    if (create_weekly(o, cfg->currency[0] ? cfg->currency : "money") < 0) goto fail;
     doing = "writing /parameters";
     if (h5out__parameters(o, cfg, resolved_text) < 0) goto fail;
     doing = "flushing";

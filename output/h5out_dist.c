@@ -16,10 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What one histogram counts (units of its counts); "1" for a new entry. */
-static const char *const SNAP_UNITS[AD_N_SNAP] = {
-    [AD_S_loyalty] = "customer", [AD_S_deficit] = "customer",
-    [AD_S_satisfaction] = "contact", [AD_S_engagement] = "employee"};
+/* What one histogram counts, said in its long_name (its units are "1", a
+ * count in UDUNITS); "items" for a new entry not listed here. */
+static const char *const SNAP_COUNTS[AD_N_SNAP] = {
+    [AD_S_loyalty] = "customers", [AD_S_deficit] = "customers",
+    [AD_S_satisfaction] = "contacts", [AD_S_engagement] = "employees"};
 
 static int snapshots_create(h5out *o)
 {
@@ -54,20 +55,20 @@ static int snapshots_create(h5out *o)
         h5out__describe(o->snap_week, "week", "recorded week of the snapshot") < 0)
         goto done;
     for (int k = 0; k < AD_N_SNAP; k++) {
-        const char *units = SNAP_UNITS[k] ? SNAP_UNITS[k] : "1";
+        const char *counts = SNAP_COUNTS[k] ? SNAP_COUNTS[k] : "items";
         hid_t s2[2] = {o->snap_index, bin}, s3[3] = {o->snap_index, brand, bin};
         o->snap[k] = h5out__dataset(g, ad_snap_names[k], H5T_STD_I64LE, 2, d2, 1, c2, 1);
-        snprintf(lname, sizeof lname, "histogram of the %s (count per bin)", ad_snap_long[k]);
+        snprintf(lname, sizeof lname, "histogram of the %s (number of %s per bin)", ad_snap_long[k], counts);
         if (o->snap[k] < 0 || h5out__attach(o->snap[k], 2, s2) < 0 ||
-            h5out__describe(o->snap[k], units, lname) < 0 ||
+            h5out__describe(o->snap[k], "1", lname) < 0 ||
             h5out__attr_str(o->snap[k], "coordinates", "snapshot_week") < 0)
             goto done;
         snprintf(name, sizeof name, "brand_%s", ad_snap_names[k]);
-        snprintf(lname, sizeof lname, "histogram per brand of the %s (count per bin)",
-                 ad_snap_long[k]);
+        snprintf(lname, sizeof lname, "histogram per brand of the %s (number of %s per bin)",
+                 ad_snap_long[k], counts);
         o->snap_brand[k] = h5out__dataset(g, name, H5T_STD_I64LE, 3, d3, 1, c3, 1);
         if (o->snap_brand[k] < 0 || h5out__attach(o->snap_brand[k], 3, s3) < 0 ||
-            h5out__describe(o->snap_brand[k], units, lname) < 0 ||
+            h5out__describe(o->snap_brand[k], "1", lname) < 0 ||
             h5out__attr_str(o->snap_brand[k], "coordinates", "snapshot_week") < 0)
             goto done;
     }

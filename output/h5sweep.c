@@ -22,6 +22,7 @@
 #include "h5out_priv.h"
 #include "h5sweep_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -184,7 +185,7 @@ static int create_dims_and_obs(h5sweep *o, const ad_config *cfg)
 {
     hsize_t nr = (hsize_t)o->runs, nw = (hsize_t)o->weeks, nb = (hsize_t)o->n_brands;
     int32_t *idx = malloc(sizeof *idx * (size_t)(o->runs > o->weeks ? o->runs : o->weeks) + 1);
-    const char *names[AD_MAX_BRANDS];
+    const char *names[AD_MAX_BRANDS], *currency = cfg->currency[0] ? cfg->currency : "money";
     for (int b = 0; b < o->n_brands; b++) names[b] = cfg->brands[b].name;
     hid_t vstr = h5out__vstr_type();
     int rc = -1;
@@ -209,11 +210,13 @@ static int create_dims_and_obs(h5sweep *o, const ad_config *cfg)
     hid_t s2[2] = {o->run, o->week}, s3[3] = {o->run, o->week, o->brand};
     for (int k = 0; k < AD_N_MARKET; k++)
         if ((o->market[k] = variable(o->file, ad_market_names[k], H5T_IEEE_F64LE, 2, d2, nw > 0)) < 0 ||
-            h5out__attach(o->market[k], 2, s2) < 0 || h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0)
+            h5out__attach(o->market[k], 2, s2) < 0 || h5out__describe(o->market[k], ad_market_units[k], ad_market_long[k]) < 0 ||
+            (ad_market_money(k) && h5out__attr_str(o->market[k], "currency", currency) < 0))
             goto done;
     for (int k = 0; k < AD_N_BRAND; k++)
         if ((o->brandv[k] = variable(o->file, ad_brand_h5names[k], H5T_IEEE_F64LE, 3, d3, nw > 0)) < 0 ||
-            h5out__attach(o->brandv[k], 3, s3) < 0 || h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0)
+            h5out__attach(o->brandv[k], 3, s3) < 0 || h5out__describe(o->brandv[k], ad_brand_units[k], ad_brand_long[k]) < 0 ||
+            (ad_brand_money(k) && h5out__attr_str(o->brandv[k], "currency", currency) < 0))
             goto done;
     rc = 0;
 done:;
@@ -224,9 +227,61 @@ done:;
     return rc;
 }
 
+/* The UDUNITS-2 string of a parameter table unit, which is written for
+ * people ("1/week", "money/(employee week)", "employee/1000 customer"):
+ * what is counted (customer, employee, contact), money, logit and log are
+ * "1" in UDUNITS, a number scales, any other word is a unit that keeps its
+ * power ("week" before the '/', "week-1" after it). *money is set when the
+ * unit holds money (the variable then gets the attribute currency). */
+static void udunits_of(const char *unit, char *out, size_t n, int *money)
+{
+    static const char *const ONE[] = {"customer", "employee", "contact", "money", "logit", "log"};
+    char word[8][32];
+    int power[8], nw = 0, below = 0;
+    double scale = 1;
+    *money = 0;
+    for (const char *c = unit ? unit : ""; *c;) {
+        if (*c == '/') {
+            below = 1;
+            c++;
+        } else if (isdigit((unsigned char)*c) || *c == '.') {
+            char *end;
+            double v = strtod(c, &end);
+            if (v > 0) scale = below ? scale / v : scale * v;
+            c = end > c ? end : c + 1;
+        } else if (isalpha((unsigned char)*c)) {
+            char w[32];
+            size_t len = 0;
+            for (; isalpha((unsigned char)*c); c++)
+                if (len + 1 < sizeof w) w[len++] = *c;
+            w[len] = '\0';
+            int one = 0, i = 0;
+            for (size_t k = 0; k < sizeof ONE / sizeof ONE[0]; k++) one |= !strcmp(w, ONE[k]);
+            *money |= !strcmp(w, "money");
+            if (one) continue;
+            while (i < nw && strcmp(word[i], w)) i++;
+            if (i == nw && nw < 8) {
+                snprintf(word[nw], sizeof word[nw], "%s", w);
+                power[nw++] = 0;
+            }
+            if (i < nw) power[i] += below ? -1 : 1;
+        } else {
+            c++;
+        }
+    }
+    size_t u = 0;
+    out[0] = '\0';
+    if (scale != 1) u += (size_t)snprintf(out, n, "%g", scale);
+    for (int i = 0; i < nw && u < n; i++) {
+        if (!power[i]) continue;
+        u += (size_t)snprintf(out + u, n - u, power[i] == 1 ? "%s%s" : "%s%s%d", u ? " " : "", word[i], power[i]);
+    }
+    if (!out[0]) snprintf(out, n, "1");
+}
+
 /* point, replication, seed, the swept values (all known now), and status,
  * wall_time, message (written as runs finish). */
-static int create_per_run(h5sweep *o, const sweep *sw)
+static int create_per_run(h5sweep *o, const sweep *sw, const char *currency)
 {
     size_t n = (size_t)o->runs ? (size_t)o->runs : 1;
     int32_t *point = malloc(n * sizeof *point), *rep = malloc(n * sizeof *rep);
@@ -251,13 +306,21 @@ static int create_per_run(h5sweep *o, const sweep *sw)
         char name[256], long_name[SWEEP_KEYLEN + 64];
         const ad_param *p = &ad_param_table[sw->param[j]];
         var_name(o->file, sw->key[j], name, sizeof name);
-        snprintf(long_name, sizeof long_name, "swept parameter %s", sw->key[j]);
+        char units[64];
+        int money;
+        udunits_of(p->unit, units, sizeof units, &money);
+        /* the table's unit, for people, when UDUNITS cannot say it */
+        if (p->unit && *p->unit && strcmp(p->unit, units))
+            snprintf(long_name, sizeof long_name, "swept parameter %s (%s)", sw->key[j], p->unit);
+        else
+            snprintf(long_name, sizeof long_name, "swept parameter %s", sw->key[j]);
         for (int64_t r = 0; r < o->runs; r++) val[r] = sweep_value(sw, point[r], j);
         hid_t ds = H5I_INVALID_HID;
-        if (run_var(o, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, val, p->unit && *p->unit ? p->unit : "1", long_name,
+        if (run_var(o, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, val, units, long_name,
                     &ds) < 0)
             goto done;
-        int bad = h5out__attr_str(ds, "key", sw->key[j]) < 0;
+        int bad = h5out__attr_str(ds, "key", sw->key[j]) < 0 ||
+                  (money && h5out__attr_str(ds, "currency", currency) < 0);
         if (h5out__close_id(&ds, NULL) < 0 || bad) goto done;
     }
     if (run_var(o, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, status, "1", "1 ok, 0 not run, -1 failed", &o->status) < 0 ||
@@ -337,7 +400,8 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
     doing = "writing the attributes";
     if (root_attrs(o, base, sw) < 0) goto fail;
     doing = "creating the variables";
-    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw) < 0 || h5sweep__design(o->file, sw) < 0)
+    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw, base->currency[0] ? base->currency : "money") < 0 ||
+        h5sweep__design(o->file, sw) < 0)
         goto fail;
     doing = "writing /parameters";
     if (parameters(o, base, resolved_text) < 0) goto fail;

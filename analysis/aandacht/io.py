@@ -19,7 +19,8 @@ h5py.
 | `brands` | list of brand names, in the file's order |
 | `market` | {name: float array}: (n_week,) for a run, (n_run, n_week) for a sweep |
 | `brand` | {name: float array}: (n_week, n_brand), or (n_run, n_week, n_brand) |
-| `units`, `long_name` | {variable: str} for every observable |
+| `units`, `long_name` | {variable: str} for every observable: units are UDUNITS strings (`1`, `week-1`, `percent`) |
+| `currency` | {variable: str} for every observable in money (attribute `currency`: scenario.currency, or `money`) |
 | `parameters` | {key: value}: every attribute of `/parameters`, decoded |
 | `resolved_config` | the resolved scenario text ("" if absent) |
 | `events` | list of {week, brand, type, stated, visits, half_life, stated_half_life} |
@@ -165,7 +166,7 @@ def _read(path):
             "seed": attrs.get("sweep_seed" if kind == "sweep" else "seed"),
             "complete": bool(attrs.get("complete", 0)),
             "week": week, "brands": brands,
-            "market": {}, "brand": {}, "units": {}, "long_name": {},
+            "market": {}, "brand": {}, "units": {}, "long_name": {}, "currency": {},
         }
         lead = ["run"] if kind == "sweep" else []
         runs, design = {}, {}
@@ -187,6 +188,8 @@ def _read(path):
                 continue
             d["units"][name] = _value(ds.attrs.get("units", b""))
             d["long_name"][name] = _value(ds.attrs.get("long_name", b""))
+            if "currency" in ds.attrs:
+                d["currency"][name] = _value(ds.attrs["currency"])
         if "parameters" in f:
             params = _attrs(f["parameters"])
             cfg = f["parameters"].get("resolved_config")

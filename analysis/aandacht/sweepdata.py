@@ -238,10 +238,22 @@ def trend_title(sw, what, values, params):
     return title + (f", not clearly with {' or '.join(unsaid)}" if unsaid else "")
 
 
+# UDUNITS strings of the file (docs/output.md, "Units") in words
+UNIT_WORDS = {"week-1": "per week", "year-1": "per year", "s": "seconds"}
+
+
 def units(sw, outcome):
-    """' (money/week)' for an outcome with a unit worth saying, else ''."""
-    u = sw.d["units"].get(outcome[0], "")
-    return "" if u in ("", "1") or outcome[0] in PERCENT else f" ({u})"
+    """' (EUR per week)', ' (money)', ' (per week)' for an outcome with a unit
+    worth saying, else ''. The file's units are UDUNITS strings: a count is
+    "1", money figures carry their currency in the attribute currency."""
+    name = outcome[0]
+    u = sw.d["units"].get(name, "")
+    if name in PERCENT:
+        return ""
+    words = UNIT_WORDS.get(u, "" if u in ("", "1") else u)
+    money = sw.d.get("currency", {}).get(name, "")
+    said = " ".join(w for w in (money, words) if w)
+    return f" ({said})" if said else ""
 
 
 def saved(outcome, kind, title, caption, fig, outdir):

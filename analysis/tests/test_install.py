@@ -128,7 +128,7 @@ def test_open_run_holds_what_h5py_reads(files):
     assert list(ds.brand.values) == ["Classic", "Service", "Budget"]
     assert all(type(b) is str for b in ds.brand.values)
     assert ds.market_share.dims == ("week", "brand") and ds.hhi.dims == ("week",)
-    assert ds.profit.attrs["units"] == "money/week"
+    assert ds.profit.attrs["units"] == "week-1" and ds.profit.attrs["currency"] == "money"
     assert ds.attrs["scenario"] == "tiny" and ds.attrs["seed"] == 3 and ds.attrs["complete"] == 1
     with h5py.File(files["run"], "r") as f:
         np.testing.assert_array_equal(ds.market_share.sel(brand="Service").values, f["market_share"][:, 1])

@@ -16,7 +16,7 @@ def test_run_file(run_files):
     n = len(d["week"])
     assert d["market"]["automation_share"].shape == (n,)
     assert d["brand"]["market_share"].shape == (n, 3)
-    assert d["units"]["profit"] == "money/week"
+    assert d["units"]["profit"] == "week-1" and d["currency"]["profit"] == "money"
     assert d["events"][0]["brand"] == "Classic" and d["events"][0]["week"] == 16
     assert d["interventions"][0]["key"] == "hr_marketing"
     assert d["parameters"]["tipping.enabled"] == 1
