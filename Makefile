@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, run the baseline scenario, report it
 #   make test   install what is missing, build, run every test
 # make test also builds the aandacht binary with MPI in $(MPI_BUILD) for the
-# mpirun tests (tests/python/test_sweep_mpi.py).
+# mpirun tests (tests/python/test_sweep_mpi.py). make test-slurm (as root)
+# makes this machine a one-node Slurm cluster and tests scripts/slurm/ on it.
 MAKEFLAGS += --no-print-directory
 BUILD ?= build
 MPI_BUILD ?= $(BUILD)-mpi
@@ -50,6 +51,17 @@ test-python: build build-mpi
 	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
 	 AANDACHT_MPI_BINARY=$(CURDIR)/$(MPI_BUILD)/aandacht \
 	 $$py -m pytest -q -p no:cacheprovider tests/python analysis/tests
+
+# scripts/slurm/ on a one-node Slurm cluster of this machine (as root:
+# scripts/slurm/one_node_cluster.sh starts it, or leaves it running)
+.PHONY: test-slurm
+test-slurm: build build-mpi
+	@sh scripts/slurm/one_node_cluster.sh
+	@py=$$(sed -n 's/^AANDACHT_PYTHON:FILEPATH=//p' $(BUILD)/CMakeCache.txt); \
+	 if [ -z "$$py" ]; then echo "no Python with h5py, numpy and pytest found" >&2; exit 1; fi; \
+	 AANDACHT_BINARY=$(CURDIR)/$(BUILD)/aandacht AANDACHT_SOURCE=$(CURDIR) \
+	 AANDACHT_MPI_BINARY=$(CURDIR)/$(MPI_BUILD)/aandacht \
+	 $$py -m pytest -q -p no:cacheprovider tests/python/test_slurm.py
 
 test-long: build
 	@cd $(BUILD) && AANDACHT_LONG=1 ctest -L c --output-on-failure -j 1
