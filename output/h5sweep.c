@@ -13,6 +13,13 @@
  * written and flushed: a kill leaves each run either status 1 with its row
  * whole or its old status. h5sweep_resume reopens such a file (after
  * checking it was made for the same sweep) and goes on writing rows.
+ * The group /summary is the sweep as a table, one row per run: what the
+ * run was (point, replication, seed, swept values, status) and the mean of
+ * some observables over its last H5SWEEP_SUMMARY_WEEKS recorded weeks,
+ * computed here from the row h5sweep_write_run is given and written with
+ * it (NaN for a run that failed or did not run). Every variable over run
+ * names point, replication, seed and the swept values in its attribute
+ * coordinates, so netCDF readers (xarray) take those as coordinates of run.
  * Uses the HDF5 helpers of h5out_h5.c (h5out_priv.h); owns every
  * handle in struct h5sweep.
  */
@@ -47,9 +54,30 @@ struct h5sweep {
     hid_t status, wall, drift, message; /* per-run variables written as runs finish */
     hid_t market[AD_N_MARKET];     /* (run, week) */
     hid_t brandv[AD_N_BRAND];      /* (run, week, brand) */
+    hid_t sum_status, sum_weeks;   /* /summary: status, weeks_averaged (run) */
+    hid_t sum_market[H5SWEEP_N_SUM_MARKET]; /* /summary: (run) */
+    hid_t sum_brand[H5SWEEP_N_SUM_BRAND];   /* /summary: (run, brand) */
 };
 
 static const double NAN_FILL = NAN;
+
+/* The observables /summary holds (docs/output.md, "Sweep files"). */
+static const int SUM_MARKET[H5SWEEP_N_SUM_MARKET] = {AD_M_attention_scarcity, AD_M_automation_share, AD_M_tip_rate,
+                                                    AD_M_customer_nps, AD_M_jobs};
+static const int SUM_BRAND[H5SWEEP_N_SUM_BRAND] = {AD_B_market_share, AD_B_profit, AD_B_mean_loyalty, AD_B_nps,
+                                                  AD_B_employees};
+
+int h5sweep__summary_rows(char (*paths)[H5SWEEP_SUM_PATH])
+{
+    int n = 0;
+    for (int i = 0; i < H5SWEEP_N_SUM_MARKET; i++)
+        snprintf(paths[n++], H5SWEEP_SUM_PATH, "%s/%s", H5SWEEP_SUMMARY_GROUP, ad_market_names[SUM_MARKET[i]]);
+    for (int i = 0; i < H5SWEEP_N_SUM_BRAND; i++)
+        snprintf(paths[n++], H5SWEEP_SUM_PATH, "%s/%s", H5SWEEP_SUMMARY_GROUP, ad_brand_h5names[SUM_BRAND[i]]);
+    snprintf(paths[n++], H5SWEEP_SUM_PATH, "%s/weeks_averaged", H5SWEEP_SUMMARY_GROUP);
+    snprintf(paths[n++], H5SWEEP_SUM_PATH, "%s/status", H5SWEEP_SUMMARY_GROUP);
+    return n;
+}
 
 static int close_all(h5sweep *o)
 {
@@ -57,6 +85,10 @@ static int close_all(h5sweep *o)
     int rc = 0;
     for (int k = 0; k < AD_N_MARKET; k++) rc |= h5out__close_id(&o->market[k], &kept);
     for (int k = 0; k < AD_N_BRAND; k++) rc |= h5out__close_id(&o->brandv[k], &kept);
+    for (int k = 0; k < H5SWEEP_N_SUM_MARKET; k++) rc |= h5out__close_id(&o->sum_market[k], &kept);
+    for (int k = 0; k < H5SWEEP_N_SUM_BRAND; k++) rc |= h5out__close_id(&o->sum_brand[k], &kept);
+    rc |= h5out__close_id(&o->sum_status, &kept);
+    rc |= h5out__close_id(&o->sum_weeks, &kept);
     hid_t *ids[] = {&o->status, &o->wall, &o->drift, &o->message, &o->run, &o->week, &o->brand, &o->file};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) rc |= h5out__close_id(ids[i], &kept);
     h5out__err_restore(kept);
@@ -108,15 +140,16 @@ static int write_slab(hid_t ds, hid_t memtype, int rank, const hsize_t *start, c
     return rc;
 }
 
-/* A per-run variable written whole now (buf NULL: left to the fill), with
- * the run scale, units and long_name; closed unless keep. */
-static int run_var(h5sweep *o, const char *name, hid_t type, hid_t memtype, const void *buf, const char *units,
-                   const char *long_name, hid_t *keep)
+/* A per-run variable in loc (the root or /summary) over that group's run
+ * scale, written whole now (buf NULL: left to the fill), with units and
+ * long_name; closed unless keep. */
+static int run_var(h5sweep *o, hid_t loc, hid_t scale, const char *name, hid_t type, hid_t memtype, const void *buf,
+                   const char *units, const char *long_name, hid_t *keep)
 {
     hsize_t n = (hsize_t)o->runs;
-    hid_t ds = variable(o->file, name, type, 1, &n, 0);
+    hid_t ds = variable(loc, name, type, 1, &n, 0);
     int rc = ds < 0 || (buf && H5Dwrite(ds, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) ||
-                     h5out__attach(ds, 1, &o->run) < 0 || h5out__describe(ds, units, long_name) < 0
+                     h5out__attach(ds, 1, &scale) < 0 || h5out__describe(ds, units, long_name) < 0
                  ? -1 : 0;
     if (keep && rc == 0) *keep = ds;
     else h5out__close_id(&ds, NULL);
@@ -279,33 +312,35 @@ static void udunits_of(const char *unit, char *out, size_t n, int *money)
     if (!out[0]) snprintf(out, n, "1");
 }
 
-/* point, replication, seed, the swept values (all known now), and status,
- * wall_time, message (written as runs finish). */
-static int create_per_run(h5sweep *o, const sweep *sw, const char *currency)
+/* What the per-run variables of the root and of /summary share: each
+ * run's design, the names of the swept values' variables, and the value of
+ * the attribute coordinates that lists them. */
+typedef struct per_run {
+    int32_t *point, *rep, *idx, *zero; /* idx: 0 .. runs - 1; zero: 0 per run */
+    int64_t *seed;
+    double *val;                       /* one swept value per run (scratch) */
+    int8_t *status;                    /* all 0: not run */
+    char name[DESIGN_MAX_K][256];      /* the variable of each swept key */
+    char coords[32 + DESIGN_MAX_K * 257]; /* "point replication seed <name> ..." */
+} per_run;
+
+/* point, replication, seed and the swept values (all known at open) in loc
+ * over its run scale; at the root (name_them) the swept variables are
+ * named, the names kept for /summary, and each gets its key. */
+static int design_vars(h5sweep *o, hid_t loc, hid_t scale, const sweep *sw, per_run *pr, const char *currency,
+                       int name_them)
 {
-    size_t n = (size_t)o->runs ? (size_t)o->runs : 1;
-    int32_t *point = malloc(n * sizeof *point), *rep = malloc(n * sizeof *rep);
-    int64_t *seed = malloc(n * sizeof *seed);
-    double *val = malloc(n * sizeof *val);
-    int8_t *status = calloc(n, 1);
-    const char **msg = malloc(n * sizeof *msg);
-    hid_t vstr = h5out__vstr_type();
-    int rc = -1;
-    if (!point || !rep || !seed || !val || !status || !msg || vstr < 0) goto done;
-    for (int64_t r = 0; r < o->runs; r++) {
-        point[r] = (int32_t)(r / sw->replications);
-        rep[r] = (int32_t)(r % sw->replications);
-        seed[r] = (int64_t)sweep_run_seed(sw, point[r], rep[r]);
-        msg[r] = "";
-    }
-    if (run_var(o, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, point, "1", "design point of the run", NULL) < 0 ||
-        run_var(o, "replication", H5T_STD_I32LE, H5T_NATIVE_INT32, rep, "1", "replication of the run at its point", NULL) < 0 ||
-        run_var(o, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, seed, "1", "scenario.seed of the run", NULL) < 0)
-        goto done;
+    if (run_var(o, loc, scale, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, pr->point, "1", "design point of the run",
+                NULL) < 0 ||
+        run_var(o, loc, scale, "replication", H5T_STD_I32LE, H5T_NATIVE_INT32, pr->rep, "1",
+                "replication of the run at its point", NULL) < 0 ||
+        run_var(o, loc, scale, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, pr->seed, "1", "scenario.seed of the run",
+                NULL) < 0)
+        return -1;
     for (int j = 0; j < sw->spec.k; j++) {
-        char name[256], long_name[SWEEP_KEYLEN + 64];
+        char long_name[SWEEP_KEYLEN + 64];
         const ad_param *p = &ad_param_table[sw->param[j]];
-        var_name(o->file, sw->key[j], name, sizeof name);
+        if (name_them) var_name(o->file, sw->key[j], pr->name[j], sizeof pr->name[j]);
         char units[64];
         int money;
         udunits_of(p->unit, units, sizeof units, &money);
@@ -314,27 +349,151 @@ static int create_per_run(h5sweep *o, const sweep *sw, const char *currency)
             snprintf(long_name, sizeof long_name, "swept parameter %s (%s)", sw->key[j], p->unit);
         else
             snprintf(long_name, sizeof long_name, "swept parameter %s", sw->key[j]);
-        for (int64_t r = 0; r < o->runs; r++) val[r] = sweep_value(sw, point[r], j);
+        for (int64_t r = 0; r < o->runs; r++) pr->val[r] = sweep_value(sw, pr->point[r], j);
         hid_t ds = H5I_INVALID_HID;
-        if (run_var(o, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, val, units, long_name,
-                    &ds) < 0)
-            goto done;
-        int bad = h5out__attr_str(ds, "key", sw->key[j]) < 0 ||
+        if (run_var(o, loc, scale, pr->name[j], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, pr->val, units, long_name, &ds) < 0)
+            return -1;
+        /* the key once, at the root: a reader that looks a swept value up
+         * by its key finds one variable (/summary's long_name names it) */
+        int bad = (name_them && h5out__attr_str(ds, "key", sw->key[j]) < 0) ||
                   (money && h5out__attr_str(ds, "currency", currency) < 0);
-        if (h5out__close_id(&ds, NULL) < 0 || bad) goto done;
+        if (h5out__close_id(&ds, NULL) < 0 || bad) return -1;
     }
-    if (run_var(o, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, status, "1", "1 ok, 0 not run, -1 failed", &o->status) < 0 ||
-        run_var(o, "wall_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "s", "wall-clock time of the run", &o->wall) < 0 ||
-        run_var(o, "warmup_share_drift", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "1",
-                "largest change of a brand's market share over the warm-up's last year (NaN: not run)", &o->drift) < 0 ||
-        run_var(o, "message", vstr, vstr, msg, "1", "why the run failed (empty when it did not)", &o->message) < 0)
+    return 0;
+}
+
+/* "mean over ... of: <what>", the long_name of a summary figure. */
+static void summary_long(char *out, size_t n, const char *what)
+{
+    snprintf(out, n, "mean over the run's last %d recorded weeks (all of them in a shorter run) of: %s",
+             H5SWEEP_SUMMARY_WEEKS, what);
+}
+
+/* The group /summary: its own run and brand scales (so that it opens as a
+ * dataset of its own), the runs' design, status and weeks_averaged, and the
+ * outcome figures, all NaN (or 0) until each run's row is written. */
+static int create_summary(h5sweep *o, const ad_config *cfg, const sweep *sw, per_run *pr, const char *currency)
+{
+    hsize_t nr = (hsize_t)o->runs, nb = (hsize_t)o->n_brands, d2[2] = {nr, nb};
+    const char *names[AD_MAX_BRANDS];
+    for (int b = 0; b < o->n_brands; b++) names[b] = cfg->brands[b].name;
+    hid_t g = h5out__group(o->file, H5SWEEP_SUMMARY_GROUP), run = H5I_INVALID_HID, brand = H5I_INVALID_HID;
+    hid_t vstr = h5out__vstr_type();
+    char long_name[1024];
+    int rc = -1;
+    if (g < 0 || vstr < 0) goto done;
+    if (h5out__attr_str(g, "title", "the sweep's runs as a table: one row per run, its design and the means of "
+                                    "outcome figures over its last recorded weeks") < 0 ||
+        h5out__attr_i64(g, "summary_weeks", H5SWEEP_SUMMARY_WEEKS) < 0)
         goto done;
+    if ((run = variable(g, "run", H5T_STD_I32LE, 1, &nr, 0)) < 0 ||
+        H5Dwrite(run, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, pr->idx) < 0 || h5out__scale(run, "run") < 0 ||
+        h5out__describe(run, "1", "run of the sweep (the same as the root's run)") < 0)
+        goto done;
+    if ((brand = variable(g, "brand", vstr, 1, &nb, 0)) < 0 ||
+        (nb && H5Dwrite(brand, vstr, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) < 0) || h5out__scale(brand, "brand") < 0 ||
+        h5out__attr_str(brand, "long_name", "brand name") < 0)
+        goto done;
+    if (design_vars(o, g, run, sw, pr, currency, 0) < 0) goto done;
+    if (run_var(o, g, run, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, pr->status, "1",
+                "1 ok, 0 not run, -1 failed (as the root's status)", &o->sum_status) < 0 ||
+        h5out__attr_str(o->sum_status, "coordinates", pr->coords) < 0)
+        goto done;
+    snprintf(long_name, sizeof long_name, "number of recorded weeks the figures are means over: the run's last %d, or "
+                                          "all of a shorter run (0: failed or not run)", H5SWEEP_SUMMARY_WEEKS);
+    if (run_var(o, g, run, "weeks_averaged", H5T_STD_I32LE, H5T_NATIVE_INT32, pr->zero, "week", long_name,
+                &o->sum_weeks) < 0 ||
+        h5out__attr_str(o->sum_weeks, "coordinates", pr->coords) < 0)
+        goto done;
+    for (int i = 0; i < H5SWEEP_N_SUM_MARKET; i++) {
+        int k = SUM_MARKET[i];
+        summary_long(long_name, sizeof long_name, ad_market_long[k]);
+        if (run_var(o, g, run, ad_market_names[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, ad_market_units[k],
+                    long_name, &o->sum_market[i]) < 0 ||
+            h5out__attr_str(o->sum_market[i], "coordinates", pr->coords) < 0 ||
+            (ad_market_money(k) && h5out__attr_str(o->sum_market[i], "currency", currency) < 0))
+            goto done;
+    }
+    hid_t s2[2] = {run, brand};
+    for (int i = 0; i < H5SWEEP_N_SUM_BRAND; i++) {
+        int k = SUM_BRAND[i];
+        summary_long(long_name, sizeof long_name, ad_brand_long[k]);
+        if ((o->sum_brand[i] = variable(g, ad_brand_h5names[k], H5T_IEEE_F64LE, 2, d2, 0)) < 0 ||
+            h5out__attach(o->sum_brand[i], 2, s2) < 0 ||
+            h5out__describe(o->sum_brand[i], ad_brand_units[k], long_name) < 0 ||
+            h5out__attr_str(o->sum_brand[i], "coordinates", pr->coords) < 0 ||
+            (ad_brand_money(k) && h5out__attr_str(o->sum_brand[i], "currency", currency) < 0))
+            goto done;
+    }
+    rc = 0;
+done:;
+    hid_t kept = h5out__err_keep(rc < 0);
+    h5out__close_id(&run, NULL);
+    h5out__close_id(&brand, NULL);
+    h5out__close_id(&g, NULL);
+    if (vstr >= 0) H5Tclose(vstr);
+    h5out__err_restore(kept);
+    return rc;
+}
+
+/* point, replication, seed, the swept values (all known now), and status,
+ * wall_time, message (written as runs finish); the attribute coordinates of
+ * every variable over run; then /summary. */
+static int create_per_run(h5sweep *o, const ad_config *cfg, const sweep *sw, const char *currency)
+{
+    size_t n = (size_t)o->runs ? (size_t)o->runs : 1;
+    per_run *pr = calloc(1, sizeof *pr);
+    const char **msg = malloc(n * sizeof *msg);
+    hid_t vstr = h5out__vstr_type();
+    int rc = -1;
+    if (!pr || !msg || vstr < 0) goto done;
+    pr->point = malloc(n * sizeof *pr->point);
+    pr->rep = malloc(n * sizeof *pr->rep);
+    pr->idx = malloc(n * sizeof *pr->idx);
+    pr->zero = calloc(n, sizeof *pr->zero);
+    pr->seed = malloc(n * sizeof *pr->seed);
+    pr->val = malloc(n * sizeof *pr->val);
+    pr->status = calloc(n, 1);
+    if (!pr->point || !pr->rep || !pr->idx || !pr->zero || !pr->seed || !pr->val || !pr->status) goto done;
+    for (int64_t r = 0; r < o->runs; r++) {
+        pr->point[r] = (int32_t)(r / sw->replications);
+        pr->rep[r] = (int32_t)(r % sw->replications);
+        pr->idx[r] = (int32_t)r;
+        pr->seed[r] = (int64_t)sweep_run_seed(sw, pr->point[r], pr->rep[r]);
+        msg[r] = "";
+    }
+    if (design_vars(o, o->file, o->run, sw, pr, currency, 1) < 0) goto done;
+    if (run_var(o, o->file, o->run, "status", H5T_STD_I8LE, H5T_NATIVE_INT8, pr->status, "1",
+                "1 ok, 0 not run, -1 failed", &o->status) < 0 ||
+        run_var(o, o->file, o->run, "wall_time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "s",
+                "wall-clock time of the run", &o->wall) < 0 ||
+        run_var(o, o->file, o->run, "warmup_share_drift", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, NULL, "1",
+                "largest change of a brand's market share over the warm-up's last year (NaN: not run)", &o->drift) < 0 ||
+        run_var(o, o->file, o->run, "message", vstr, vstr, msg, "1", "why the run failed (empty when it did not)",
+                &o->message) < 0)
+        goto done;
+    /* CF auxiliary coordinates: what each run was, for .sel and groupby */
+    size_t u = (size_t)snprintf(pr->coords, sizeof pr->coords, "point replication seed");
+    for (int j = 0; j < sw->spec.k && u < sizeof pr->coords; j++)
+        u += (size_t)snprintf(pr->coords + u, sizeof pr->coords - u, " %s", pr->name[j]);
+    for (int k = 0; k < AD_N_MARKET; k++)
+        if (h5out__attr_str(o->market[k], "coordinates", pr->coords) < 0) goto done;
+    for (int k = 0; k < AD_N_BRAND; k++)
+        if (h5out__attr_str(o->brandv[k], "coordinates", pr->coords) < 0) goto done;
+    hid_t per[] = {o->status, o->wall, o->drift, o->message};
+    for (size_t i = 0; i < sizeof per / sizeof per[0]; i++)
+        if (h5out__attr_str(per[i], "coordinates", pr->coords) < 0) goto done;
+    if (create_summary(o, cfg, sw, pr, currency) < 0) goto done;
     rc = 0;
 done:;
     hid_t kept = h5out__err_keep(rc < 0);
     if (vstr >= 0) H5Tclose(vstr);
     h5out__err_restore(kept);
-    free(point); free(rep); free(seed); free(val); free(status); free(msg);
+    if (pr) {
+        free(pr->point); free(pr->rep); free(pr->idx); free(pr->zero); free(pr->seed); free(pr->val); free(pr->status);
+    }
+    free(pr);
+    free(msg);
     return rc;
 }
 
@@ -364,8 +523,11 @@ static h5sweep *new_writer(const char *path, const ad_config *base, const sweep 
     h5sweep *o = calloc(1, sizeof *o);
     if (!o) return NULL;
     o->file = o->run = o->week = o->brand = o->status = o->wall = o->drift = o->message = H5I_INVALID_HID;
+    o->sum_status = o->sum_weeks = H5I_INVALID_HID;
     for (int k = 0; k < AD_N_MARKET; k++) o->market[k] = H5I_INVALID_HID;
     for (int k = 0; k < AD_N_BRAND; k++) o->brandv[k] = H5I_INVALID_HID;
+    for (int k = 0; k < H5SWEEP_N_SUM_MARKET; k++) o->sum_market[k] = H5I_INVALID_HID;
+    for (int k = 0; k < H5SWEEP_N_SUM_BRAND; k++) o->sum_brand[k] = H5I_INVALID_HID;
     snprintf(o->path, sizeof o->path, "%s", path);
     snprintf(o->partial, sizeof o->partial, "%s.partial", path);
     o->force = force;
@@ -400,7 +562,7 @@ int h5sweep_open(h5sweep **out, const char *path, const ad_config *base, const c
     doing = "writing the attributes";
     if (root_attrs(o, base, sw) < 0) goto fail;
     doing = "creating the variables";
-    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, sw, base->currency[0] ? base->currency : "money") < 0 ||
+    if (create_dims_and_obs(o, base) < 0 || create_per_run(o, base, sw, base->currency[0] ? base->currency : "money") < 0 ||
         h5sweep__design(o->file, sw) < 0)
         goto fail;
     doing = "writing /parameters";
@@ -420,6 +582,54 @@ fail:
     return rc;
 }
 
+/* The figures of /summary for one run: each summarised observable's mean
+ * over the run's last H5SWEEP_SUMMARY_WEEKS recorded weeks (all of them
+ * when it recorded fewer), the weeks where the figure is NaN (a brand out
+ * of the market, a week without contacts) left out: NaN when none is left.
+ * A run's recorded weeks are those up to the last week in which any
+ * observable has a value (the weeks after it, NaN, are beyond the run's
+ * end). A run that did not finish (status not 1) has no figures: NaN, and
+ * 0 weeks. */
+static void summarise(const h5sweep *o, const h5sweep_row *row, double *market, double *brand, int32_t *weeks)
+{
+    size_t W = (size_t)o->weeks, nb = (size_t)o->n_brands, end = 0;
+    for (int i = 0; i < H5SWEEP_N_SUM_MARKET; i++) market[i] = NAN;
+    for (size_t i = 0; i < (size_t)H5SWEEP_N_SUM_BRAND * nb; i++) brand[i] = NAN;
+    *weeks = 0;
+    if (row->status != 1 || !row->market || !row->brand) return;
+    for (size_t t = W; t > 0 && !end; t--) {
+        for (int k = 0; k < AD_N_MARKET && !end; k++)
+            if (isfinite(row->market[(size_t)k * W + t - 1])) end = t;
+        for (size_t i = 0; i < (size_t)AD_N_BRAND * nb && !end; i++)
+            if (isfinite(row->brand[((i / nb) * W + t - 1) * nb + i % nb])) end = t;
+    }
+    size_t from = end > H5SWEEP_SUMMARY_WEEKS ? end - H5SWEEP_SUMMARY_WEEKS : 0;
+    *weeks = (int32_t)(end - from);
+    for (int i = 0; i < H5SWEEP_N_SUM_MARKET; i++) {
+        const double *v = row->market + (size_t)SUM_MARKET[i] * W;
+        double sum = 0;
+        size_t n = 0;
+        for (size_t t = from; t < end; t++)
+            if (isfinite(v[t])) {
+                sum += v[t];
+                n++;
+            }
+        market[i] = n ? sum / (double)n : NAN;
+    }
+    for (int i = 0; i < H5SWEEP_N_SUM_BRAND; i++)
+        for (size_t b = 0; b < nb; b++) {
+            const double *v = row->brand + (size_t)SUM_BRAND[i] * W * nb;
+            double sum = 0;
+            size_t n = 0;
+            for (size_t t = from; t < end; t++)
+                if (isfinite(v[t * nb + b])) {
+                    sum += v[t * nb + b];
+                    n++;
+                }
+            brand[(size_t)i * nb + b] = n ? sum / (double)n : NAN;
+        }
+}
+
 int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error *err)
 {
     char doing[64];
@@ -435,12 +645,23 @@ int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error 
         bad = write_slab(o->market[k], H5T_NATIVE_DOUBLE, 2, s2, c2, row->market + (size_t)k * nw) < 0;
     for (int k = 0; k < AD_N_BRAND && !bad && nw; k++)
         bad = write_slab(o->brandv[k], H5T_NATIVE_DOUBLE, 3, s3, c3, row->brand + (size_t)k * nw * nb) < 0;
+    double sum_m[H5SWEEP_N_SUM_MARKET], sum_b[H5SWEEP_N_SUM_BRAND * AD_MAX_BRANDS];
+    int32_t weeks;
+    hsize_t sb[2] = {r, 0}, cb[2] = {1, nb};
+    summarise(o, row, sum_m, sum_b, &weeks);
+    for (int i = 0; i < H5SWEEP_N_SUM_MARKET && !bad; i++)
+        bad = write_slab(o->sum_market[i], H5T_NATIVE_DOUBLE, 1, &r, &one, &sum_m[i]) < 0;
+    for (int i = 0; i < H5SWEEP_N_SUM_BRAND && !bad && nb; i++)
+        bad = write_slab(o->sum_brand[i], H5T_NATIVE_DOUBLE, 2, sb, cb, sum_b + (size_t)i * nb) < 0;
     /* the whole row is on disk before its status says so: a kill before
      * the second flush leaves the run's old status */
-    bad = bad || write_slab(o->wall, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->wall_time) < 0 ||
+    bad = bad || write_slab(o->sum_weeks, H5T_NATIVE_INT32, 1, &r, &one, &weeks) < 0 ||
+          write_slab(o->wall, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->wall_time) < 0 ||
           write_slab(o->drift, H5T_NATIVE_DOUBLE, 1, &r, &one, &row->warmup_drift) < 0 ||
           write_slab(o->message, vstr, 1, &r, &one, &msg) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0 ||
-          write_slab(o->status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0;
+          write_slab(o->status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 ||
+          write_slab(o->sum_status, H5T_NATIVE_INT8, 1, &r, &one, &row->status) < 0 ||
+          H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0;
     hid_t kept = h5out__err_keep(bad);
     if (vstr >= 0) H5Tclose(vstr);
     h5out__err_restore(kept);
@@ -541,6 +762,10 @@ static int same_sweep(h5sweep *o, const ad_config *cfg, const char *resolved, co
         !attr_vec_is(f, "sweep_min", sw->spec.min, NULL, sw->spec.k) ||
         !attr_vec_is(f, "sweep_max", sw->spec.max, NULL, sw->spec.k) || !attr_i64_is(f, "runs", o->runs))
         return 0;
+    if (H5Lexists(f, H5SWEEP_SUMMARY_GROUP, H5P_DEFAULT) <= 0) {   /* made by a build without /summary */
+        H5Eclear2(H5E_DEFAULT);
+        return 0;
+    }
     hid_t ds = H5Dopen2(f, "parameters/resolved_config", H5P_DEFAULT), t = h5out__vstr_type();
     char *text = NULL;
     int ok = ds >= 0 && t >= 0 && H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0 && text &&
@@ -613,6 +838,17 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
         if ((o->market[k] = H5Dopen2(o->file, ad_market_names[k], H5P_DEFAULT)) < 0) goto fail;
     for (int k = 0; k < AD_N_BRAND; k++)
         if ((o->brandv[k] = H5Dopen2(o->file, ad_brand_h5names[k], H5P_DEFAULT)) < 0) goto fail;
+    {
+        char paths[H5SWEEP_N_SUM_ROWS][H5SWEEP_SUM_PATH];
+        int n = h5sweep__summary_rows(paths), v = 0;
+        hid_t *ids[H5SWEEP_N_SUM_ROWS];
+        for (int i = 0; i < H5SWEEP_N_SUM_MARKET; i++) ids[v++] = &o->sum_market[i];
+        for (int i = 0; i < H5SWEEP_N_SUM_BRAND; i++) ids[v++] = &o->sum_brand[i];
+        ids[v++] = &o->sum_weeks;
+        ids[v++] = &o->sum_status;
+        for (int i = 0; i < n; i++)
+            if ((*ids[i] = H5Dopen2(o->file, paths[i], H5P_DEFAULT)) < 0) goto fail;
+    }
     doing = "reading the statuses";
     if (!(o->st = calloc((size_t)o->runs + 1, 1))) {
         rc = ad_error_set(err, AD_ERR_NOMEM, path, 0, NULL, "out of memory");

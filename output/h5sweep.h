@@ -5,7 +5,8 @@
  * root attribute complete is 0, and renamed to OUT only by a successful
  * h5sweep_close(..., complete=1). Everything known before the runs (run,
  * point, replication, seed, the swept values, /parameters of the base
- * scenario) is written by h5sweep_open; each run's rows are written whole by
+ * scenario, and the same in the per-run table /summary) is written by
+ * h5sweep_open; each run's rows are written whole by
  * h5sweep_write_run and flushed at once, so a killed sweep leaves a file
  * whose finished runs read cleanly (status 1) and whose others read as not
  * run (status 0, observables NaN). Layout: docs/output.md, "Sweep files".
@@ -54,7 +55,9 @@ typedef struct h5sweep_row {
     const double *market, *brand;
 } h5sweep_row;
 
-/* Writes run `run`'s row (observables, wall time, message) and flushes,
+/* Writes run `run`'s row (observables, wall time, message, and its row of
+ * /summary: the means over its last 52 recorded weeks computed from
+ * row->market and row->brand, NaN unless row->status is 1) and flushes,
  * then its status and flushes again (a kill in between leaves the old
  * status), then counts it in the root attributes runs_written/runs_failed. */
 int h5sweep_write_run(h5sweep *o, int64_t run, const h5sweep_row *row, ad_error *err);

@@ -4,7 +4,8 @@
  * file exists under its name only when whole: it is built as OUT.partial
  * (complete = 0 from its first change), a byte copy of shard 0 into which
  * every other shard copies the rows of its runs (the variables written per
- * run: status, wall_time, message and the observables); then the shard
+ * run: status, wall_time, message, the observables and the rows of
+ * /summary); then the shard
  * attributes go, runs_written and runs_failed are counted again, complete
  * is set and the file renamed. Everything else in the file (the run, week
  * and brand scales, the design and per-run values known before the runs,
@@ -17,6 +18,7 @@
 #include "h5sweep_merge.h"
 #include "h5verify.h"
 #include "h5out_priv.h"
+#include "h5sweep_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define N_ROW_VARS (4 + AD_N_MARKET + AD_N_BRAND)
+#define N_ROW_VARS (4 + AD_N_MARKET + AD_N_BRAND + H5SWEEP_N_SUM_ROWS)
+#define ROW_NAME H5SWEEP_SUM_PATH   /* room for the path of one of them */
 
 typedef struct shard_in {
     const char *path;
@@ -53,22 +56,24 @@ static int skipped_attr(const char *name)
     return 0;
 }
 
-/* The variables each run writes when it finishes; status last. */
-static int row_vars(const char **names)
+/* The variables each run writes when it finishes, by their paths from the
+ * root (those of /summary as "summary/..."); status last. */
+static int row_vars(char (*names)[ROW_NAME])
 {
     int n = 0;
-    for (int k = 0; k < AD_N_MARKET; k++) names[n++] = ad_market_names[k];
-    for (int k = 0; k < AD_N_BRAND; k++) names[n++] = ad_brand_h5names[k];
-    names[n++] = "wall_time";
-    names[n++] = "warmup_share_drift";
-    names[n++] = "message";
-    names[n++] = "status";
+    for (int k = 0; k < AD_N_MARKET; k++) snprintf(names[n++], ROW_NAME, "%s", ad_market_names[k]);
+    for (int k = 0; k < AD_N_BRAND; k++) snprintf(names[n++], ROW_NAME, "%s", ad_brand_h5names[k]);
+    n += h5sweep__summary_rows(names + n);
+    snprintf(names[n++], ROW_NAME, "wall_time");
+    snprintf(names[n++], ROW_NAME, "warmup_share_drift");
+    snprintf(names[n++], ROW_NAME, "message");
+    snprintf(names[n++], ROW_NAME, "status");
     return n;
 }
 
 static int is_row_var(const char *name)
 {
-    const char *names[N_ROW_VARS];
+    char names[N_ROW_VARS][ROW_NAME];
     int n = row_vars(names);
     for (int i = 0; i < n; i++)
         if (!strcmp(name, names[i])) return 1;
@@ -424,12 +429,18 @@ static int write_merged(shard_in **by, int N, const char *partial, h5sweep_merge
         f = H5Fopen(partial, H5F_ACC_RDWR, fapl);
     if (fapl >= 0) H5Pclose(fapl);
     if (f < 0 || h5out__attr_set_i8(f, "complete", 0) < 0 || H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) goto fail;
-    const char *names[N_ROW_VARS];
+    char names[N_ROW_VARS][ROW_NAME];
     int nv = row_vars(names);
     doing = "copying the shards' runs";
-    for (int v = 0; v < nv; v++)
+    for (int v = 0; v < nv; v++) {
+        /* shards of a build that wrote no /summary: there is none to fill */
+        if (H5Lexists(f, names[v], H5P_DEFAULT) <= 0 && strchr(names[v], '/')) {
+            H5Eclear2(H5E_DEFAULT);
+            continue;
+        }
         for (int j = 1; j < N; j++)
             if (copy_rows(by[j], f, names[v]) < 0) goto fail;
+    }
     res->ok = res->failed = 0;
     for (int64_t r = 0; r < res->runs; r++) {
         res->ok += by[r % N]->st[r] == 1;

@@ -14,4 +14,19 @@
  * whole into the open file f. */
 int h5sweep__design(hid_t f, const sweep *sw);
 
+/* h5sweep.c: the group /summary, one row per run (docs/output.md, "Sweep
+ * files"): the run's point, replication, seed and swept values, its status,
+ * and outcome figures, each the mean of an observable over the run's last
+ * H5SWEEP_SUMMARY_WEEKS recorded weeks (all of them in a shorter run),
+ * written by h5sweep_write_run with the run's rows. */
+#define H5SWEEP_SUMMARY_WEEKS 52
+#define H5SWEEP_SUMMARY_GROUP "summary"
+#define H5SWEEP_N_SUM_MARKET 5     /* market observables summarised, over (run) */
+#define H5SWEEP_N_SUM_BRAND 5      /* brand observables summarised, over (run, brand) */
+/* The variables of /summary written per run, as paths from the root
+ * ("summary/status", ...): outcome figures, weeks_averaged, status last. */
+#define H5SWEEP_N_SUM_ROWS (2 + H5SWEEP_N_SUM_MARKET + H5SWEEP_N_SUM_BRAND)
+#define H5SWEEP_SUM_PATH 80        /* room for one such path */
+int h5sweep__summary_rows(char (*paths)[H5SWEEP_SUM_PATH]);
+
 #endif
