@@ -35,6 +35,13 @@ demo: build
 	@echo "The baseline's report: $(CURDIR)/out/baseline_report/report.html (open it in a browser;"
 	@echo "charts for slides in out/baseline_report/charts/, CSV files in out/baseline_report/data/)"
 
+# the baseline in the explorer: a local web page with sliders and live charts
+# (README, a strategist's steps); EXPLORE_FLAGS=--open also opens the browser
+.PHONY: explore
+EXPLORE_FLAGS ?=
+explore: build
+	$(BUILD)/aandacht explore scenarios/baseline.cfg $(EXPLORE_FLAGS)
+
 test: build build-mpi
 	@cd $(BUILD) && ctest -L c --output-on-failure -j 1
 	@$(MAKE) --no-print-directory test-python

@@ -16,7 +16,9 @@
  * runs the base scenario, with --sweep-point K the sweep's run K; sweep
  * runs them all into one file (sweep_run.h), or one shard of them, and
  * merge joins the shard files (h5sweep_merge.h); report hands over to the
- * Python analysis package (report_cmd.h).
+ * Python analysis package (report_cmd.h), and so does explore, a local web
+ * page with sliders (explore_cmd.h); run --stream prints each week as a
+ * JSON line (stream.h).
  *
  * Repeated options (--set, --seed, --weeks, the shard files of merge) go to
  * lists sized by the number of arguments, so any number of them is taken;
@@ -46,6 +48,8 @@
 #include "new_cmd.h"
 #include "progress.h"
 #include "report_cmd.h"
+#include "explore_cmd.h"
+#include "stream.h"
 #include "sweep.h"
 #include "sweep_run.h"
 
@@ -78,6 +82,7 @@ static const char *USAGE =
     "  merge SHARD.h5.. join the shard files of a sweep (sweep --shard) into one\n"
     "  check FILE.cfg   validate a scenario and print the resolved configuration\n"
     "  report OUT.h5..  charts, CSV files and an HTML report with the claims scorecard\n"
+    "  explore [FILE]   a local web page with sliders: move a lever, watch the run\n"
     "  params           list every parameter: type, default, range, unit, meaning\n"
     "  new NAME         write scenarios/NAME.cfg, a new scenario made from another\n"
     "  verify OUT.h5..  check that output files are intact (checksums) and complete\n"
@@ -92,7 +97,7 @@ static const char *RUN_USAGE =
     "usage: aandacht run FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--seed N] [--weeks N]\n"
     "                    [--threads N] [--force] [--quiet] [--sweep-point K]\n"
     "                    [--save-state STATE.h5 [--at WEEK]] [--from STATE.h5]\n"
-    "                    [--checkpoint-every N]\n"
+    "                    [--checkpoint-every N] [--stream]\n"
     "\n"
     "Runs the scenario and writes every week's observables to OUT.h5 (default\n"
     "out/<scenario name>.h5). The file is written as OUT.h5.partial and renamed\n"
@@ -134,7 +139,11 @@ static const char *RUN_USAGE =
     "  --checkpoint-every N  every N weeks (the warm-up's included) keep the state in\n"
     "                        OUT.h5.checkpoint; Ctrl-C or SIGTERM then saves one and\n"
     "                        stops with exit status 75, and the same command run\n"
-    "                        again goes on from it to the same result (docs/hpc.md)\n";
+    "                        again goes on from it to the same result (docs/hpc.md)\n"
+    "  --stream              also print each recorded week's observables on standard\n"
+    "                        output as it is done: one JSON object a line, flushed,\n"
+    "                        named as in the HDF5 file, and a last line\n"
+    "                        {\"event\":\"done\",...} once OUT.h5 is complete (no summary)\n";
 
 static const char *SWEEP_USAGE =
     "usage: aandacht sweep FILE.cfg [-o OUT.h5] [--set KEY=VALUE]... [--jobs N] [--threads N]\n"
@@ -147,14 +156,19 @@ static const char *SWEEP_USAGE =
     "renamed when every run is done; a run that fails is recorded and the\n"
     "others go on. Ctrl-C (or SIGTERM) stops it after the runs under way: the\n"
     "runs finished are kept in OUT.h5.partial (--resume finishes it) and the\n"
-    "exit status is 130 (143 for SIGTERM).\n"
+    "exit status is 130 (143 for SIGTERM). Such a partial is never started over\n"
+    "without --resume or --force: the sweep refuses (exit status 2) and says\n"
+    "how many finished runs it holds. On a terminal a progress line is redrawn;\n"
+    "in a log (standard error not a terminal) a line at the start, every 5\n"
+    "seconds and at the end gives the runs finished, failed, runs/min and ETA.\n"
     "\n"
     "  -o, --output OUT.h5   output file\n"
     "  --set KEY=VALUE       override a parameter of the base scenario (repeatable)\n"
     "  --jobs N              runs side by side (default 1)\n"
     "  --threads N           OpenMP threads in all, shared by the jobs\n"
-    "  --force               overwrite OUT.h5 if it exists\n"
-    "  --quiet               no progress line and no summary\n"
+    "  --force               overwrite OUT.h5 if it exists, and start over instead of\n"
+    "                        finishing an interrupted sweep's OUT.h5.partial\n"
+    "  --quiet               no progress lines and no summary\n"
     "  --resume              finish OUT.h5.partial left by an interrupted sweep of the\n"
     "                        same file and options: run only its runs not yet ok\n"
     "  --shard I/N           run only the runs K with K % N == I (0 <= I < N), into the\n"
@@ -187,13 +201,17 @@ static const char *MERGE_USAGE =
     "  --quiet               no summary\n";
 
 static const char *CHECK_USAGE =
-    "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K]\n"
+    "usage: aandacht check FILE.cfg [--set KEY=VALUE]... [--sweep-point K] [--runs]\n"
     "\n"
     "Validates the scenario and prints the resolved configuration (every\n"
     "parameter; values not given in the file are marked '# default').\n"
     "When the file has a sweep, checks it (every point, up to 10000) and\n"
-    "prints a summary after the configuration; with --sweep-point K the\n"
-    "configuration printed is that of the sweep's run K.\n"
+    "prints after the configuration a summary and its runs: run K, point,\n"
+    "replication, seed and each swept value as applied (the first 20 and the\n"
+    "last 5 of a larger sweep), all as comment lines, so that the output is\n"
+    "still a scenario file; with --sweep-point K the configuration printed is\n"
+    "that of the sweep's run K.\n"
+    "  --runs   list every run of the sweep\n"
     "Exit status 0 when valid, 2 when not, with a message that names the file,\n"
     "the line and the key and says what would fix it: a misspelt key gets a\n"
     "suggestion, a value out of range its range, and a syntax error what is\n"
@@ -224,7 +242,7 @@ static const char *HELP_USAGE =
     "usage: aandacht help [COMMAND]\n"
     "\n"
     "Without COMMAND, lists the commands; with one (run, sweep, merge, check,\n"
-    "report, params, new, verify, help, version), shows its options, as\n"
+    "report, explore, params, new, verify, help, version), shows its options, as\n"
     "aandacht COMMAND --help does. An unknown COMMAND is exit status 2.\n";
 
 static const char *VERSION_USAGE =
@@ -235,8 +253,8 @@ static const char *VERSION_USAGE =
 /* the options of each command, for "did you mean" */
 static const char *const RUN_OPTIONS[] = {"-o", "--output", "--set", "--seed", "--weeks", "--threads", "--force",
                                           "--quiet", "--sweep-point", "--save-state", "--at", "--from",
-                                          "--checkpoint-every", "--help", "-h", NULL};
-static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--help", "-h", NULL};
+                                          "--checkpoint-every", "--stream", "--help", "-h", NULL};
+static const char *const CHECK_OPTIONS[] = {"--set", "--sweep-point", "--runs", "--help", "-h", NULL};
 static const char *const SWEEP_OPTIONS[] = {"-o", "--output", "--set", "--jobs", "--threads", "--force", "--quiet",
                                             "--resume", "--shard", "--no-branching", "--help", "-h", NULL};
 static const char *const MERGE_OPTIONS[] = {"-o", "--output", "--force", "--quiet", "--help", "-h", NULL};
@@ -281,12 +299,14 @@ typedef struct run_opts {
     int n_owned;
     int threads, force, quiet;
     int has_point;              /* --sweep-point given */
+    int list_runs;              /* check --runs: list every run of the sweep */
     long long point;            /* its K */
     const char *save_state;     /* --save-state STATE.h5 */
     int has_at;                 /* --at given */
     long long at;               /* its week (default -1: the end of the warm-up) */
     const char *from;           /* --from STATE.h5 */
     long long checkpoint_every; /* --checkpoint-every N weeks (0: none) */
+    int stream;                 /* --stream: each week as a JSON line on standard output (stream.h) */
 } run_opts;
 
 static void run_opts_free(run_opts *o)
@@ -376,6 +396,10 @@ static int parse_opts(int argc, char **argv, run_opts *o, int is_run, const char
             o->force = 1;
         } else if (is_run && !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (is_run && !strcmp(a, "--stream")) {
+            o->stream = 1;
+        } else if (!is_run && !strcmp(a, "--runs")) {
+            o->list_runs = 1;
         } else if (!is_run && (!strcmp(a, "--seed") || !strcmp(a, "--weeks"))) {
             return usage_error(usage, !strcmp(a, "--seed") ? "check has no %s: write --set scenario.seed=N"
                                                            : "check has no %s: write --set scenario.weeks=N", a);
@@ -627,6 +651,8 @@ static int run_scenario(const run_opts o)
     double t0 = now_s();
     progress_start(&pr, stderr, mode, &cfg, t0);
     progress_from(&pr, ad_world_steps(w));
+    const int64_t warmup_steps = ad_world_warmup_left(w);
+    if (o.stream) stream_start(stdout, &cfg, first_week, warmup_steps, outpath);
     if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
     while (ad_world_warmup_left(w) > 0) {
         if (stop_requested && o.checkpoint_every > 0) {
@@ -643,6 +669,7 @@ static int run_scenario(const run_opts o)
             goto done;
         }
         if ((rc = ad_world_warmup_step(w, &err))) goto done;
+        if (o.stream) stream_warmup(stdout, warmup_steps - ad_world_warmup_left(w), warmup_steps);
         if (save_steps == ad_world_steps(w) && (rc = save_state(&o, w, resolved, &pr, &err))) goto done;
         if (o.checkpoint_every > 0 && ad_world_steps(w) % o.checkpoint_every == 0 &&
             (rc = checkpoint(&o, out, w, ckpt, resolved, &err)))
@@ -683,6 +710,7 @@ static int run_scenario(const run_opts o)
         const ad_obs *obs = ad_world_obs(w);
         if (t == first_week) first = *obs;
         if ((rc = h5out_write_week(out, t, obs, &err))) goto done;
+        if (o.stream) stream_week(stdout, t, obs, cfg.n_brands);
         if (cfg.snapshot_every > 0 && t % cfg.snapshot_every == 0) {
             ad_world_snapshot(w, snap);
             if ((rc = h5out_write_snapshot(out, snap, &err))) goto done;
@@ -705,7 +733,8 @@ static int run_scenario(const run_opts o)
         if (rc) goto done;
         if (ckpt[0]) unlink(ckpt); /* the run is whole: its checkpoint has served */
         progress_end(&pr, now_s());
-        if (!o.quiet) {
+        if (o.stream) stream_done(stdout, outpath, cfg.weeks - first_week);
+        if (!o.quiet && !o.stream) {
             if (o.from)
                 printf("%s: %lld customers, weeks %lld to %lld from the state %s (%s), seed %lld, %.1f s\n",
                        cfg.name, (long long)cfg.customers, (long long)first_week, (long long)cfg.weeks - 1, o.from,
@@ -915,16 +944,25 @@ static int check_scenario(const run_opts o)
         sweep_free(&sw);
         return fail(&err);
     }
+    if (o.list_runs && !sw.present)
+        return fail(&(ad_error){.code = AD_ERR_USAGE, .msg = "--runs lists the runs of a sweep: the scenario has no "
+                                                            "sweep group"});
     char *text = cfg_format_resolved(&cfg, 1);
     int has_sweep = sw.present;
     char *summary = has_sweep ? sweep_format_summary(&sw) : NULL;
-    sweep_free(&sw);
     if (!text || (has_sweep && !summary)) {
         free(text);
+        free(summary);
+        sweep_free(&sw);
         return fail(&(ad_error){.code = AD_ERR_NOMEM, .msg = "out of memory"});
     }
     fputs(text, stdout);
     if (summary) fputs(summary, stdout);
+    /* the runs, line by line (any number of them), as comments */
+    static char line[SWEEP_LINE_MAX];
+    for (int64_t i = 0; has_sweep && sweep_format_run_line(&sw, o.list_runs, o.file, i, line, sizeof line); i++)
+        fputs(line, stdout);
+    sweep_free(&sw);
     free(text);
     free(summary);
     fprintf(stderr, "%s: valid\n", o.file);
@@ -1022,11 +1060,12 @@ static const struct command {
     int (*run)(int argc, char **argv);
 } COMMANDS[] = {
     {"run", cmd_run}, {"sweep", cmd_sweep}, {"merge", cmd_merge}, {"check", cmd_check}, {"report", report_cmd},
-    {"params", cmd_params}, {"new", new_cmd}, {"verify", cmd_verify}, {"help", cmd_help}, {"version", cmd_version},
+    {"explore", explore_cmd}, {"params", cmd_params}, {"new", new_cmd}, {"verify", cmd_verify}, {"help", cmd_help},
+    {"version", cmd_version},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
-static const char *const COMMAND_WORDS[] = {"run", "sweep", "merge", "check", "report", "params", "new", "verify", "help",
-                                            "version", "--help", "--version", NULL};
+static const char *const COMMAND_WORDS[] = {"run", "sweep", "merge", "check", "report", "explore", "params", "new",
+                                            "verify", "help", "version", "--help", "--version", NULL};
 
 static const struct command *find_command(const char *name)
 {

@@ -19,7 +19,8 @@
  * anything starts and they agree on the first failure (that rank reports
  * it, all exit with its status); rank 0 broadcasts whether the file opened;
  * after a write error or a signal rank 0 answers -1 to every request and
- * still collects the runs under way. A run that fails is recorded as
+ * still collects the runs under way. Rank 0 alone shows the progress (a
+ * line redrawn on a terminal, a line every SWEEP_LOG_EVERY s in a log). A run that fails is recorded as
  * failed; a run cut short by a signal on its rank is not recorded, so the
  * file stays .partial and --resume redoes it.
  */
@@ -183,7 +184,10 @@ static int run_ranks(sweep_ctx *c, MPI_Comm comm, int rank, int size, int thread
     }
     c->ranks = size;
     sweep_catch_signals(1);
-    if (rank == 0) serve(c, comm, size, buf);
+    if (rank == 0) {
+        sweep_progress_start(c);
+        serve(c, comm, size, buf);
+    }
     else work(c, comm, threads_ok ? c->jobs : 1);
     sweep_catch_signals(0);
     free(buf);
@@ -213,11 +217,12 @@ int sweep_mpi_run(const sweep_run_opts *o, ad_error *err)
         rc = ad_error_set(err, AD_ERR_USAGE, NULL, 0, NULL,
                           "started as %ld processes, but MPI sees only this one: each would run the whole sweep into "
                           "the same file; start it with mpirun, or with srun --mpi=pmix (Open MPI)", sweep_launched_ranks());
-    if (c && rank != 0) c->tty = 0;
+    if (c && rank != 0) c->tty = c->log = 0; /* rank 0 shows the progress */
     rc = agree(comm, rank, size, rc, err);
     if (!rc && size == 1) { /* one rank: a local sweep */
         if (!(rc = sweep_ctx_open(c, err)) && c->out) {
             sweep_catch_signals(1);
+            sweep_progress_start(c);
             sweep_run_local(c);
             sweep_catch_signals(0);
             rc = sweep_ctx_finish(c, err);

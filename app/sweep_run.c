@@ -15,12 +15,20 @@
  * With --resume the file is reopened (h5sweep_resume) and only the runs
  * whose status is not 1 are done; with --shard I/N only the runs K with
  * K % N == I; the list of runs to do is made before the loop. The file is
- * completed only when every run of that list was recorded. Under an MPI
- * launcher (MPI build) the same phases run over ranks (sweep_mpi.c).
+ * completed only when every run of that list was recorded. Without
+ * --resume or --force, an OUT.partial an interrupted sweep left is never
+ * started over: the sweep refuses (exit status 2), counts its finished runs
+ * from its status variable (read-only) and names both options. Progress
+ * goes to standard error: on a terminal one line redrawn, in a log a line
+ * at the start, every SWEEP_LOG_EVERY seconds (written by whichever thread
+ * finds it due, in the writer's critical section) and at the end. Under an
+ * MPI launcher (MPI build) the same phases run over ranks (sweep_mpi.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sweep_run_priv.h"
 
+#include <fcntl.h>
+#include <hdf5.h>
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
@@ -61,6 +69,15 @@ int sweep_stopping(sweep_ctx *c)
     int h;
 #pragma omp atomic read
     h = c->halt;
+    if (c->log) { /* a log's line is due even while no run ends */
+        double last;
+#pragma omp atomic read
+        last = c->last_draw;
+        if (sweep_now() - last >= SWEEP_LOG_EVERY) {
+#pragma omp critical(ad_sweep_write)
+            sweep_progress(c, 0);
+        }
+    }
     return h || sr_signalled;
 }
 
@@ -115,15 +132,56 @@ done:
     return rc;
 }
 
+void sweep_progress_start(sweep_ctx *c)
+{
+    c->last_draw = sweep_now(); /* before the runs start: no other thread yet */
+    if (!c->log) return;
+    const sweep_run_opts *o = c->o;
+    int64_t n = c->prior + c->n_todo;
+    char what[96] = "", how[96];
+    if (o->shard_count > 0) snprintf(what, sizeof what, "shard %d/%d: ", o->shard_index, o->shard_count);
+    if (c->prior)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%lld of %lld runs to do (%lld done before)",
+                 (long long)c->n_todo, (long long)n, (long long)c->prior);
+    else
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%lld runs", (long long)n);
+    if (c->ranks > 1)
+        snprintf(how, sizeof how, "%d worker rank%s x %d job%s", c->ranks - 1, c->ranks == 2 ? "" : "s", c->jobs,
+                 c->jobs == 1 ? "" : "s");
+    else
+        snprintf(how, sizeof how, "%d job%s side by side", c->jobs, c->jobs == 1 ? "" : "s");
+    fprintf(stderr, "starting: %s, %s; a line every %.0f s\n", what, how, SWEEP_LOG_EVERY);
+    fflush(stderr);
+}
+
 void sweep_progress(sweep_ctx *c, int last)
 {
     double now = sweep_now();
-    if (!c->tty || (!last && now - c->last_draw < 0.25)) return;
+    if (!c->tty && !c->log) return;
+    if (!last && now - c->last_draw < (c->tty ? 0.25 : SWEEP_LOG_EVERY)) return;
     int64_t n = c->prior + c->n_todo, finished = c->done + c->failed;
     double per_min = 60.0 * (double)(finished - c->prior) / (now - c->t0 + 1e-9);
-    fprintf(stderr, "\rrun %lld/%lld done, %lld failed  %.1f runs/min  ETA %.0f s      ", (long long)c->done,
-            (long long)n, (long long)c->failed, per_min,
-            finished > c->prior ? (double)(n - finished) * 60.0 / per_min : 0.0);
+    if (c->tty) {
+        fprintf(stderr, "\rrun %lld/%lld done, %lld failed  %.1f runs/min  ETA %.0f s      ", (long long)c->done,
+                (long long)n, (long long)c->failed, per_min,
+                finished > c->prior ? (double)(n - finished) * 60.0 / per_min : 0.0);
+    } else {
+        /* a whole line: runs finished (ok or failed; the runs done before a
+         * --resume included) of all, how many failed, the rate here, and the
+         * time left, or at the end the time it took */
+        char tail[64];
+        if (last)
+            snprintf(tail, sizeof tail, "%s %.0f s", finished == n ? "done in" : "stopped after", now - c->t0);
+        else if (finished > c->prior)
+            snprintf(tail, sizeof tail, "%.0f s so far  ETA %.0f s", now - c->t0,
+                     (double)(n - finished) * 60.0 / per_min);
+        else
+            snprintf(tail, sizeof tail, "%.0f s so far  ETA not known before a run ends", now - c->t0);
+        fprintf(stderr, "runs %lld/%lld finished (%lld failed)  %.1f runs/min  %s\n", (long long)finished, (long long)n,
+                (long long)c->failed, per_min, tail);
+        fflush(stderr);
+    }
+#pragma omp atomic write
     c->last_draw = now;
 }
 
@@ -239,6 +297,7 @@ int sweep_ctx_setup(sweep_ctx *c, const sweep_run_opts *o, ad_error *err)
     int total = o->threads > 0 ? o->threads : omp_get_max_threads();
     c->inner = total / c->jobs > 1 ? total / c->jobs : 1;
     c->tty = isatty(STDERR_FILENO) && !o->quiet;
+    c->log = !isatty(STDERR_FILENO) && !o->quiet;
     return sweep_branch_setup(c, err);
 }
 
@@ -277,6 +336,95 @@ static int open_resumed(sweep_ctx *c, ad_error *err)
                         fi, fn, fi, fn);
 }
 
+/* Does another process hold a lock on path (a job writing it)? Only asks. */
+static int locked_elsewhere(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return 0;
+    /* F_GETLK sees the writer's OFD lock too (the two kinds conflict) */
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    int r = fcntl(fd, F_GETLK, &fl);
+    close(fd);
+    return r == 0 && fl.l_type != F_UNLCK;
+}
+
+/* The runs of an interrupted sweep's file by their status variable: ok
+ * (1) and failed (-1) among the runs of this shard (all without --shard),
+ * and how many runs the file has. Opens the file read-only and changes
+ * nothing. -1 when it does not open as a sweep file. */
+static int count_finished(const sweep_ctx *c, const char *path, int64_t *ok, int64_t *failed, int64_t *runs)
+{
+    const sweep_run_opts *o = c->o;
+    int rc = -1;
+    *ok = *failed = *runs = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    if (fapl < 0) return -1;
+#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
+    H5Pset_file_locking(fapl, 0, 1); /* reading takes no lock a writer would meet */
+#endif
+    hssize_t n = -1;
+    int8_t *st = NULL;
+    if ((f = H5Fopen(path, H5F_ACC_RDONLY, fapl)) >= 0 && (d = H5Dopen2(f, "status", H5P_DEFAULT)) >= 0 &&
+        (sp = H5Dget_space(d)) >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+        (n = H5Sget_simple_extent_npoints(sp)) >= 0 && (st = malloc((size_t)n + 1)) &&
+        H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st) >= 0) {
+        for (hssize_t r = 0; r < n; r++) {
+            if (o->shard_count > 0 && r % o->shard_count != o->shard_index) continue;
+            *ok += st[r] == 1;
+            *failed += st[r] == -1;
+        }
+        *runs = (int64_t)n;
+        rc = 0;
+    }
+    free(st);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    if (f >= 0) H5Fclose(f);
+    H5Pclose(fapl);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
+/* Without --resume or --force: an OUT.partial that an interrupted sweep
+ * left holds finished work, so the sweep does not start over; it says what
+ * the file holds and what finishes it, and leaves it as it is. (A partial
+ * another job is writing, or one that is not a regular file, is left to
+ * h5sweep_open, which says so.) */
+static int keep_partial(sweep_ctx *c, ad_error *err)
+{
+    char partial[1200];
+    struct stat st;
+    snprintf(partial, sizeof partial, "%s.partial", c->outpath);
+    if (lstat(partial, &st) != 0 || !S_ISREG(st.st_mode) || locked_elsewhere(partial)) return AD_OK;
+    const sweep_run_opts *o = c->o;
+    int64_t mine = 0, ok, failed, runs;
+    for (int64_t run = 0; run < c->sw->runs; run++)
+        mine += o->shard_count <= 0 || run % o->shard_count == o->shard_index;
+    char also[1200] = "";
+    if (stat(c->outpath, &st) == 0)
+        snprintf(also, sizeof also, " (%s exists as well: `--resume --force` finishes the partial and replaces it)",
+                 c->outpath);
+    if (count_finished(c, partial, &ok, &failed, &runs) != 0)
+        return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
+                            "an interrupted sweep's file, which does not open as a sweep file (its finished runs "
+                            "cannot be counted): `--resume` finishes it if it can, `--force` starts over and "
+                            "replaces it%s. It is left as it is", also);
+    char failures[160] = "";
+    if (failed)
+        snprintf(failures, sizeof failures, " and %lld failed run%s (which --resume runs again)", (long long)failed,
+                 failed == 1 ? "" : "s");
+    char other[160] = "";
+    if (runs != c->sw->runs)
+        snprintf(other, sizeof other, " (it has %lld runs, this sweep %lld: it was written for another sweep, which "
+                 "--resume refuses)", (long long)runs, (long long)c->sw->runs);
+    return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
+                        "holds %lld finished run%s (of %lld)%s of an interrupted sweep%s: `--resume` finishes it, "
+                        "running only the %lld not done; `--force` starts over and replaces it%s. It is left as it is",
+                        (long long)ok, ok == 1 ? "" : "s", (long long)mine, failures, other,
+                        (long long)(mine > ok ? mine - ok : 0), also);
+}
+
 int sweep_ctx_open(sweep_ctx *c, ad_error *err)
 {
     const sweep_run_opts *o = c->o;
@@ -285,6 +433,7 @@ int sweep_ctx_open(sweep_ctx *c, ad_error *err)
     if (o->resume) {
         if ((rc = open_resumed(c, err)) || !c->out) return rc;
     } else {
+        if (!o->force && (rc = keep_partial(c, err))) return rc;
         if ((rc = h5sweep_open(&c->out, c->outpath, c->base, c->resolved, c->sw, c->weeks, o->force, err)))
             return rc;
         if (o->shard_count > 0 && (rc = h5sweep_set_shard(c->out, o->shard_index, o->shard_count, err))) return rc;
@@ -426,6 +575,7 @@ int sweep_run_all(const sweep_run_opts *o, ad_error *err)
     if (!rc) rc = sweep_ctx_open(c, err);
     if (!rc && c->out) {
         sweep_catch_signals(1);
+        sweep_progress_start(c);
         sweep_run_local(c);
         sweep_catch_signals(0);
         rc = sweep_ctx_finish(c, err);

@@ -33,9 +33,10 @@ typedef struct sweep_ctx {
     int nb;                     /* brands */
     int jobs, inner;            /* runs side by side, threads of each world */
     int ranks;                  /* MPI processes (1 without MPI) */
-    int tty;                    /* draw a progress line */
+    int tty;                    /* draw a progress line (standard error a terminal) */
+    int log;                    /* write a progress line every SWEEP_LOG_EVERY s (standard error a log) */
     int halt;                   /* 1: start no more runs (write failed); atomic */
-    double t0, last_draw;       /* start, last progress line (monotonic s) */
+    double t0, last_draw;       /* start, last progress line (monotonic s; last_draw atomic) */
     int64_t done, failed;       /* runs of todo finished ok / failed (done counts prior) */
     int64_t prior;              /* runs ok before this process (--resume) */
     int64_t rows;               /* rows of todo written; all of them: complete */
@@ -51,24 +52,38 @@ typedef struct sweep_ctx {
  * and the jobs and threads. Writes nothing. */
 int sweep_ctx_setup(sweep_ctx *c, const sweep_run_opts *o, ad_error *err);
 /* Opens (or, with --resume, reopens) the output and lists the runs to do.
- * AD_OK with c->out NULL: --resume found the output complete (said so). */
+ * AD_OK with c->out NULL: --resume found the output complete (said so).
+ * Without --resume or --force, an OUT.partial left by an interrupted sweep
+ * is refused (AD_ERR_EXISTS, exit status 2) with the number of finished
+ * runs it holds, and left exactly as it is. */
 int sweep_ctx_open(sweep_ctx *c, ad_error *err);
 /* Values of one run's buffer: market (AD_N_MARKET x weeks) then brand
  * (AD_N_BRAND x weeks x brands). */
 size_t sweep_run_values(const sweep_ctx *c);
 /* Computes run `run` into buf (sweep_run_values doubles; NaN beyond the
- * weeks recorded). Reads c, changes nothing in it: any thread may call it.
+ * weeks recorded). Reads c, changes nothing in it (but the progress that
+ * sweep_stopping writes when due): any thread may call it.
  * AD_ERR_INTERRUPTED when stopped by a signal or halt. */
 int sweep_compute(sweep_ctx *c, int64_t run, double *buf, ad_error *err);
 /* Writes a finished run's row (unless rc is AD_ERR_INTERRUPTED or buf is
  * NULL) with status 1 (rc AD_OK) or -1 and message msg, and counts it; the
  * first write failure sets halt. One caller at a time. */
 void sweep_record(sweep_ctx *c, int64_t run, int rc, const ad_error *err, double wall, const double *buf);
-/* Has a signal arrived or the writer halted? */
+/* Has a signal arrived or the writer halted? Every loop that runs long
+ * asks (each week of a run, its warm-up's too), so this is also where, in a
+ * log, a progress line that is due gets written while runs are under way
+ * (under the writer's critical section). */
 int sweep_stopping(sweep_ctx *c);
 /* Catches SIGINT and SIGTERM (on = 1) or restores the handlers (on = 0). */
 void sweep_catch_signals(int on);
-/* Draws the progress line (at most 4 times a second unless last). */
+/* Seconds between progress lines in a log (standard error not a terminal). */
+#define SWEEP_LOG_EVERY 5.0
+/* In a log, the first progress line: the runs to do and how (the writer,
+ * just before the runs start; it starts the SWEEP_LOG_EVERY clock). */
+void sweep_progress_start(sweep_ctx *c);
+/* The progress: on a terminal the line redrawn (at most 4 times a second
+ * unless last); in a log a line every SWEEP_LOG_EVERY seconds, and the last
+ * one when last. One caller at a time (the writer's critical section). */
 void sweep_progress(sweep_ctx *c, int last);
 /* sweep_branch.c: with branch_from_warmup (and not --no-branching), the
  * store of shared warm-ups (setup), the runs to do ordered market by market

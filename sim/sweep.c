@@ -557,3 +557,90 @@ char *sweep_format_summary(const sweep *sw)
 #undef OUT
     return s;
 }
+
+/* Digits of n >= 0, at least min. */
+static int width_of(int64_t n, int min)
+{
+    int w = 1;
+    for (; n >= 10; n /= 10) w++;
+    return w > min ? w : min;
+}
+
+/* A swept value as it is applied: an INT whole, a REAL in the fewest
+ * significant digits that read back as the same double. */
+static void format_value(const sweep *sw, int64_t point, int j, char *out, size_t size)
+{
+    const double v = sweep_value(sw, point, j);
+    if (ad_param_table[sw->param[j]].type == AD_PT_INT) {
+        snprintf(out, size, "%lld", (long long)v);
+        return;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(out, size, "%.*g", digits, v);
+        if (strtod(out, NULL) == v) return;
+    }
+}
+
+/* A line of `used` bytes written into buf (size bytes): cut to fit, it
+ * still ends in its newline. Returns 1. */
+static int one_line(char *buf, size_t size, size_t used)
+{
+    if (used >= size && size > 1) buf[size - 2] = '\n';
+    return 1;
+}
+
+int sweep_format_run_line(const sweep *sw, int all, const char *file, int64_t i, char *buf, size_t size)
+{
+    if (!buf || !size) return 0;
+    buf[0] = '\0';
+    if (!sw->present || i < 0) return 0;
+    const int64_t n = sw->runs, head = SWEEP_LIST_HEAD, tail = SWEEP_LIST_TAIL;
+    const int whole = all || n <= head + tail;
+    size_t used = 0;
+#define OUT(...) (used += (size_t)snprintf(buf + used, used < size ? size - used : 0, __VA_ARGS__))
+    if (i == 0) {
+        if (whole)
+            OUT("# the runs (seed: the run's scenario.seed; the swept values as applied, INT parameters rounded):\n");
+        else
+            OUT("# the first %lld and the last %lld runs (seed: the run's scenario.seed; the swept values as "
+                "applied, INT parameters rounded):\n", (long long)head, (long long)tail);
+        return one_line(buf, size, used);
+    }
+    const int wr = width_of(n - 1, 3), wp = width_of(sw->d.n - 1, 5), wq = width_of(sw->replications - 1, 3);
+    int64_t run = -1;
+    if (i == 1) {
+        OUT("#   %*s  %*s  %*s  %-16s", wr, "run", wp, "point", wq, "rep", "seed");
+        for (int j = 0; j < sw->spec.k; j++) OUT("  %s", sw->key[j]);
+        OUT("\n");
+        return one_line(buf, size, used);
+    }
+    const int64_t row = i - 2;
+    if (whole) {
+        if (row >= n) return 0;
+        run = row;
+    } else if (row < head) {
+        run = row;
+    } else if (row == head) {
+        /* a path with a line break would end the comment line: FILE instead */
+        const char *f = file && *file && !strpbrk(file, "\r\n") ? file : "FILE";
+        OUT("# ... (%lld runs in all; aandacht check %s --runs lists them all)\n", (long long)n, f);
+        return one_line(buf, size, used);
+    } else if (row <= head + tail) {
+        run = n - tail + (row - head - 1);
+    } else {
+        return 0;
+    }
+    const int64_t point = run / sw->replications;
+    const int rep = (int)(run % sw->replications);
+    char seed[32], value[40];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)sweep_run_seed(sw, point, rep));
+    OUT("#   %*lld  %*lld  %*d  %-16s", wr, (long long)run, wp, (long long)point, wq, rep, seed);
+    for (int j = 0; j < sw->spec.k; j++) {
+        format_value(sw, point, j, value, sizeof value);
+        /* each value under its key; the last column without trailing blanks */
+        OUT("  %-*s", j + 1 < sw->spec.k ? (int)strlen(sw->key[j]) : 0, value);
+    }
+    OUT("\n");
+#undef OUT
+    return one_line(buf, size, used);
+}

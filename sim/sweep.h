@@ -89,4 +89,24 @@ int sweep_check(const sweep *sw, const ad_config *cfg, ad_error *err);
  * frees), NULL when out of memory. */
 char *sweep_format_summary(const sweep *sw);
 
+#define SWEEP_LIST_HEAD 20    /* check lists the first this many runs of a larger sweep, */
+#define SWEEP_LIST_TAIL 5     /* and the last this many */
+#define SWEEP_LINE_MAX (DESIGN_MAX_K * (SWEEP_KEYLEN + 40) + 1200) /* bytes of any line of the run table */
+
+/* Line i of the run table `aandacht check` prints after the summary, as a
+ * libconfig comment line with its newline, into buf (size bytes; the line
+ * is cut to fit, SWEEP_LINE_MAX always fits): line 0 says what the table
+ * is, line 1 names the columns (run, point, rep, seed, then each swept key),
+ * then one line per run listed: K, its design point and replication, its
+ * scenario.seed (sweep_run_seed) and each swept value as it is applied
+ * (sweep_value: INT rounded; written so that it reads back as the same
+ * double). With all, or in a sweep of at most SWEEP_LIST_HEAD +
+ * SWEEP_LIST_TAIL runs, every run is listed; otherwise the first
+ * SWEEP_LIST_HEAD and the last SWEEP_LIST_TAIL, with a line between them
+ * saying how many runs there are and that `aandacht check FILE --runs`
+ * (file: FILE's path) lists them all. Returns 0, buf empty, when the table
+ * has no line i; otherwise 1. Nothing is allocated: a table of any size is
+ * written line by line. */
+int sweep_format_run_line(const sweep *sw, int all, const char *file, int64_t i, char *buf, size_t size);
+
 #endif

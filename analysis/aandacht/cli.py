@@ -2,6 +2,7 @@
 
     python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR] [--against REF.h5]
                                [--replications N] [--no-decision] [--no-csv] [--quiet]
+    python3 -m aandacht explore [FILE.cfg] [--port N] [--open] ...   (explore.py)
 
 `aandacht report` (the engine's binary) runs exactly this. Exit status:
 0 the report was written; 2 bad usage, a file that is missing or is not an
@@ -235,7 +236,12 @@ def main(argv=None):
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: python3 -m aandacht report FILE.h5 [MORE.h5 ...] [-o DIR]\n\n" + REPORT_HELP, end="")
         return 0 if argv else 2
+    if argv[0] == "explore":
+        # the explorer's web server (explore.py); it checks for aiohttp itself
+        from .explore import main as explore
+        return explore(argv[1:])
     if argv[0] != "report":
-        print(f"aandacht analysis: unknown command '{argv[0]}' (the one command is 'report')", file=sys.stderr)
+        print(f"aandacht analysis: unknown command '{argv[0]}' (the commands are 'report' and 'explore')",
+              file=sys.stderr)
         return 2
     return report(argv[1:])
