@@ -28,7 +28,6 @@
 #include "sweep_run_priv.h"
 
 #include <fcntl.h>
-#include <hdf5.h>
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
@@ -348,44 +347,6 @@ static int locked_elsewhere(const char *path)
     return r == 0 && fl.l_type != F_UNLCK;
 }
 
-/* The runs of an interrupted sweep's file by their status variable: ok
- * (1) and failed (-1) among the runs of this shard (all without --shard),
- * and how many runs the file has. Opens the file read-only and changes
- * nothing. -1 when it does not open as a sweep file. */
-static int count_finished(const sweep_ctx *c, const char *path, int64_t *ok, int64_t *failed, int64_t *runs)
-{
-    const sweep_run_opts *o = c->o;
-    int rc = -1;
-    *ok = *failed = *runs = 0;
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
-    if (fapl < 0) return -1;
-#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
-    H5Pset_file_locking(fapl, 0, 1); /* reading takes no lock a writer would meet */
-#endif
-    hssize_t n = -1;
-    int8_t *st = NULL;
-    if ((f = H5Fopen(path, H5F_ACC_RDONLY, fapl)) >= 0 && (d = H5Dopen2(f, "status", H5P_DEFAULT)) >= 0 &&
-        (sp = H5Dget_space(d)) >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-        (n = H5Sget_simple_extent_npoints(sp)) >= 0 && (st = malloc((size_t)n + 1)) &&
-        H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st) >= 0) {
-        for (hssize_t r = 0; r < n; r++) {
-            if (o->shard_count > 0 && r % o->shard_count != o->shard_index) continue;
-            *ok += st[r] == 1;
-            *failed += st[r] == -1;
-        }
-        *runs = (int64_t)n;
-        rc = 0;
-    }
-    free(st);
-    if (sp >= 0) H5Sclose(sp);
-    if (d >= 0) H5Dclose(d);
-    if (f >= 0) H5Fclose(f);
-    H5Pclose(fapl);
-    H5Eclear2(H5E_DEFAULT);
-    return rc;
-}
-
 /* Without --resume or --force: an OUT.partial that an interrupted sweep
  * left holds finished work, so the sweep does not start over; it says what
  * the file holds and what finishes it, and leaves it as it is. (A partial
@@ -405,7 +366,7 @@ static int keep_partial(sweep_ctx *c, ad_error *err)
     if (stat(c->outpath, &st) == 0)
         snprintf(also, sizeof also, " (%s exists as well: `--resume --force` finishes the partial and replaces it)",
                  c->outpath);
-    if (count_finished(c, partial, &ok, &failed, &runs) != 0)
+    if (h5sweep_count_status(partial, o->shard_index, o->shard_count, &runs, &ok, &failed) != 0)
         return ad_error_set(err, AD_ERR_EXISTS, partial, 0, NULL,
                             "an interrupted sweep's file, which does not open as a sweep file (its finished runs "
                             "cannot be counted): `--resume` finishes it if it can, `--force` starts over and "

@@ -6,7 +6,7 @@
 # the source tree's analysis/ directory and the installed package directory
 # (share/aandacht/python) are baked into the binary as defaults; the
 # environment variables AANDACHT_PYTHON and AANDACHT_ANALYSIS override them
-# when it runs (app/report_cmd.c).
+# when it runs (app/python_cmd.c, for `aandacht report` and `aandacht explore`).
 # ad_find_python(MODULES): sets the cache variable AANDACHT_PYTHON, unless
 # it is set already, to the first of CMake's Python 3, /usr/bin/python3 and
 # python3 on PATH that can import MODULES ("h5py, numpy").
@@ -49,3 +49,5 @@ target_compile_definitions(aandacht PRIVATE
   AD_REPORT_ANALYSIS_INSTALLED="${CMAKE_INSTALL_FULL_DATADIR}/aandacht/python")
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/analysis/aandacht DESTINATION ${AD_REPORT_PKG_DIR}
   FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+# the page `aandacht explore` serves: HTML, CSS, JS and vendor/uplot (with its LICENSE and VERSION)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/analysis/aandacht/explore_page DESTINATION ${AD_REPORT_PKG_DIR}/aandacht)

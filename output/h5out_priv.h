@@ -121,4 +121,11 @@ int h5out__lock_partial(const char *partial, int *fd, ad_error *err);
 /* Creates (truncates) an HDF5 file the way every aandacht output is made. */
 hid_t h5out__create_file(const char *name);
 
+/* h5out_resume.c, for every reader of output/: an existing file opened
+ * read-write with the access properties h5out__create_file made it with
+ * (H5I_INVALID_HID when it does not open), and a scalar attribute read as
+ * int64 (-1 when it is missing or does not read). */
+hid_t h5out__open_file(const char *name);
+int h5out__read_i64(hid_t loc, const char *name, int64_t *v);
+
 #endif

@@ -6,6 +6,10 @@
  * groups of later weeks removed; weeks_written then counts what is left.
  * The run goes on from the checkpoint and writes the same weeks again, so
  * the finished file holds what an uninterrupted run writes.
+ *
+ * Here too are two helpers of every reader of output/ (h5out_priv.h):
+ * opening an existing file to write it again, and reading an int64
+ * attribute.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "h5out_priv.h"
@@ -15,12 +19,22 @@
 #include <string.h>
 #include <unistd.h>
 
-static int read_i64(hid_t f, const char *name, int64_t *v)
+int h5out__read_i64(hid_t loc, const char *name, int64_t *v)
 {
-    hid_t a = H5Aexists(f, name) > 0 ? H5Aopen(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t a = H5Aexists(loc, name) > 0 ? H5Aopen(loc, name, H5P_DEFAULT) : H5I_INVALID_HID;
     int ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0;
     if (a >= 0) H5Aclose(a);
     return ok ? 0 : -1;
+}
+
+hid_t h5out__open_file(const char *name)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID;
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        f = H5Fopen(name, H5F_ACC_RDWR, fapl);
+    if (fapl >= 0) H5Pclose(fapl);
+    return f;
 }
 
 static hsize_t rows_of(hid_t ds)
@@ -99,19 +113,15 @@ int h5out_reopen(h5out **out, const char *path, const ad_config *cfg, const char
         return rc;
     }
     const char *doing = "reopening";
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
-        o->file = H5Fopen(o->partial, H5F_ACC_RDWR, fapl);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (o->file < 0) goto fail;
+    if ((o->file = h5out__open_file(o->partial)) < 0) goto fail;
     if (!same_config(o->file, resolved)) {
         rc = ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
                           "holds a run of another configuration than this command's; pass --force to start over");
         goto out;
     }
     int64_t written = 0;
-    if (read_i64(o->file, "first_week", &o->first_week) < 0 || read_i64(o->file, "weeks_written", &written) < 0)
+    if (h5out__read_i64(o->file, "first_week", &o->first_week) < 0 ||
+        h5out__read_i64(o->file, "weeks_written", &written) < 0)
         goto fail;
     const int64_t keep = through + 1 - o->first_week > 0 ? through + 1 - o->first_week : 0;
     if (keep > written) {

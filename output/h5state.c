@@ -184,14 +184,6 @@ fail:
     return rc;
 }
 
-static int read_attr_i64(hid_t f, const char *name, int64_t *v)
-{
-    hid_t a = H5Aexists(f, name) > 0 ? H5Aopen(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
-    int ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0;
-    if (a >= 0) H5Aclose(a);
-    return ok ? 0 : -1;
-}
-
 static int read_attr_str(hid_t f, const char *name, char *buf, size_t n)
 {
     buf[0] = 0;
@@ -244,11 +236,11 @@ int h5state_open(const char *path, h5state_info *info, ad_error *err)
     int ok = f >= 0 && read_attr_str(f, "engine_version", info->engine_version, sizeof info->engine_version) == 0 &&
              read_attr_str(f, "git_commit", info->git_commit, sizeof info->git_commit) == 0 &&
              read_attr_str(f, "created", info->created, sizeof info->created) == 0 &&
-             read_attr_i64(f, "steps", &info->steps) == 0 && read_attr_i64(f, "week", &info->week) == 0 &&
-             read_attr_i64(f, "customers", &info->sizes.customers) == 0 &&
-             read_attr_i64(f, "employee_slots", &info->sizes.employees) == 0 &&
-             read_attr_i64(f, "far_links", &info->sizes.far_links) == 0 && read_attr_i64(f, "brands", &brands) == 0 &&
-             (info->config = read_text(f, "config")) != NULL;
+             h5out__read_i64(f, "steps", &info->steps) == 0 && h5out__read_i64(f, "week", &info->week) == 0 &&
+             h5out__read_i64(f, "customers", &info->sizes.customers) == 0 &&
+             h5out__read_i64(f, "employee_slots", &info->sizes.employees) == 0 &&
+             h5out__read_i64(f, "far_links", &info->sizes.far_links) == 0 &&
+             h5out__read_i64(f, "brands", &brands) == 0 && (info->config = read_text(f, "config")) != NULL;
     info->sizes.brands = (int)brands;
     if (f >= 0) H5Fclose(f);
     H5Eclear2(H5E_DEFAULT);

@@ -708,10 +708,7 @@ int h5sweep_close(h5sweep *o, int complete, ad_error *err)
 static int attr_i64_is(hid_t f, const char *name, int64_t want)
 {
     int64_t v = 0;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    int ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, &v) >= 0 && v == want;
-    if (a >= 0) H5Aclose(a);
-    return ok;
+    return h5out__read_i64(f, name, &v) == 0 && v == want;
 }
 
 static int attr_str_is(hid_t f, const char *name, const char *want)
@@ -784,6 +781,17 @@ static int same_sweep(h5sweep *o, const ad_config *cfg, const char *resolved, co
     return ok;
 }
 
+/* Adds the runs of st (n statuses) that are ok (1) to *ok and those that
+ * failed (-1) to *failed: of shard index of count, all when count is 0. */
+static void count_runs(const int8_t *st, int64_t n, int index, int count, int64_t *ok, int64_t *failed)
+{
+    for (int64_t r = 0; r < n; r++) {
+        if (count > 0 && r % count != index) continue;
+        *ok += st[r] == 1;
+        *failed += st[r] == -1;
+    }
+}
+
 int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const char *resolved_text,
                    const sweep *sw, int64_t weeks, int force, ad_error *err)
 {
@@ -809,12 +817,7 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
         }
     }
     const char *doing = "opening the file";
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
-        o->file = H5Fopen(o->partial, H5F_ACC_RDWR, fapl);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (o->file < 0) {
+    if ((o->file = h5out__open_file(o->partial)) < 0) {
         rc = ad_error_set(err, AD_ERR_USAGE, o->partial, 0, NULL,
                           "holds nothing to resume: the job that made it was stopped before it wrote a "
                           "readable file; run the sweep again without --resume, with --force");
@@ -855,10 +858,7 @@ int h5sweep_resume(h5sweep **out, const char *path, const ad_config *base, const
         goto fail;
     }
     if (H5Dread(o->status, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, o->st) < 0) goto fail;
-    for (int64_t r = 0; r < o->runs; r++) {
-        o->written += o->st[r] == 1;
-        o->failed += o->st[r] == -1;
-    }
+    count_runs(o->st, o->runs, 0, 0, &o->written, &o->failed);
     *out = o;
     return AD_OK;
 fail:
@@ -887,6 +887,36 @@ int h5sweep_is_complete(const char *path)
     return rc;
 }
 
+int h5sweep_count_status(const char *path, int shard_index, int shard_count, int64_t *runs, int64_t *ok,
+                         int64_t *failed)
+{
+    int rc = -1;
+    *runs = *ok = *failed = 0;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), f = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    if (fapl < 0) return -1;
+#if H5_VERSION_GE(1, 12, 1) || (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7)
+    H5Pset_file_locking(fapl, 0, 1); /* reading takes no lock a writer would meet */
+#endif
+    hssize_t n = -1;
+    int8_t *st = NULL;
+    if ((f = H5Fopen(path, H5F_ACC_RDONLY, fapl)) >= 0 && (d = H5Dopen2(f, "status", H5P_DEFAULT)) >= 0 &&
+        (sp = H5Dget_space(d)) >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
+        (n = H5Sget_simple_extent_npoints(sp)) >= 0 && (st = malloc((size_t)n + 1)) &&
+        H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, st) >= 0) {
+        count_runs(st, (int64_t)n, shard_index, shard_count, ok, failed);
+        *runs = (int64_t)n;
+        rc = 0;
+    }
+    free(st);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    if (f >= 0) H5Fclose(f);
+    H5Pclose(fapl);
+    H5Eclear2(H5E_DEFAULT);
+    return rc;
+}
+
 /* Shard files (--shard I/N): the two root attributes that make a sweep file
  * a shard, written after h5sweep_open and read back after h5sweep_resume. */
 int h5sweep_set_shard(h5sweep *o, int index, int count, ad_error *err)
@@ -900,12 +930,9 @@ int h5sweep_set_shard(h5sweep *o, int index, int count, ad_error *err)
 void h5sweep_get_shard(const h5sweep *o, int *index, int *count)
 {
     int64_t i = -1, n = 0;
-    if (H5Aexists(o->file, "shard_count") > 0 && H5Aexists(o->file, "shard_index") > 0) {
-        hid_t a = H5Aopen(o->file, "shard_count", H5P_DEFAULT), b = H5Aopen(o->file, "shard_index", H5P_DEFAULT);
-        if (a < 0 || b < 0 || H5Aread(a, H5T_NATIVE_INT64, &n) < 0 || H5Aread(b, H5T_NATIVE_INT64, &i) < 0) i = n = -1;
-        if (a >= 0) H5Aclose(a);
-        if (b >= 0) H5Aclose(b);
-    }
+    if (H5Aexists(o->file, "shard_count") > 0 && H5Aexists(o->file, "shard_index") > 0 &&
+        (h5out__read_i64(o->file, "shard_count", &n) < 0 || h5out__read_i64(o->file, "shard_index", &i) < 0))
+        i = n = -1;
     H5Eclear2(H5E_DEFAULT);
     *index = (int)i;
     *count = (int)n;

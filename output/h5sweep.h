@@ -43,6 +43,13 @@ const int8_t *h5sweep_status(const h5sweep *o);
 /* 1 if PATH is a sweep (or run) file with complete = 1, 0 if with 0, -1 if
  * it cannot be read. */
 int h5sweep_is_complete(const char *path);
+/* The runs of a sweep file (an interrupted sweep's PATH.partial, say) by
+ * their status variable: *runs, how many the file has; *ok (status 1) and
+ * *failed (-1) among those of shard shard_index of shard_count (all when
+ * shard_count is 0). Reads PATH without a lock (another job may be writing
+ * it) and changes nothing; 0, or -1 when it does not open as a sweep file. */
+int h5sweep_count_status(const char *path, int shard_index, int shard_count, int64_t *runs, int64_t *ok,
+                         int64_t *failed);
 
 /* One run's results. market: AD_N_MARKET x weeks (observable k's weeks
  * contiguous); brand: AD_N_BRAND x weeks x n_brands. Weeks not recorded

@@ -66,18 +66,26 @@ class UsageError(Exception):
 OPTIONS = ("-o", "--output", "--against", "--replications", "--no-decision", "--no-csv", "--quiet", "--help")
 
 
-class _Parser(argparse.ArgumentParser):
+class CommandParser(argparse.ArgumentParser):
+    """The parser of the package's commands (report, explore): a usage error
+    raises UsageError, an unknown option naming the nearest of `options` as
+    the engine's commands do, and --help writes `help_text`."""
+
+    def __init__(self, *args, options=(), help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_options = options
+        self.help_text = help_text
+
     def error(self, message):
-        # an unknown option gets the nearest known one, as the engine's commands do
         m = re.match(r"unrecognized arguments: (\S+)", message)
         if m and m.group(1).startswith("-"):
             word = m.group(1).split("=")[0]
-            near = difflib.get_close_matches(word, OPTIONS, n=1, cutoff=0.6)
+            near = difflib.get_close_matches(word, self.known_options, n=1, cutoff=0.6)
             message = f"unknown option '{word}'" + (f" (did you mean '{near[0]}'?)" if near else "")
         raise UsageError(message)
 
     def print_help(self, file=None):
-        (file or sys.stdout).write(REPORT_HELP)
+        (file or sys.stdout).write(self.help_text)
 
 
 def missing_modules():
@@ -157,7 +165,7 @@ def default_outdir(files):
 
 
 def report(argv):
-    ap = _Parser(prog="aandacht report", add_help=True)
+    ap = CommandParser(prog="aandacht report", options=OPTIONS, help_text=REPORT_HELP)
     ap.add_argument("files", nargs="*")
     ap.add_argument("-o", "--output")
     ap.add_argument("--no-csv", action="store_true")

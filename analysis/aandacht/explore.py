@@ -38,7 +38,6 @@ a closed page stops its run. Files: the page can name a scenario only by
 its name in the scenario folder, saves only into the scenario folder or the
 output folder, and is served only the reports in OUT/reports/.
 """
-import argparse
 import asyncio
 import datetime
 import json
@@ -55,6 +54,7 @@ import webbrowser
 from pathlib import Path
 
 from . import explore_scenario as es
+from .cli import CommandParser, UsageError
 
 PAGE_DIR = Path(__file__).resolve().parent / "explore_page"
 MARKET_FIGURES = ("attention_scarcity", "jobs", "tip_rate")
@@ -97,10 +97,6 @@ Exit status: 0 stopped by Ctrl-C; 2 bad usage, a scenario the engine refuses,
 a port that is taken, or a Python without aiohttp (the message says what to
 install).
 """
-
-
-class UsageError(Exception):
-    pass
 
 
 def _now():
@@ -1019,23 +1015,8 @@ OPTIONS = ("--port", "--open", "--out", "--scenarios", "--max-customers", "--max
            "--help")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        # an unknown option gets the nearest known one, as the engine's commands do
-        import difflib
-        m = re.match(r"unrecognized arguments: (\S+)", message)
-        if m and m.group(1).startswith("-"):
-            word = m.group(1).split("=")[0]
-            near = difflib.get_close_matches(word, OPTIONS, n=1, cutoff=0.6)
-            message = f"unknown option '{word}'" + (f" (did you mean '{near[0]}'?)" if near else "")
-        raise UsageError(message)
-
-    def print_help(self, file=None):
-        (file or sys.stdout).write(EXPLORE_HELP)
-
-
 def parse_args(argv):
-    ap = _Parser(prog="aandacht explore", allow_abbrev=False)
+    ap = CommandParser(prog="aandacht explore", allow_abbrev=False, options=OPTIONS, help_text=EXPLORE_HELP)
     ap.add_argument("file", nargs="?")
     ap.add_argument("--port", type=int)
     ap.add_argument("--open", action="store_true")

@@ -1,5 +1,5 @@
-"""What the end-to-end tests share: the aandacht binary, a small scenario
-and running it. The binary comes from AANDACHT_BINARY (set by `make test`
+"""What the end-to-end tests share: the aandacht binary, a small scenario,
+running it, and reading what it writes to a terminal. The binary comes from AANDACHT_BINARY (set by `make test`
 and ctest) or build/aandacht beside the sources.
 
 Test modules import these from here (`from engine_support import ...`), not
@@ -44,3 +44,18 @@ def run(*args, check=False, **kw):
     if check and r.returncode != 0:
         pytest.fail(f"aandacht {' '.join(map(str, args))} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
     return r
+
+
+def read_to_end(fd):
+    """What is left to read from fd, the master end of a pseudo-terminal,
+    until it ends (the reading fails with EIO once the other end is closed)."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen

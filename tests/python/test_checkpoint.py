@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import h5py
-import numpy as np
 
 from engine_support import BINARY, run, small_scenario
+from sweep_support import assert_same_run
 
 ARGS = ["--quiet", "--threads", "2"]
 
@@ -21,22 +21,12 @@ def scenario(tmp_path):
     return small_scenario(tmp_path, weeks=260, warmup=20, customers=60000)
 
 
-def contents(path):
-    with h5py.File(path, "r") as f:
-        out = {}
-        f.visititems(lambda k, v: out.__setitem__(k, v[()]) if isinstance(v, h5py.Dataset) else None)
-        return out
-
-
-def assert_same_run(a_path, b_path):
-    a, b = contents(a_path), contents(b_path)
-    assert a.keys() == b.keys()
-    for k in a:
-        x, y = np.asarray(a[k]), np.asarray(b[k])
-        if x.dtype == object:
-            assert x.tolist() == y.tolist(), k
-        else:
-            assert x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes(), k
+def uninterrupted(tmp_path):
+    """The scenario, and the file its run writes when nothing stops it."""
+    cfg = scenario(tmp_path)
+    whole = tmp_path / "whole.h5"
+    run("run", cfg, "-o", whole, *ARGS, check=True)
+    return cfg, whole
 
 
 def checkpoint_week(path):
@@ -63,9 +53,7 @@ def start_and_wait(cfg, out, every, min_week):
 
 
 def test_sigterm_saves_a_checkpoint_exits_75_and_the_same_command_goes_on(tmp_path):
-    cfg = scenario(tmp_path)
-    whole = tmp_path / "whole.h5"
-    run("run", cfg, "-o", whole, *ARGS, check=True)
+    cfg, whole = uninterrupted(tmp_path)
     out = tmp_path / "cut.h5"
     p = start_and_wait(cfg, out, 10, 0)
     p.send_signal(signal.SIGTERM)
@@ -86,9 +74,7 @@ def test_sigterm_saves_a_checkpoint_exits_75_and_the_same_command_goes_on(tmp_pa
 
 
 def test_a_run_killed_outright_goes_on_from_its_last_checkpoint(tmp_path):
-    cfg = scenario(tmp_path)
-    whole = tmp_path / "whole.h5"
-    run("run", cfg, "-o", whole, *ARGS, check=True)
+    cfg, whole = uninterrupted(tmp_path)
     out = tmp_path / "killed.h5"
     p = start_and_wait(cfg, out, 7, 20)
     time.sleep(0.3)   # weeks after the checkpoint reach the partial, and are cut back

@@ -18,7 +18,7 @@ from pathlib import Path
 import h5py
 import pytest
 
-from engine_support import BINARY, SOURCE, run, small_scenario
+from engine_support import BINARY, SOURCE, read_to_end, run, small_scenario
 
 TINY = ["--set", "population.customers=2000", "--weeks", "2", "--set", "scenario.warmup=0", "--quiet"]
 
@@ -434,14 +434,7 @@ def test_ctrl_c_on_a_terminal_starts_its_message_on_a_new_line(tmp_path):
                 seen += os.read(master, 4096)
         assert b"\rweek " in seen, seen
         p.send_signal(signal.SIGINT)
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen += read_to_end(master)
         p.wait(timeout=60)
     finally:
         p.kill()

@@ -8,7 +8,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 import h5py
 import pytest
 
+from browser_support import browser
 from engine_support import BINARY, run
 
 SCENARIO = """# explore_small: a small market for the explorer's tests
@@ -28,9 +28,6 @@ brands = (
   { name = "Human"; share = 0.5; price = 52.0; hr_investment = 0.2; automation = { start = 0.1; }; }
 );
 """
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-         "--hide-scrollbars", "--disable-background-networking"]
 
 
 # ---------------------------------------------------------------- the server
@@ -300,21 +297,6 @@ def test_bad_values_get_the_engines_message_and_run_nothing(explorer):
 
 
 # ---------------------------------------------------------------- the browser
-
-def browser(profile):
-    path = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-    driver = shutil.which("chromedriver")
-    if not path or not driver:
-        pytest.skip("Chromium and chromedriver are not installed (Debian: chromium chromium-driver)")
-    pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = path
-    for f in FLAGS + [f"--user-data-dir={profile}", "--window-size=1600,1000"]:
-        opts.add_argument(f)
-    return webdriver.Chrome(service=Service(executable_path=driver), options=opts)
-
 
 def wait_for(d, script, timeout=180):
     t0 = time.monotonic()

@@ -5,12 +5,11 @@ baseline.h5`) and a scenario written by hand, against itself without the
 policy (the default reference). Small runs (5,000 customers, five recorded
 years): the page's layout does not depend on the size."""
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 
+from browser_support import browser
 from engine_support import SOURCE, run
 
 SMALL = ["--set", "population.customers=5000", "--set", "scenario.weeks=260", "--set", "scenario.warmup=52"]
@@ -25,24 +24,6 @@ brands = (
   { name = "Human"; share = 0.5; price = 50.0; automation = { start = 0.1; }; }
 );
 """
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-         "--hide-scrollbars", "--disable-background-networking"]
-
-
-def browser(profile):
-    path = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-    driver = shutil.which("chromedriver")
-    if not path or not driver:
-        pytest.skip("Chromium and chromedriver are not installed (Debian: chromium chromium-driver)")
-    pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = path
-    for f in FLAGS + [f"--user-data-dir={profile}", "--window-size=1600,1000"]:
-        opts.add_argument(f)
-    return webdriver.Chrome(service=Service(executable_path=driver), options=opts)
 
 
 def first_screen(html, profile, shot):

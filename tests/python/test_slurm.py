@@ -30,10 +30,9 @@ from pathlib import Path
 import pytest
 
 from engine_support import BINARY, SOURCE, run, small_scenario
-from sweep_support import GRID, RUNS, assert_same_sweep
+from sweep_support import GRID, RUNS, assert_same_run, assert_same_sweep, mpi_build
 
 SCRIPTS = SOURCE / "scripts" / "slurm"
-MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
 NO_CLUSTER = "no Slurm cluster (make test-slurm starts a one-node one)"
 WAIT = 150          # seconds a job may take to end (queue included) on a busy machine
 
@@ -170,15 +169,11 @@ exec '{BINARY}' "$@"
 
 
 def mpi_binary():
-    if not MPI_BINARY.exists():
-        pytest.skip(f"no MPI build at {MPI_BINARY} (make build-mpi; or set AANDACHT_MPI_BINARY)")
-    v = subprocess.run([str(MPI_BINARY), "--version"], capture_output=True, text=True, timeout=60).stdout
-    if "MPI: not built in" in v:
-        pytest.skip(f"{MPI_BINARY} is built without MPI")
+    exe = mpi_build()
     plugins = subprocess.run(["srun", "--mpi=list"], capture_output=True, text=True, timeout=60)
     if "pmix" not in plugins.stdout + plugins.stderr:
         pytest.skip("this Slurm's srun has no pmix plugin (srun --mpi=list), which sweep_mpi.sbatch uses")
-    return MPI_BINARY
+    return exe
 
 
 def test_an_mpi_job_gives_each_rank_its_cpus_as_threads(tmp_path, jobs):
@@ -264,13 +259,3 @@ def test_a_checkpointed_run_is_requeued_after_sigterm_and_ends_as_if_never_stopp
     assert "requeueing job" in text and "stopped by SIGTERM" in text, text
     assert not ckpt.exists()
     assert_same_run(whole, out)
-
-
-def assert_same_run(a_path, b_path):
-    import h5py
-    import numpy as np
-    with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
-        for k in a:
-            if isinstance(a[k], h5py.Dataset):
-                x, y = np.asarray(a[k][()]), np.asarray(b[k][()])
-                assert (x.tolist() == y.tolist()) if x.dtype == object else x.tobytes() == y.tobytes(), k

@@ -16,30 +16,8 @@ import h5py
 import numpy as np
 import pytest
 
-from engine_support import BINARY, SOURCE, run, small_scenario
-
-MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
-MPIRUN = shutil.which("mpirun")
-from sweep_support import GRID, RUNS, assert_same_sweep
-
-
-def mpi_binary():
-    if not MPIRUN:
-        pytest.skip("no mpirun on PATH (tools/install-deps --with-mpi installs Open MPI)")
-    if not MPI_BINARY.exists():
-        pytest.skip(f"no MPI build at {MPI_BINARY} (make test builds one; or set AANDACHT_MPI_BINARY)")
-    v = subprocess.run([str(MPI_BINARY), "--version"], capture_output=True, text=True).stdout
-    if "MPI: not built in" in v:
-        pytest.skip(f"{MPI_BINARY} is built without MPI")
-    return MPI_BINARY
-
-
-def mpirun(n, binary, *args, timeout=300):
-    """Runs binary under mpirun with n ranks (as root too, on any core count)."""
-    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
-    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", str(n),
-           str(binary), *map(str, args)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+from engine_support import BINARY, run, small_scenario
+from sweep_support import GRID, RUNS, assert_same_sweep, mpi_binary, mpirun, mpirun_command, wait_for_runs
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +85,7 @@ sweep = { design = "list"; replications = 1;
                             "--quiet"], capture_output=True, text=True, timeout=300)
     if probe.returncode != 0:   # e.g. a sanitizer build reserves more address space than the limit
         pytest.skip(f"a small run does not fit in 2 GiB of address space here: {probe.stderr.strip()[:200]}")
-    r = subprocess.run([MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "2",
-                        "sh", "-c", limit, str(exe), "sweep", str(cfg), "-o", str(out), "--threads", "1"],
-                       capture_output=True, text=True, timeout=300)
+    r = mpirun(2, "sh", "-c", limit, exe, "sweep", cfg, "-o", out, "--threads", 1)
     assert r.returncode == 1, r.stderr
     assert r.stderr.count("1 of 3 runs failed") == 1 and "out of memory for 100000000 customers" in r.stderr
     with h5py.File(out, "r") as f:
@@ -161,7 +137,6 @@ def test_sigterm_to_the_ranks_leaves_a_partial_that_resumes(serial, tmp_path):
     OUT.partial and says so; --resume under MPI completes it, equal to a
     serial sweep."""
     import signal
-    import time
     exe, _, _ = serial
     cfg = small_scenario(tmp_path, name="term", weeks=60, warmup=10, customers=30000,
                          extra=GRID.replace("levels = 2; },\n    { key = \"satisfaction",
@@ -170,18 +145,10 @@ def test_sigterm_to_the_ranks_leaves_a_partial_that_resumes(serial, tmp_path):
     subprocess.run([str(exe), "sweep", str(cfg), "-o", str(whole), "--quiet", "--threads", "1"], check=True,
                    capture_output=True, timeout=300)
     partial = tmp_path / "cut.h5.partial"
-    p = subprocess.Popen([MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "3",
-                          str(exe), "sweep", str(cfg), "-o", str(cut), "--threads", "1"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline, ok = time.time() + 120, 0
+    cmd, env = mpirun_command(3, exe, "sweep", cfg, "-o", cut, "--threads", 1)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        while ok < 2 and time.time() < deadline and p.poll() is None:
-            time.sleep(0.01)
-            try:
-                with h5py.File(partial, "r") as f:
-                    ok = int((f["status"][()] == 1).sum())
-            except (OSError, KeyError, ValueError):
-                pass
+        ok = wait_for_runs(p, partial, 2)
         for kid in children(p.pid):
             os.kill(kid, signal.SIGTERM)
         _, err = p.communicate(timeout=120)

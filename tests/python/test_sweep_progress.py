@@ -8,16 +8,12 @@ import os
 import pty
 import re
 import resource
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from engine_support import BINARY, SOURCE, run, small_scenario
-
-MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
-MPIRUN = shutil.which("mpirun")
+from engine_support import BINARY, read_to_end, run, small_scenario
+from sweep_support import mpi_binary, mpirun
 
 
 def sweep_of(n, fail=False):
@@ -94,15 +90,7 @@ def test_quiet_and_a_terminal(tmp_path):
                              stderr=slave, text=True)
         os.close(slave)
         out, _ = p.communicate(timeout=300)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_to_end(master)
     finally:
         os.close(master)
     assert p.returncode == 0, seen
@@ -112,14 +100,8 @@ def test_quiet_and_a_terminal(tmp_path):
 
 
 def test_mpi_rank_0_writes_the_log(tmp_path):
-    if not MPIRUN or not MPI_BINARY.exists():
-        pytest.skip("no mpirun, or no MPI build (set AANDACHT_MPI_BINARY)")
-    if "MPI: not built in" in subprocess.run([str(MPI_BINARY), "--version"], capture_output=True, text=True).stdout:
-        pytest.skip(f"{MPI_BINARY} is built without MPI")
+    exe = mpi_binary()
     cfg = small_scenario(tmp_path, weeks=120, warmup=60, customers=300000, extra=sweep_of(300000))
-    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
-    r = subprocess.run([MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", "2",
-                        str(MPI_BINARY), "sweep", str(cfg), "-o", str(tmp_path / "m.h5"), "--threads", "1"],
-                       capture_output=True, text=True, timeout=300, env=env)
+    r = mpirun(2, exe, "sweep", cfg, "-o", tmp_path / "m.h5", "--threads", 1)
     assert r.returncode == 0, r.stderr
     check_log(r.stderr, failed=0, how="1 worker rank x 1 job")

@@ -4,31 +4,16 @@ then exits with status 2, says how many finished runs the partial holds and
 that --resume finishes it or --force starts over, and leaves the file's
 bytes as they were; --resume then finishes it. The same under MPI (rank 0
 reads the partial; every rank exits 2, none hangs)."""
-import os
-import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
 
-from engine_support import BINARY, SOURCE, run, small_scenario
-from sweep_support import GRID, RUNS
-
-MPI_BINARY = Path(os.environ.get("AANDACHT_MPI_BINARY", SOURCE / "build-mpi" / "aandacht"))
-MPIRUN = shutil.which("mpirun")
-
-
-def ok_runs(path):
-    """Runs with status 1 in a sweep file, or -1 while it cannot be read."""
-    try:
-        with h5py.File(path, "r") as f:
-            return int((f["status"][()] == 1).sum())
-    except (OSError, KeyError, ValueError):
-        return -1
+from engine_support import BINARY, run, small_scenario
+from sweep_support import GRID, RUNS, finished_runs, mpi_binary, mpirun, wait_for_runs
 
 
 def stopped_sweep(tmp_path, least=2):
@@ -40,14 +25,11 @@ def stopped_sweep(tmp_path, least=2):
     p = subprocess.Popen([str(BINARY), "sweep", str(cfg), "-o", str(out), "--quiet", "--jobs", "1",
                           "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while ok_runs(partial) < 0 and time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.02)
+        wait_for_runs(p, partial, 0)
         # the first sweep still writes it: a second one refuses, saying so
         r = run("sweep", cfg, "-o", out, "--quiet")
         assert r.returncode == 2 and "another job is writing" in r.stderr, r.stderr
-        while ok_runs(partial) < least and time.monotonic() < deadline and p.poll() is None:
-            time.sleep(0.02)
+        wait_for_runs(p, partial, least)
         assert p.poll() is None, "the sweep ended before it could be stopped"
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=300)
@@ -57,7 +39,7 @@ def stopped_sweep(tmp_path, least=2):
             p.wait()
     assert p.returncode == 130 and "--resume" in err, (p.returncode, err)
     assert partial.exists() and not out.exists()
-    done = ok_runs(partial)
+    done = finished_runs(partial)
     assert least <= done < RUNS
     return cfg, out, partial, done
 
@@ -138,17 +120,6 @@ def test_a_shards_partial_counts_the_shards_runs(tmp_path):
     assert shard.exists() and not partial.exists()
 
 
-def mpi_binary():
-    if not MPIRUN:
-        pytest.skip("no mpirun on PATH")
-    if not MPI_BINARY.exists():
-        pytest.skip(f"no MPI build at {MPI_BINARY} (set AANDACHT_MPI_BINARY)")
-    v = subprocess.run([str(MPI_BINARY), "--version"], capture_output=True, text=True).stdout
-    if "MPI: not built in" in v:
-        pytest.skip(f"{MPI_BINARY} is built without MPI")
-    return MPI_BINARY
-
-
 @pytest.mark.parametrize("ranks", [1, 3])
 def test_mpi_refuses_a_partial_on_every_rank(tmp_path, ranks):
     exe = mpi_binary()
@@ -164,14 +135,12 @@ def test_mpi_refuses_a_partial_on_every_rank(tmp_path, ranks):
         f["status"][:] = st
         f.attrs["complete"] = np.int8(0)
     before = partial.read_bytes()
-    env = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1")
-    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-n", str(ranks), str(exe),
-           "sweep", str(cfg), "-o", str(out), "--threads", "1"]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    args = ["sweep", cfg, "-o", out, "--threads", 1]
+    r = mpirun(ranks, exe, *args, timeout=120)
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert r.stderr.count(f"holds {RUNS - 3} finished runs (of {RUNS})") == 1, r.stderr   # one rank says it
     assert "`--resume` finishes it" in r.stderr and "`--force` starts over" in r.stderr
     assert partial.read_bytes() == before and not out.exists()
-    r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300, env=env)
+    r = mpirun(ranks, exe, *args, "--resume")
     assert r.returncode == 0, r.stderr
     assert out.exists() and not partial.exists()
