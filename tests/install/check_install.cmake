@@ -22,7 +22,7 @@
 # cmake -DBUILD=<build tree> -DSOURCE=<source tree> -DWORK=<scratch dir>
 #       -DCC=<C compiler> -DGENERATOR=<generator> [-DMAKE_PROGRAM=...]
 #       -DNM=nm [-DREADELF=readelf] -DPKG_CONFIG=pkg-config
-#       -DLIBDIR=lib -DINCLUDEDIR=include -P check_install.cmake
+#       -DLIBDIR=lib -DINCLUDEDIR=include [-DSANITIZE=-fsanitize=...] -P check_install.cmake
 cmake_policy(VERSION 3.25)
 foreach(v BUILD SOURCE WORK CC GENERATOR NM PKG_CONFIG LIBDIR INCLUDEDIR)
   if(NOT ${v})
@@ -148,6 +148,10 @@ set(gen_args -G ${GENERATOR})
 if(MAKE_PROGRAM)
   list(APPEND gen_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
 endif()
+# a sanitized build (make asan) links its consumers with the same sanitizer
+if(SANITIZE)
+  list(APPEND gen_args "-DCMAKE_C_FLAGS=${SANITIZE}" "-DCMAKE_EXE_LINKER_FLAGS=${SANITIZE}")
+endif()
 ad_run("configuring tests/install with find_package(aandacht)" ${CMAKE_COMMAND} -S ${SOURCE}/tests/install -B ${cb}
   ${gen_args} -DCMAKE_C_COMPILER=${CC} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${P}
   -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
@@ -167,7 +171,7 @@ endif()
 foreach(pc aandacht aandacht-static)
   # what a user types: cc consumer.c $(pkg-config --cflags --libs aandacht) -lm
   ad_run("cc with pkg-config ${pc}" ${pc_env} PKG_CONFIG=${PKG_CONFIG} sh -c
-    "\"$0\" -std=c11 \"$1\" $(\"$PKG_CONFIG\" --cflags --libs ${pc}) -lm -o \"$2\""
+    "\"$0\" -std=c11 ${SANITIZE} \"$1\" $(\"$PKG_CONFIG\" --cflags --libs ${pc}) -lm -o \"$2\""
     ${CC} ${SOURCE}/tests/install/consumer.c ${WORK}/pc_${pc})
 endforeach()
 
