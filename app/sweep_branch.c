@@ -35,20 +35,17 @@ struct sweep_warm {
     int64_t tick;
 };
 
-static int64_t run_seed(const sweep_ctx *c, int64_t run)
-{
-    const int64_t point = run / c->sw->replications;
-    return (int64_t)sweep_run_seed(c->sw, point, (int)(run % c->sw->replications));
-}
-
-static const sweep_ctx *sort_ctx; /* qsort has no context argument; set only around the call */
+/* a run to do and its seed, which stands for its market under branching */
+typedef struct keyed_run {
+    uint64_t seed;
+    int64_t run;
+} keyed_run;
 
 static int by_market(const void *a, const void *b)
 {
-    const int64_t ra = *(const int64_t *)a, rb = *(const int64_t *)b;
-    const int64_t sa = run_seed(sort_ctx, ra), sb = run_seed(sort_ctx, rb);
-    if (sa != sb) return sa < sb ? -1 : 1;
-    return ra < rb ? -1 : ra > rb;
+    const keyed_run *x = a, *y = b;
+    if (x->seed != y->seed) return x->seed < y->seed ? -1 : 1;
+    return x->run < y->run ? -1 : x->run > y->run;
 }
 
 int sweep_branch_setup(sweep_ctx *c, ad_error *err)
@@ -64,10 +61,16 @@ int sweep_branch_setup(sweep_ctx *c, ad_error *err)
 
 void sweep_branch_order(sweep_ctx *c)
 {
-    if (!c->warm) return;
-    sort_ctx = c;
-    qsort(c->todo, (size_t)c->n_todo, sizeof *c->todo, by_market);
-    sort_ctx = NULL;
+    if (!c->warm || c->n_todo < 2) return;
+    keyed_run *k = malloc((size_t)c->n_todo * sizeof *k);
+    if (!k) return; /* the order only saves warm-ups: unsorted is still right */
+    for (int64_t i = 0; i < c->n_todo; i++) {
+        const int64_t run = c->todo[i];
+        k[i] = (keyed_run){sweep_run_seed(c->sw, run / c->sw->replications, (int)(run % c->sw->replications)), run};
+    }
+    qsort(k, (size_t)c->n_todo, sizeof *k, by_market);
+    for (int64_t i = 0; i < c->n_todo; i++) c->todo[i] = k[i].run;
+    free(k);
 }
 
 static warm_entry *find(struct sweep_warm *wc, uint64_t seed, int n, const double *vals)

@@ -80,14 +80,6 @@ static int is_row_var(const char *name)
     return 0;
 }
 
-static int attr_i64(hid_t f, const char *name, int64_t *v)
-{
-    hid_t a = H5Aexists(f, name) > 0 ? H5Aopen(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
-    int rc = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0 ? 0 : -1;
-    if (a >= 0) H5Aclose(a);
-    return rc;
-}
-
 /* A fixed-length string attribute into buf ("?" when it cannot be read). */
 static void attr_text(hid_t f, const char *name, char *buf, size_t n)
 {
@@ -109,7 +101,7 @@ static int incomplete(const char *path, ad_error *err)
     int64_t i = -1, n = -1;
     char cfg[512];
     attr_text(f, "scenario_file", cfg, sizeof cfg);
-    if (f >= 0 && attr_i64(f, "shard_index", &i) == 0 && attr_i64(f, "shard_count", &n) == 0) {
+    if (f >= 0 && h5out__read_i64(f, "shard_index", &i) == 0 && h5out__read_i64(f, "shard_count", &n) == 0) {
         H5Fclose(f);
         H5Eclear2(H5E_DEFAULT);
         return ad_error_set(err, AD_ERR_USAGE, path, 0, NULL,
@@ -144,10 +136,10 @@ static int open_shard(shard_in *s, ad_error *err)
     if ((s->file = H5Fopen(s->path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
         return ad_error_set(err, AD_ERR_USAGE, s->path, 0, NULL, "cannot be read as an HDF5 file");
     int64_t complete = 0, index = 0, count = 0;
-    if (attr_i64(s->file, "runs", &s->runs) < 0 || H5Aexists(s->file, "sweep_design") <= 0 ||
-        attr_i64(s->file, "complete", &complete) < 0)
+    if (h5out__read_i64(s->file, "runs", &s->runs) < 0 || H5Aexists(s->file, "sweep_design") <= 0 ||
+        h5out__read_i64(s->file, "complete", &complete) < 0)
         return ad_error_set(err, AD_ERR_USAGE, s->path, 0, NULL, "is not a sweep file (docs/output.md, Sweep files)");
-    if (attr_i64(s->file, "shard_count", &count) < 0 || attr_i64(s->file, "shard_index", &index) < 0)
+    if (h5out__read_i64(s->file, "shard_count", &count) < 0 || h5out__read_i64(s->file, "shard_index", &index) < 0)
         return ad_error_set(err, AD_ERR_USAGE, s->path, 0, NULL,
                             "is a whole sweep's file, not a shard (made without --shard): nothing to merge");
     if (complete != 1) return incomplete(s->path, err);

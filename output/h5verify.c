@@ -24,6 +24,8 @@
  */
 #include "h5verify.h"
 
+#include "h5out_priv.h"
+
 #include <hdf5.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -247,15 +249,6 @@ int h5verify_seal(hid_t f, char digest[H5VERIFY_DIGEST_LEN])
     return ok ? 0 : -1;
 }
 
-static int attr_i64(hid_t f, const char *name, int64_t *v)
-{
-    if (H5Aexists(f, name) <= 0) return -1;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    int ok = a >= 0 && H5Aread(a, H5T_NATIVE_INT64, v) >= 0;
-    if (a >= 0) H5Aclose(a);
-    return ok ? 0 : -1;
-}
-
 static int64_t extent0(hid_t f, const char *name)
 {
     hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
@@ -293,7 +286,7 @@ int h5verify_file(const char *path, h5verify_result *res, ad_error *err)
     int64_t complete = 0, written = -1;
     res->state = H5Aexists(f, "aandacht_state") > 0;
     if (res->state) { /* a state file (output/h5state.c): whole, or not */
-        if (attr_i64(f, "complete", &complete) < 0 || complete != 1)
+        if (h5out__read_i64(f, "complete", &complete) < 0 || complete != 1)
             rc = ad_error_set(err, AD_ERR_INCOMPLETE, path, 0, NULL,
                               "incomplete: a state file whose writer did not finish");
         else if (!res->sealed || strcmp(res->stored, res->digest))
@@ -312,7 +305,7 @@ int h5verify_file(const char *path, h5verify_result *res, ad_error *err)
     }
     res->weeks = extent0(f, "week");
     res->sweep = H5Lexists(f, "run", H5P_DEFAULT) > 0 && H5Aexists(f, "sweep_design") > 0;
-    if (attr_i64(f, "complete", &complete) < 0) {
+    if (h5out__read_i64(f, "complete", &complete) < 0) {
         rc = ad_error_set(err, AD_ERR_DAMAGED, path, 0, NULL, "damaged: no readable 'complete' attribute");
         goto done;
     }
@@ -326,7 +319,7 @@ int h5verify_file(const char *path, h5verify_result *res, ad_error *err)
                           res->stored, res->digest);
         goto done;
     }
-    if (!res->sweep && attr_i64(f, "weeks_written", &written) == 0 && written != res->weeks) {
+    if (!res->sweep && h5out__read_i64(f, "weeks_written", &written) == 0 && written != res->weeks) {
         rc = ad_error_set(err, AD_ERR_INCOMPLETE, path, 0, NULL,
                           "incomplete: %lld of its %lld weeks are written (an interrupted run)", (long long)written,
                           (long long)res->weeks);
